@@ -1,0 +1,102 @@
+# xlt — a Xen toolstack on libxl.  `make` builds, `make check` runs the unit
+# tests (ASan/UBSan), `make lab-check` the system tests on real Xen in QEMU.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+CC      ?= cc
+PKGS    := xenlight xlutil xenstore xentoollog yajl uuid
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE -DLIBXL_API_VERSION=0x041400 -DHAVE_YAJL_YAJL_VERSION_H \
+           -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Ixlt/lib -Idom0 $(PKG_CFLAGS) -MMD -MP
+LDLIBS  += $(PKG_LIBS)
+
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(wildcard xlt/lib/*.c)
+CLI_SRC  := $(wildcard xlt/cli/*.c)
+D_SRC    := $(wildcard dom0/*.c)
+TEST_SRC := $(wildcard tests/unit/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+D_OBJ    := $(D_SRC:%.c=$(BUILD)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+# the unit tests link the CLI's command table and the daemon's pure parts
+CLI_LIBOBJ := $(filter-out $(BUILD)/xlt/cli/main.o,$(CLI_OBJ))
+
+LIBXLT := $(BUILD)/libxlt.a
+XLT    := $(BUILD)/bin/xlt
+XLTD   := $(BUILD)/bin/xltd
+UNIT   := $(BUILD)/bin/unit-tests
+
+.PHONY: all check unit lab-check demo bench install clean setup
+all: $(XLT) $(XLTD)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBXLT): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(XLT): $(CLI_OBJ) $(LIBXLT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(XLTD): $(D_OBJ) $(LIBXLT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(LIBXLT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+
+# Unit tests: their own build tree, with sanitizers.
+check: unit
+unit:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 $(BUILD)/san/bin/unit-tests
+	XLT_SRCDIR=$(CURDIR) $(BUILD)/san/bin/unit-tests
+
+# System tests: build, install into an overlay, boot the lab once.
+LAB_OVERLAY := $(BUILD)/lab/overlay
+lab-check: all
+	rm -rf $(LAB_OVERLAY)
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(LAB_OVERLAY)
+	scripts/lab/build-base
+	scripts/lab/run --overlay $(LAB_OVERLAY) $(sort $(wildcard tests/lab/t-*.sh))
+
+demo: all
+	rm -rf $(LAB_OVERLAY)
+	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(LAB_OVERLAY)
+	scripts/lab/build-base
+	scripts/lab/run --show --overlay $(LAB_OVERLAY) tests/lab/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/systemd/system \
+	           $(DESTDIR)/etc/xlt/examples $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(XLT) $(XLTD) $(DESTDIR)$(PREFIX)/sbin/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dom0/xltd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/xltd.service
+	install -m 0644 configs/xlt.conf $(DESTDIR)/etc/xlt/xlt.conf
+	install -m 0644 configs/*.cfg $(DESTDIR)/etc/xlt/examples/
+	$(XLT) --man > $(DESTDIR)$(PREFIX)/share/man/man1/xlt.1
+	install -m 0644 dom0/xltd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+
+setup:
+	scripts/setup.sh
+
+clean:
+	rm -rf $(BUILD)/*.o $(BUILD)/xlt $(BUILD)/dom0 $(BUILD)/tests $(BUILD)/san \
+	       $(BUILD)/libxlt.a $(BUILD)/xltd
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(D_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

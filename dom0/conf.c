@@ -1,0 +1,84 @@
+/* conf.c: xltd's configuration file, in xl.cfg syntax, read by libxlutil. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xltd.h"
+
+void conf_init(struct xltd_conf *conf)
+{
+    conf->socket_path = strdup(XLT_SOCKET_PATH);
+    conf->pid_path = strdup(XLTD_PID_PATH);
+    conf->log_path = strdup(XLTD_LOG_PATH);
+    conf->log_level = LOG_INFO;
+}
+
+void conf_dispose(struct xltd_conf *conf)
+{
+    free(conf->socket_path);
+    free(conf->pid_path);
+    free(conf->log_path);
+    memset(conf, 0, sizeof(*conf));
+}
+
+static int conf_path(struct xlt_cfgfile *cf, const char *key, char **field,
+                     struct xlt_err *err)
+{
+    const char *s;
+    int rc = xlt_cfgfile_string(cf, key, &s, err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (s[0] != '/')
+        return xlt_cfgfile_bad(cf, err, key, "`%s' is not an absolute path",
+                               s);
+    free(*field);
+    *field = strdup(s);
+    return *field ? 0 : xlt_err_set(err, "out of memory");
+}
+
+static int conf_level(struct xlt_cfgfile *cf, enum log_level *level,
+                      struct xlt_err *err)
+{
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    const char *s;
+    int rc = xlt_cfgfile_string(cf, "log_level", &s, err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!strcmp(s, names[i])) {
+            *level = (enum log_level)i;
+            return 0;
+        }
+    }
+    return xlt_cfgfile_bad(cf, err, "log_level",
+                           "`%s' is not one of error, warning, info, debug",
+                           s);
+}
+
+int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
+              struct xlt_err *err)
+{
+    struct xlt_cfgfile *cf = NULL;
+    char *text = NULL;
+    size_t len;
+    int rc = -1;
+
+    if (!must_exist && access(path, F_OK) && errno == ENOENT)
+        return 0;
+    if (xlt_read_file(path, &text, &len, err) ||
+        xlt_cfgfile_open(&cf, path, text, len, err))
+        goto out;
+    if (conf_path(cf, "socket", &conf->socket_path, err) ||
+        conf_path(cf, "pid_file", &conf->pid_path, err) ||
+        conf_path(cf, "log_file", &conf->log_path, err) ||
+        conf_level(cf, &conf->log_level, err))
+        goto out;
+    rc = 0;
+out:
+    xlt_cfgfile_close(cf);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,102 @@
+/*
+ * loop.c: xltd's one poll() loop.  libxl runs inside it through
+ * libxl_osevent_beforepoll/afterpoll, so its fds and timeouts are polled
+ * together with the control socket and the signal fd.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "xltd.h"
+
+struct pollset {
+    struct pollfd *fds;
+    int cap;
+};
+
+static int pollset_reserve(struct pollset *ps, int n)
+{
+    struct pollfd *bigger;
+
+    if (n <= ps->cap)
+        return 0;
+    bigger = realloc(ps->fds, (size_t)n * sizeof(*bigger));
+    if (!bigger)
+        return -1;
+    ps->fds = bigger;
+    ps->cap = n;
+    return 0;
+}
+
+static void handle_signal(struct xltd *d)
+{
+    struct signalfd_siginfo si;
+
+    if (read(d->signal_fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+        return;
+    log_info(&d->log, "signal %s: stopping", strsignal((int)si.ssi_signo));
+    d->stopping = true;
+}
+
+/* Fill PS: [0] the signal fd, then the control fds, then libxl's.
+ * Returns the count, with *ours the number before libxl's. */
+static int gather(struct xltd *d, struct pollset *ps, int *timeout,
+                  int *ours)
+{
+    struct timeval now;
+    int n, nlibxl = 0;
+
+    n = (int)control_count(d) + 1;
+    if (pollset_reserve(ps, n + 8))
+        return -1;
+    ps->fds[0] = (struct pollfd){.fd = d->signal_fd, .events = POLLIN};
+    n = 1 + (int)control_pollfds(d, ps->fds + 1, (size_t)ps->cap - 1);
+    *ours = n;
+    *timeout = -1;
+    for (;;) {
+        int rc;
+        nlibxl = ps->cap - n;
+        gettimeofday(&now, NULL);
+        rc = libxl_osevent_beforepoll(d->ctx, &nlibxl, ps->fds + n, timeout,
+                                      now);
+        if (rc == 0)
+            break;
+        if (rc != ERROR_BUFFERFULL || pollset_reserve(ps, n + nlibxl))
+            return -1;
+    }
+    return n + nlibxl;
+}
+
+int loop_run(struct xltd *d)
+{
+    struct pollset ps = {0};
+    struct timeval now;
+    int rc = -1;
+
+    while (!d->stopping) {
+        int timeout, ours, n = gather(d, &ps, &timeout, &ours);
+        if (n < 0) {
+            log_err(&d->log, "event loop: out of memory");
+            goto out;
+        }
+        if (poll(ps.fds, (nfds_t)n, timeout) < 0) {
+            if (errno == EINTR)
+                continue;
+            log_err(&d->log, "poll: %s", strerror(errno));
+            goto out;
+        }
+        gettimeofday(&now, NULL);
+        libxl_osevent_afterpoll(d->ctx, n - ours, ps.fds + ours, now);
+        if (ps.fds[0].revents)
+            handle_signal(d);
+        control_handle(d, ps.fds + 1, (size_t)ours - 1);
+    }
+    rc = 0;
+out:
+    free(ps.fds);
+    return rc;
+}

@@ -1,0 +1,34 @@
+/* notify.c: tell systemd (Type=notify) how we are, without libsystemd. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "xltd.h"
+
+void notify_systemd(struct xltd_log *log, const char *state)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    socklen_t len;
+    int fd;
+
+    if (!path || !*path)
+        return;
+    if ((path[0] != '/' && path[0] != '@') ||
+        strlen(path) >= sizeof(sa.sun_path)) {
+        log_warn(log, "NOTIFY_SOCKET=%s: unusable address", path);
+        return;
+    }
+    strcpy(sa.sun_path, path);
+    if (path[0] == '@')
+        sa.sun_path[0] = '\0'; /* abstract namespace */
+    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+                         (struct sockaddr *)&sa, len) < 0)
+        log_warn(log, "telling systemd %s failed", state);
+    if (fd >= 0)
+        close(fd);
+}

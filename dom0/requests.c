@@ -1,0 +1,496 @@
+/*
+ * requests.c: what xltd does for each request.  Quick ones reply at once;
+ * long ones (create, destroy) run as libxl asynchronous operations and
+ * reply from their callback.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+
+#include "xltd.h"
+
+/* A request in flight inside libxl. */
+struct op {
+    struct xltd *d;
+    unsigned conn;
+    uint32_t domid;
+    bool paused;
+    libxl_asyncop_how how;
+    libxl_domain_config cfg;
+};
+
+static struct op *op_new(struct xltd *d, unsigned conn,
+                         void (*done)(libxl_ctx *, int, void *))
+{
+    struct op *op = calloc(1, sizeof(*op));
+
+    if (!op)
+        return NULL;
+    op->d = d;
+    op->conn = conn;
+    op->domid = INVALID_DOMID;
+    op->how.callback = done;
+    op->how.u.for_callback = op;
+    libxl_domain_config_init(&op->cfg);
+    return op;
+}
+
+static void op_free(struct op *op)
+{
+    if (!op)
+        return;
+    libxl_domain_config_dispose(&op->cfg);
+    free(op);
+}
+
+/* libxl's own words for a failure, if it logged any. */
+static const char *libxl_said(struct xltd *d, int rc)
+{
+    char *said = d->log.last_libxl_error;
+
+    if (!said[0])
+        snprintf(said, sizeof(d->log.last_libxl_error), "libxl error %d", rc);
+    return said;
+}
+
+/* Send G's document (an object the caller opened and closed) as the
+ * result, and free G. */
+static void reply_gen(struct xltd *d, unsigned conn, yajl_gen g)
+{
+    char *text = g ? xlt_json_gen_take(g) : NULL;
+
+    if (text)
+        control_reply_result(d, conn, text);
+    else
+        control_reply_error(d, conn, "out of memory");
+    free(text);
+    if (g)
+        yajl_gen_free(g);
+}
+
+/* ---- info ---------------------------------------------------------------- */
+
+static void info_node(yajl_gen g)
+{
+    struct utsname u;
+
+    if (uname(&u) < 0)
+        return;
+    xlt_json_kv_str(g, "host", u.nodename);
+    xlt_json_kv_str(g, "release", u.release);
+    xlt_json_kv_str(g, "version", u.version);
+    xlt_json_kv_str(g, "machine", u.machine);
+}
+
+static void info_caps(yajl_gen g, const libxl_physinfo *p)
+{
+    char caps[256];
+
+    snprintf(caps, sizeof(caps), "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
+             p->hw_cap[0], p->hw_cap[1], p->hw_cap[2], p->hw_cap[3],
+             p->hw_cap[4], p->hw_cap[5], p->hw_cap[6], p->hw_cap[7]);
+    xlt_json_kv_str(g, "hw_caps", caps);
+    snprintf(caps, sizeof(caps), "%s%s%s%s%s%s%s%s%s%s%s",
+             p->cap_pv ? " pv" : "", p->cap_hvm ? " hvm" : "",
+             p->cap_hvm && p->cap_hvm_directio ? " hvm_directio" : "",
+             p->cap_pv && p->cap_hvm_directio ? " pv_directio" : "",
+             p->cap_hap ? " hap" : "", p->cap_shadow ? " shadow" : "",
+             p->cap_iommu_hap_pt_share ? " iommu_hap_pt_share" : "",
+             p->cap_vmtrace ? " vmtrace" : "", p->cap_vpmu ? " vpmu" : "",
+             p->cap_gnttab_v1 ? " gnttab-v1" : "",
+             p->cap_gnttab_v2 ? " gnttab-v2" : "");
+    xlt_json_kv_str(g, "virt_caps", caps[0] ? caps + 1 : "");
+}
+
+static void info_physinfo(struct xltd *d, yajl_gen g,
+                          const libxl_version_info *v)
+{
+    libxl_physinfo p;
+    libxl_bitmap free_cpus;
+    uint64_t per_mb = v && v->pagesize ? (1u << 20) / v->pagesize : 256;
+    char mhz[32];
+
+    libxl_physinfo_init(&p);
+    libxl_bitmap_init(&free_cpus);
+    if (libxl_get_physinfo(d->ctx, &p))
+        goto out;
+    xlt_json_kv_int(g, "nr_cpus", p.nr_cpus);
+    xlt_json_kv_int(g, "max_cpu_id", p.max_cpu_id);
+    xlt_json_kv_int(g, "nr_nodes", p.nr_nodes);
+    xlt_json_kv_int(g, "cores_per_socket", p.cores_per_socket);
+    xlt_json_kv_int(g, "threads_per_core", p.threads_per_core);
+    snprintf(mhz, sizeof(mhz), "%u.%03u", p.cpu_khz / 1000, p.cpu_khz % 1000);
+    xlt_json_kv_str(g, "cpu_mhz", mhz);
+    info_caps(g, &p);
+    xlt_json_kv_uint(g, "total_memory", p.total_pages / per_mb);
+    xlt_json_kv_uint(g, "free_memory",
+                     (p.free_pages - p.outstanding_pages) / per_mb);
+    xlt_json_kv_uint(g, "sharing_freed_memory", p.sharing_freed_pages / per_mb);
+    xlt_json_kv_uint(g, "sharing_used_memory", p.sharing_used_frames / per_mb);
+    xlt_json_kv_uint(g, "outstanding_claims", p.outstanding_pages / per_mb);
+    if (!libxl_get_freecpus(d->ctx, &free_cpus))
+        xlt_json_kv_int(g, "free_cpus", libxl_bitmap_count_set(&free_cpus));
+out:
+    libxl_bitmap_dispose(&free_cpus);
+    libxl_physinfo_dispose(&p);
+}
+
+static void info_xen(struct xltd *d, yajl_gen g, const libxl_version_info *v)
+{
+    char text[256];
+    int sched = libxl_get_scheduler(d->ctx);
+
+    if (!v)
+        return;
+    xlt_json_kv_int(g, "xen_major", v->xen_version_major);
+    xlt_json_kv_int(g, "xen_minor", v->xen_version_minor);
+    xlt_json_kv_str(g, "xen_extra", v->xen_version_extra);
+    snprintf(text, sizeof(text), "%d.%d%s", v->xen_version_major,
+             v->xen_version_minor, v->xen_version_extra);
+    xlt_json_kv_str(g, "xen_version", text);
+    xlt_json_kv_str(g, "xen_caps", v->capabilities);
+    xlt_json_kv_str(g, "xen_scheduler",
+                    sched < 0 ? "unknown" : libxl_scheduler_to_string(sched));
+    xlt_json_kv_int(g, "xen_pagesize", v->pagesize);
+    snprintf(text, sizeof(text), "virt_start=0x%" PRIx64, v->virt_start);
+    xlt_json_kv_str(g, "platform_params", text);
+    xlt_json_kv_str(g, "xen_changeset", v->changeset);
+    xlt_json_kv_str(g, "xen_commandline", v->commandline);
+    xlt_json_kv_str(g, "cc_compiler", v->compiler);
+    xlt_json_kv_str(g, "cc_compile_by", v->compile_by);
+    xlt_json_kv_str(g, "cc_compile_domain", v->compile_domain);
+    xlt_json_kv_str(g, "cc_compile_date", v->compile_date);
+    xlt_json_kv_str(g, "build_id", v->build_id);
+}
+
+/* The fields and order of `xl info`. */
+static void req_info(struct xltd *d, unsigned conn, const yajl_val args)
+{
+    const libxl_version_info *v = libxl_get_version_info(d->ctx);
+    yajl_gen g = xlt_json_gen_new();
+
+    (void)args;
+    if (g) {
+        yajl_gen_map_open(g);
+        info_node(g);
+        info_physinfo(d, g, v);
+        info_xen(d, g, v);
+        xlt_json_kv_int(g, "xend_config_format", 4);
+        yajl_gen_map_close(g);
+    }
+    reply_gen(d, conn, g);
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+/* xl's six state letters: running, blocked, paused, shutdown (with its
+ * reason), dying. */
+static void state_letters(const libxl_dominfo *i, char s[7])
+{
+    static const char reasons[] = "-rscwS";
+    unsigned r = i->shutdown ? (unsigned)i->shutdown_reason : 0;
+
+    s[0] = i->running ? 'r' : '-';
+    s[1] = i->blocked ? 'b' : '-';
+    s[2] = i->paused ? 'p' : '-';
+    s[3] = i->shutdown ? 's' : '-';
+    s[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
+    s[5] = i->dying ? 'd' : '-';
+    s[6] = '\0';
+}
+
+static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
+{
+    char *name = libxl_domid_to_name(d->ctx, i->domid);
+    char uuid[LIBXL_UUID_FMTLEN + 1], state[7];
+
+    snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(i->uuid));
+    state_letters(i, state);
+    yajl_gen_map_open(g);
+    xlt_json_kv_str(g, "name", name ? name : "");
+    xlt_json_kv_int(g, "domid", i->domid);
+    xlt_json_kv_str(g, "uuid", uuid);
+    xlt_json_kv_str(g, "type", libxl_domain_type_to_string(i->domain_type));
+    xlt_json_kv_str(g, "state", state);
+    xlt_json_kv_uint(g, "memory", (i->current_memkb + i->outstanding_memkb)
+                                      / 1024);
+    xlt_json_kv_uint(g, "max_memory", i->max_memkb / 1024);
+    xlt_json_kv_int(g, "vcpus", i->vcpu_online);
+    xlt_json_kv_int(g, "max_vcpus", i->vcpu_max_id + 1);
+    xlt_json_kv_double(g, "cpu_time", (double)i->cpu_time / 1e9);
+    yajl_gen_map_close(g);
+    free(name);
+}
+
+/* Is DOMID among the domains ARGS names (all, if it names none)?  A name
+ * that matches no domain is an error. */
+static int list_filter(struct xltd *d, const yajl_val refs, uint32_t **ids_r,
+                       size_t *n_r, struct xlt_err *err)
+{
+    size_t n = YAJL_IS_ARRAY(refs) ? refs->u.array.len : 0;
+    uint32_t *ids = calloc(n ? n : 1, sizeof(*ids));
+
+    if (!ids)
+        return xlt_err_set(err, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        yajl_val r = refs->u.array.values[k];
+        if (!YAJL_IS_STRING(r) ||
+            xlt_domain_lookup(d->ctx, r->u.string, &ids[k], err)) {
+            if (!YAJL_IS_STRING(r))
+                xlt_err_set(err, "domains: expected names or ids");
+            free(ids);
+            return -1;
+        }
+    }
+    *ids_r = ids;
+    *n_r = n;
+    return 0;
+}
+
+static bool wanted(uint32_t domid, const uint32_t *ids, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (ids[k] == domid)
+            return true;
+    return n == 0;
+}
+
+static void req_list(struct xltd *d, unsigned conn, const yajl_val args)
+{
+    libxl_dominfo *info = NULL;
+    struct xlt_err err;
+    uint32_t *ids = NULL;
+    size_t nids = 0;
+    yajl_gen g = NULL;
+    int n = 0;
+
+    if (list_filter(d, xlt_json_get(args, "domains"), &ids, &nids, &err)) {
+        control_reply_error(d, conn, "%s", err.msg);
+        goto out;
+    }
+    info = libxl_list_domain(d->ctx, &n);
+    if (!info) {
+        control_reply_error(d, conn, "listing domains: %s", libxl_said(d, 0));
+        goto out;
+    }
+    g = xlt_json_gen_new();
+    if (g) {
+        yajl_gen_map_open(g);
+        xlt_json_str(g, "domains");
+        yajl_gen_array_open(g);
+        for (int k = 0; k < n; k++)
+            if (wanted(info[k].domid, ids, nids))
+                list_one(d, g, &info[k]);
+        yajl_gen_array_close(g);
+        yajl_gen_map_close(g);
+    }
+    reply_gen(d, conn, g);
+out:
+    if (info)
+        libxl_dominfo_list_free(info, n);
+    free(ids);
+}
+
+/* ---- create -------------------------------------------------------------- */
+
+static void create_done(libxl_ctx *ctx, int rc, void *arg)
+{
+    struct op *op = arg;
+    struct xltd *d = op->d;
+    const char *name = op->cfg.c_info.name;
+    char result[128];
+
+    if (rc) {
+        log_err(&d->log, "creating %s failed: %s", name, libxl_said(d, rc));
+        control_reply_error(d, op->conn, "creating %s failed: %s", name,
+                            libxl_said(d, rc));
+        goto out;
+    }
+    if (!op->paused && libxl_domain_unpause(ctx, op->domid, NULL)) {
+        log_err(&d->log, "%s (%u): unpause failed; destroying it", name,
+                op->domid);
+        control_reply_error(d, op->conn, "%s: unpause failed: %s", name,
+                            libxl_said(d, ERROR_FAIL));
+        libxl_domain_destroy(ctx, op->domid, NULL);
+        goto out;
+    }
+    log_info(&d->log, "%s (%u): created%s", name, op->domid,
+             op->paused ? ", paused" : "");
+    supervise_watch(d, op->domid);
+    snprintf(result, sizeof(result), "{\"domid\":%u}", op->domid);
+    control_reply_result(d, op->conn, result);
+out:
+    op_free(op);
+}
+
+/* Checks libxl would make later, with less helpful words. */
+static int create_precheck(struct xltd *d, const libxl_domain_config *cfg,
+                           struct xlt_err *err)
+{
+    const libxl_domain_build_info *b = &cfg->b_info;
+    uint32_t other;
+
+    if (!cfg->c_info.name)
+        return xlt_err_set(err, "the configuration has no name");
+    if (!libxl_name_to_domid(d->ctx, cfg->c_info.name, &other))
+        return xlt_err_set(err, "a domain named %s already exists (id %u)",
+                           cfg->c_info.name, other);
+    if (b->kernel && access(b->kernel, R_OK))
+        return xlt_err_errno(err, errno, "kernel %s", b->kernel);
+    if (b->ramdisk && access(b->ramdisk, R_OK))
+        return xlt_err_errno(err, errno, "ramdisk %s", b->ramdisk);
+    return 0;
+}
+
+static int create_config(struct xltd *d, const yajl_val args,
+                         libxl_domain_config *cfg, struct xlt_err *err)
+{
+    yajl_val config = xlt_json_get(args, "config");
+    char *text;
+    int rc;
+
+    if (!YAJL_IS_OBJECT(config))
+        return xlt_err_set(err, "create: config must be an object");
+    text = xlt_json_to_text(config);
+    if (!text)
+        return xlt_err_set(err, "out of memory");
+    rc = libxl_domain_config_from_json(d->ctx, cfg, text);
+    free(text);
+    if (rc)
+        return xlt_err_set(err, "create: the configuration is not a valid "
+                           "libxl_domain_config");
+    return create_precheck(d, cfg, err);
+}
+
+static void req_create(struct xltd *d, unsigned conn, const yajl_val args)
+{
+    struct op *op = op_new(d, conn, create_done);
+    struct xlt_err err;
+    yajl_val paused = xlt_json_get(args, "paused");
+    char progress[256];
+    int rc;
+
+    if (!op) {
+        control_reply_error(d, conn, "out of memory");
+        return;
+    }
+    if (create_config(d, args, &op->cfg, &err)) {
+        control_reply_error(d, conn, "%s", err.msg);
+        op_free(op);
+        return;
+    }
+    op->paused = YAJL_IS_TRUE(paused);
+    snprintf(progress, sizeof(progress), "creating %s",
+             op->cfg.c_info.name);
+    control_reply_progress(d, conn, progress);
+    log_info(&d->log, "%s: creating from %s", op->cfg.c_info.name,
+             xlt_json_get_str(args, "path") ? xlt_json_get_str(args, "path")
+                                            : "(no file)");
+    d->log.last_libxl_error[0] = '\0';
+    rc = libxl_domain_create_new(d->ctx, &op->cfg, &op->domid, &op->how,
+                                 NULL);
+    if (rc) {
+        control_reply_error(d, conn, "creating %s failed: %s",
+                            op->cfg.c_info.name, libxl_said(d, rc));
+        op_free(op);
+    }
+}
+
+/* ---- destroy -------------------------------------------------------------- */
+
+static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
+{
+    struct op *op = arg;
+    char result[64];
+
+    (void)ctx;
+    if (rc) {
+        control_reply_error(op->d, op->conn, "destroying domain %u failed: %s",
+                            op->domid, libxl_said(op->d, rc));
+    } else {
+        log_info(&op->d->log, "domain %u: destroyed on request", op->domid);
+        snprintf(result, sizeof(result), "{\"domid\":%u}", op->domid);
+        control_reply_result(op->d, op->conn, result);
+    }
+    op_free(op);
+}
+
+/* The one domain ARGS names in "domains": [REF]. */
+static int one_domain(struct xltd *d, const yajl_val args, uint32_t *domid,
+                      struct xlt_err *err)
+{
+    yajl_val refs = xlt_json_get(args, "domains");
+
+    if (!YAJL_IS_ARRAY(refs) || refs->u.array.len != 1 ||
+        !YAJL_IS_STRING(refs->u.array.values[0]))
+        return xlt_err_set(err, "expected one domain");
+    return xlt_domain_lookup(d->ctx, refs->u.array.values[0]->u.string, domid,
+                             err);
+}
+
+static void req_destroy(struct xltd *d, unsigned conn, const yajl_val args)
+{
+    struct xlt_err err;
+    struct op *op;
+    uint32_t domid;
+    int rc;
+
+    if (one_domain(d, args, &domid, &err)) {
+        control_reply_error(d, conn, "%s", err.msg);
+        return;
+    }
+    if (domid == 0) {
+        control_reply_error(d, conn, "domain 0 cannot be destroyed");
+        return;
+    }
+    op = op_new(d, conn, destroy_done);
+    if (!op) {
+        control_reply_error(d, conn, "out of memory");
+        return;
+    }
+    op->domid = domid;
+    d->log.last_libxl_error[0] = '\0';
+    rc = libxl_domain_destroy(d->ctx, domid, &op->how);
+    if (rc) {
+        control_reply_error(d, conn, "destroying domain %u failed: %s", domid,
+                            libxl_said(d, rc));
+        op_free(op);
+    }
+}
+
+/* ---- dispatch ------------------------------------------------------------- */
+
+static const struct request {
+    const char *name;
+    bool modifies; /* root only */
+    void (*run)(struct xltd *d, unsigned conn, const yajl_val args);
+} requests[] = {
+    {"info", false, req_info},
+    {"list", false, req_list},
+    {"create", true, req_create},
+    {"destroy", true, req_destroy},
+};
+
+void requests_dispatch(struct xltd *d, unsigned id, bool root,
+                       const struct xlt_msg *msg)
+{
+    for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+        const struct request *r = &requests[i];
+        if (strcmp(r->name, msg->cmd))
+            continue;
+        if (r->modifies && !root) {
+            control_reply_error(d, id, "%s: permission denied (root only)",
+                                r->name);
+            return;
+        }
+        r->run(d, id, msg->body);
+        return;
+    }
+    control_reply_error(d, id, "unknown request `%s' (xltd is older than "
+                        "xlt?)", msg->cmd);
+}

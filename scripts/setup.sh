@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install, from Debian 12's archive, everything the build, the tests and the
+# lab need. Idempotent: quiet and quick when all is present.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential pkg-config libxen-dev libyajl-dev uuid-dev check
+  clang libclang-rt-14-dev
+  # lab: the hypervisor, dom0 userland and the device model
+  qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 qemu-system-xen
+  linux-image-amd64 busybox-static lvm2 bridge-utils iproute2 cpio kmod
+  netcat-openbsd socat gzip xz-utils binutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+    missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+# Packages such as xen-utils ship services; this is a build host, so keep
+# their maintainer scripts from starting anything.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod +x "$policy"
+  made_policy=1
+fi
+trap '[ $made_policy -eq 1 ] && $sudo rm -f "$policy"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

@@ -1,0 +1,27 @@
+#!/bin/bash
+# Stopping xltd never stops a guest; a new xltd adopts the running ones.
+. /lab/lib.sh
+
+cfg=/tmp/pv-keep.cfg
+sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
+    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
+    -e 's|^name = .*|name = "keep"|' \
+    /etc/xlt/examples/pv-busybox.cfg > "$cfg"
+
+pgrep -x xltd >/dev/null || xltd
+check "create a guest" xlt create "$cfg"
+check "it runs" wait_for_log "$(guest_log keep)" XLT-GUEST-UP 120
+pid=$(cat /run/xlt/xltd.pid)
+check "SIGTERM stops xltd" sh -c \
+    "kill -TERM $pid; for i in \$(seq 50); do kill -0 $pid 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
+check "xltd logged its stop" grep -q "stopped" /var/log/xlt/xltd.log
+check "the socket is gone" test ! -e /run/xlt/xltd.sock
+check "the guest still runs" xl list keep
+check "xltd starts again" xltd
+check "it adopted the guest" wait_for_log /var/log/xlt/xltd.log "watching 1 domain$" 5
+check "kill -9 of xltd" sh -c 'kill -9 "$(cat /run/xlt/xltd.pid)"; sleep 1'
+check "the guest survives kill -9" xl list keep
+check "xltd starts over the stale socket" xltd
+check "xlt works again" sh -c 'xlt list keep | grep -q keep'
+check "destroy it" xlt destroy keep
+check "gone" sh -c '! xl list keep 2>/dev/null'

@@ -1,0 +1,115 @@
+/* The command table: lookup, usage and the man page come from it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../xlt/cli/cli.h"
+#include "unit.h"
+
+static const struct xlt_command table[] = {
+    {"domid", NULL, 0, "NAME", "id of a domain", NULL},
+    {"domname", NULL, 0, "ID", "name of a domain", NULL},
+    {"list", NULL, 0, "", "list domains", NULL},
+};
+
+START_TEST(exact_name_wins)
+{
+    struct xlt_err err;
+    const struct xlt_command *c = xlt_command_find_in(table, 3, "domid", &err);
+
+    ck_assert_ptr_eq(c, &table[0]);
+}
+END_TEST
+
+START_TEST(unique_prefix_found)
+{
+    struct xlt_err err;
+
+    ck_assert_ptr_eq(xlt_command_find_in(table, 3, "l", &err), &table[2]);
+    ck_assert_ptr_eq(xlt_command_find_in(table, 3, "domn", &err), &table[1]);
+}
+END_TEST
+
+START_TEST(ambiguous_prefix_refused)
+{
+    struct xlt_err err;
+
+    ck_assert_ptr_null(xlt_command_find_in(table, 3, "dom", &err));
+    ck_assert_str_eq(err.msg, "`dom' is ambiguous: it could be domid or domname");
+}
+END_TEST
+
+START_TEST(unknown_command_refused)
+{
+    struct xlt_err err;
+
+    ck_assert_ptr_null(xlt_command_find("frobnicate", &err));
+    ck_assert_str_eq(err.msg,
+                     "`frobnicate' is not a command; `xlt help' lists them");
+    ck_assert_ptr_null(xlt_command_find("", &err));
+}
+END_TEST
+
+START_TEST(real_table_is_sound)
+{
+    struct xlt_err err;
+
+    for (size_t i = 0; i < xlt_ncommands; i++) {
+        const struct xlt_command *c = &xlt_commands[i];
+        ck_assert_ptr_nonnull(c->handler);
+        ck_assert_ptr_nonnull(c->synopsis);
+        ck_assert_msg(c->help && *c->help, "%s has no help", c->name);
+        ck_assert_ptr_eq(xlt_command_find(c->name, &err), c);
+    }
+}
+END_TEST
+
+static char *captured(void (*write)(FILE *))
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    write(f);
+    fclose(f);
+    return buf;
+}
+
+static void write_help(FILE *f)
+{
+    xlt_help_all(f);
+}
+
+START_TEST(help_and_man_list_every_command)
+{
+    char *help = captured(write_help);
+    char *man = captured(xlt_man_page);
+
+    for (size_t i = 0; i < xlt_ncommands; i++) {
+        char want[64];
+        snprintf(want, sizeof(want), "  %-10s %s", xlt_commands[i].name,
+                 xlt_commands[i].help);
+        ck_assert_msg(strstr(help, want), "help lacks %s", want);
+        snprintf(want, sizeof(want), ".TP\n\\fB%s\\fR", xlt_commands[i].name);
+        ck_assert_msg(strstr(man, want), "man page lacks %s",
+                      xlt_commands[i].name);
+    }
+    ck_assert(strstr(man, "\\-\\-dry\\-run"));
+    free(help);
+    free(man);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc = tcase_create("commands");
+
+    tcase_add_test(tc, exact_name_wins);
+    tcase_add_test(tc, unique_prefix_found);
+    tcase_add_test(tc, ambiguous_prefix_refused);
+    tcase_add_test(tc, unknown_command_refused);
+    tcase_add_test(tc, real_table_is_sound);
+    tcase_add_test(tc, help_and_man_list_every_command);
+    suite_add_tcase(s, tc);
+    return s;
+}

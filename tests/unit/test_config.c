@@ -1,0 +1,220 @@
+/*
+ * The config mapping against golden files: tests/unit/config/NAME.cfg with
+ * NAME.json (libxl's JSON of the result) or NAME.err (the one error line),
+ * and NAME.warn when the file should draw warnings.  XLT_REGEN=1 rewrites
+ * them; review the diff before committing.
+ */
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "xlt.h"
+
+#define FIXTURES "tests/unit/config"
+
+static glob_t cfgs;
+
+static char *sibling(const char *cfg, const char *ext)
+{
+    char *path = NULL;
+    size_t n = strlen(cfg) - strlen(".cfg");
+
+    if (asprintf(&path, "%.*s%s", (int)n, cfg, ext) < 0)
+        abort();
+    return path;
+}
+
+/* The file's text, or NULL if it does not exist. */
+static char *slurp(const char *path)
+{
+    struct xlt_err err;
+    char *text = NULL;
+    size_t len;
+
+    if (access(path, F_OK))
+        return NULL;
+    ck_assert_msg(!xlt_read_file(path, &text, &len, &err), "%s", err.msg);
+    return text;
+}
+
+static void spew(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* What `name` would be when the test names the file relative to the top. */
+static const char *relative(const char *path)
+{
+    const char *p = strstr(path, FIXTURES "/");
+    return p ? p : path;
+}
+
+struct outcome {
+    char *json;  /* on success */
+    char *error; /* on failure, with a newline */
+    char *warnings;
+};
+
+static void parse_file(const char *path, struct outcome *o)
+{
+    libxl_domain_config cfg;
+    struct xlt_err err;
+    char *text = slurp(path);
+    size_t wlen = 0;
+    FILE *warn = open_memstream(&o->warnings, &wlen);
+
+    ck_assert(text && warn);
+    libxl_domain_config_init(&cfg);
+    if (xlt_config_parse(relative(path), text, strlen(text), &cfg, warn,
+                         &err)) {
+        if (asprintf(&o->error, "%s\n", err.msg) < 0)
+            abort();
+    } else {
+        o->json = libxl_domain_config_to_json(NULL, &cfg);
+        ck_assert(o->json);
+    }
+    fclose(warn);
+    libxl_domain_config_dispose(&cfg);
+    free(text);
+}
+
+/* JSON text in one canonical, compact form, so only content counts.
+ * (libxl_domain_config_from_json needs a libxl context, which only the lab
+ * has; xltd reads every created domain's config through it there.) */
+static char *canonical(const char *json)
+{
+    char why[256];
+    yajl_val tree = yajl_tree_parse(json, why, sizeof(why));
+    char *text;
+
+    ck_assert_msg(tree, "golden JSON does not parse: %s", why);
+    text = xlt_json_to_text(tree);
+    yajl_tree_free(tree);
+    return text;
+}
+
+static void regenerate(const char *path, const struct outcome *o)
+{
+    char *json = sibling(path, ".json"), *errp = sibling(path, ".err");
+    char *warnp = sibling(path, ".warn");
+
+    unlink(json);
+    unlink(errp);
+    unlink(warnp);
+    spew(o->error ? errp : json, o->error ? o->error : o->json);
+    if (*o->warnings)
+        spew(warnp, o->warnings);
+    free(json);
+    free(errp);
+    free(warnp);
+}
+
+static void check_against_golden(const char *path, const struct outcome *o)
+{
+    char *jp = sibling(path, ".json"), *ep = sibling(path, ".err");
+    char *wp = sibling(path, ".warn");
+    char *json = slurp(jp), *error = slurp(ep), *warnings = slurp(wp);
+
+    ck_assert_msg(json || error, "%s: no .json or .err beside it", path);
+    if (error) {
+        ck_assert_msg(o->error, "%s: parsed, but should fail with: %s", path,
+                      error);
+        ck_assert_str_eq(o->error, error);
+    } else {
+        char *want, *got;
+        ck_assert_msg(!o->error, "%s: %s", path, o->error);
+        want = canonical(json);
+        got = canonical(o->json);
+        ck_assert_str_eq(got, want);
+        free(want);
+        free(got);
+    }
+    ck_assert_str_eq(o->warnings, warnings ? warnings : "");
+    free(json);
+    free(error);
+    free(warnings);
+    free(jp);
+    free(ep);
+    free(wp);
+}
+
+START_TEST(golden)
+{
+    const char *path = cfgs.gl_pathv[_i];
+    struct outcome o = {0};
+    const char *regen = getenv("XLT_REGEN");
+
+    parse_file(path, &o);
+    if (regen && !strcmp(regen, "1"))
+        regenerate(path, &o);
+    else
+        check_against_golden(path, &o);
+    free(o.json);
+    free(o.error);
+    free(o.warnings);
+}
+END_TEST
+
+START_TEST(uuid_generated_when_absent)
+{
+    static const char text[] = "name='a'\nkernel='/k'\n";
+    libxl_domain_config a, b;
+    struct xlt_err err;
+
+    libxl_domain_config_init(&a);
+    libxl_domain_config_init(&b);
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), &a, NULL, &err));
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), &b, NULL, &err));
+    ck_assert(!libxl_uuid_is_nil(&a.c_info.uuid));
+    ck_assert(libxl_uuid_compare(&a.c_info.uuid, &b.c_info.uuid) != 0);
+    libxl_domain_config_dispose(&a);
+    libxl_domain_config_dispose(&b);
+}
+END_TEST
+
+START_TEST(missing_file_names_it)
+{
+    struct xlt_err err;
+    char *text;
+    size_t len;
+
+    ck_assert(xlt_read_file("/nonexistent/x.cfg", &text, &len, &err));
+    ck_assert_str_eq(err.msg, "/nonexistent/x.cfg: No such file or directory");
+}
+END_TEST
+
+START_TEST(fixtures_present)
+{
+    ck_assert_msg(cfgs.gl_pathc >= 10, "only %zu fixtures found; is "
+                  "XLT_SRCDIR right?", cfgs.gl_pathc);
+}
+END_TEST
+
+static void free_cfgs(void)
+{
+    globfree(&cfgs);
+}
+
+Suite *config_suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("golden");
+    char *pattern = unit_path(FIXTURES "/*.cfg");
+
+    if (glob(pattern, 0, NULL, &cfgs) != 0)
+        cfgs.gl_pathc = 0;
+    atexit(free_cfgs);
+    free(pattern);
+    tcase_add_loop_test(tc, golden, 0, (int)cfgs.gl_pathc);
+    tcase_add_test(tc, fixtures_present);
+    tcase_add_test(tc, uuid_generated_when_absent);
+    tcase_add_test(tc, missing_file_names_it);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,75 @@
+/* The xlt command: shared declarations of the files in xlt/cli/. */
+#ifndef XLT_CLI_H
+#define XLT_CLI_H
+
+#include <getopt.h>
+
+#include "xlt.h"
+
+/* What every command handler gets. */
+struct cli {
+    const char *socket_path;
+    const char *prog;         /* "xlt" */
+    const struct xlt_command *cmd;
+};
+
+enum {
+    CMD_DRYRUN = 1u << 0,     /* has a dry-run mode (-n) */
+    CMD_MODIFIES = 1u << 1,   /* changes host or domain state */
+    CMD_DAEMON = 1u << 2,     /* talks to xltd */
+};
+
+struct xlt_command {
+    const char *name;
+    int (*handler)(struct cli *cli, int argc, char **argv);
+    unsigned flags;
+    const char *synopsis;     /* arguments after the name */
+    const char *help;         /* one line */
+    const char *options;      /* "-n  ..." lines, '\n'-separated; may be NULL */
+};
+
+/* ---- commands.c: the command table ------------------------------------ */
+
+extern const struct xlt_command xlt_commands[];
+extern const size_t xlt_ncommands;
+/* Exact name, else a unique prefix.  NULL and a message in ERR otherwise. */
+const struct xlt_command *xlt_command_find(const char *name,
+                                           struct xlt_err *err);
+/* The same, in any table (the tests use their own). */
+const struct xlt_command *xlt_command_find_in(const struct xlt_command *tab,
+                                              size_t n, const char *name,
+                                              struct xlt_err *err);
+void xlt_usage(FILE *out, const struct xlt_command *cmd);
+void xlt_help_all(FILE *out);
+void xlt_man_page(FILE *out);
+
+/* ---- client.c: talking to xltd ---------------------------------------- */
+
+/* Send CMD with ARGS (a JSON object's text, or NULL) and wait for the end.
+ * Progress lines go to stderr.  On success *reply_r is the whole reply
+ * message (free it with yajl_tree_free); its "result" member is the
+ * answer.  On failure the message is printed and -1 returned. */
+int cli_call(struct cli *cli, const char *cmd, const char *args,
+             yajl_val *reply_r);
+
+/* ---- output.c --------------------------------------------------------- */
+
+int cli_print_json(const yajl_val v);
+/* "key                    : value" lines, like xl info. */
+void cli_print_fields(const yajl_val obj);
+void cli_print_domains(const yajl_val domains);
+int cli_fail(struct cli *cli, const char *fmt, ...) XLT_PRINTF(2, 3);
+
+/* ---- one file per command group --------------------------------------- */
+
+int cmd_help(struct cli *cli, int argc, char **argv);    /* commands.c */
+int cmd_info(struct cli *cli, int argc, char **argv);    /* cmd_host.c */
+int cmd_list(struct cli *cli, int argc, char **argv);    /* cmd_domain.c */
+int cmd_create(struct cli *cli, int argc, char **argv);
+int cmd_destroy(struct cli *cli, int argc, char **argv);
+
+/* getopt for a command's own argv; prints usage on a bad option.
+ * Returns the option, -1 at the end, '?' on error. */
+int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts);
+
+#endif

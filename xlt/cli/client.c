@@ -1,0 +1,124 @@
+/* client.c: one request to xltd over its Unix socket, and its replies. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static int connect_daemon(struct cli *cli)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int fd;
+
+    if (strlen(cli->socket_path) >= sizeof(sa.sun_path)) {
+        cli_fail(cli, "socket path too long: %s", cli->socket_path);
+        return -1;
+    }
+    strcpy(sa.sun_path, cli->socket_path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        cli_fail(cli, "socket: %s", strerror(errno));
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        int e = errno;
+        close(fd);
+        if (e == ENOENT || e == ECONNREFUSED)
+            cli_fail(cli, "xltd is not running (no daemon at %s)",
+                     cli->socket_path);
+        else
+            cli_fail(cli, "cannot reach xltd at %s: %s", cli->socket_path,
+                     strerror(e));
+        return -1;
+    }
+    return fd;
+}
+
+static char *request_line(const char *cmd, const char *args)
+{
+    char *line = NULL;
+
+    if (asprintf(&line, "{\"xlt\":%d,\"cmd\":\"%s\",\"args\":%s}\n",
+                 XLT_PROTO_VERSION, cmd, args ? args : "{}") < 0)
+        return NULL;
+    return line;
+}
+
+/* 1 = request ended well, 0 = keep reading, -1 = failed (said). */
+static int handle_reply(struct cli *cli, const char *line, yajl_val *reply_r)
+{
+    struct xlt_msg msg;
+    struct xlt_err err;
+
+    if (xlt_msg_parse(&msg, line, &err)) {
+        cli_fail(cli, "bad reply from xltd: %s", err.msg);
+        return -1;
+    }
+    switch (msg.kind) {
+    case XLT_MSG_PROGRESS:
+        fprintf(stderr, "%s\n", msg.text);
+        xlt_msg_dispose(&msg);
+        return 0;
+    case XLT_MSG_ERROR:
+        cli_fail(cli, "%s", msg.text);
+        xlt_msg_dispose(&msg);
+        return -1;
+    case XLT_MSG_RESULT:
+        /* Keep the whole tree: the result points into it. */
+        *reply_r = msg.tree;
+        return 1;
+    default:
+        cli_fail(cli, "bad reply from xltd: a request");
+        xlt_msg_dispose(&msg);
+        return -1;
+    }
+}
+
+int cli_call(struct cli *cli, const char *cmd, const char *args,
+             yajl_val *reply_r)
+{
+    struct xlt_linebuf lb = {0};
+    char *req = NULL, *line = NULL;
+    int fd = -1, rc = -1, done = 0;
+
+    *reply_r = NULL;
+    fd = connect_daemon(cli);
+    if (fd < 0)
+        goto out;
+    req = request_line(cmd, args);
+    if (!req || xlt_write_all(fd, req, strlen(req))) {
+        cli_fail(cli, "sending to xltd: %s", strerror(errno));
+        goto out;
+    }
+    while (!done) {
+        int got = xlt_linebuf_take(&lb, &line);
+        if (got < 0) {
+            cli_fail(cli, "reply from xltd too long");
+            goto out;
+        }
+        if (got == 0) {
+            ssize_t n = xlt_linebuf_read(&lb, fd);
+            if (n <= 0) {
+                cli_fail(cli, "xltd closed the connection before answering%s%s",
+                         n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
+                goto out;
+            }
+            continue;
+        }
+        done = handle_reply(cli, line, reply_r);
+        free(line);
+        line = NULL;
+        if (done < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(req);
+    xlt_linebuf_dispose(&lb);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}

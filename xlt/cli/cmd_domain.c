@@ -1,0 +1,177 @@
+/* cmd_domain.c: commands about domains: list, create, destroy. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#include <libxl_json.h>
+
+/* {"domains":["a","7"]} from the command line's domain arguments. */
+static char *domain_args(int argc, char **argv)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *text = NULL;
+
+    if (!g)
+        return NULL;
+    yajl_gen_map_open(g);
+    xlt_json_str(g, "domains");
+    yajl_gen_array_open(g);
+    for (int i = 0; i < argc; i++)
+        xlt_json_str(g, argv[i]);
+    yajl_gen_array_close(g);
+    yajl_gen_map_close(g);
+    text = xlt_json_gen_take(g);
+    yajl_gen_free(g);
+    return text;
+}
+
+int cmd_list(struct cli *cli, int argc, char **argv)
+{
+    yajl_val reply = NULL;
+    char *args = NULL;
+    bool json = false;
+    int c, rc = 1;
+
+    while ((c = cli_getopt(cli, argc, argv, "j")) != -1) {
+        if (c != 'j')
+            return 2;
+        json = true;
+    }
+    args = domain_args(argc - optind, argv + optind);
+    if (!args) {
+        cli_fail(cli, "out of memory");
+        goto out;
+    }
+    if (cli_call(cli, "list", args, &reply))
+        goto out;
+    if (json)
+        cli_print_json(xlt_json_get(xlt_json_get(reply, "result"), "domains"));
+    else
+        cli_print_domains(xlt_json_get(xlt_json_get(reply, "result"),
+                                       "domains"));
+    rc = 0;
+out:
+    free(args);
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
+}
+
+/* The create request: the file's path and text, and libxl's config. */
+static char *create_args(const char *path, const char *text,
+                         libxl_domain_config *cfg, bool paused)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *args = NULL, abspath[PATH_MAX];
+
+    if (!g)
+        return NULL;
+    if (!realpath(path, abspath))
+        snprintf(abspath, sizeof(abspath), "%s", path);
+    yajl_gen_map_open(g);
+    xlt_json_kv_str(g, "path", abspath);
+    xlt_json_kv_str(g, "text", text);
+    xlt_json_kv_bool(g, "paused", paused);
+    xlt_json_str(g, "config");
+    if (libxl_domain_config_gen_json(g, cfg) == yajl_gen_status_ok &&
+        yajl_gen_map_close(g) == yajl_gen_status_ok)
+        args = xlt_json_gen_take(g);
+    yajl_gen_free(g);
+    return args;
+}
+
+static int print_config_json(struct cli *cli, libxl_domain_config *cfg)
+{
+    char *json = libxl_domain_config_to_json(NULL, cfg);
+
+    if (!json)
+        return cli_fail(cli, "cannot turn the configuration into JSON");
+    fputs(json, stdout);
+    free(json);
+    return 0;
+}
+
+int cmd_create(struct cli *cli, int argc, char **argv)
+{
+    libxl_domain_config cfg;
+    struct xlt_err err;
+    yajl_val reply = NULL;
+    char *text = NULL, *args = NULL;
+    size_t len;
+    bool dry_run = false, paused = false;
+    long long domid = -1;
+    int c, rc = 1;
+
+    libxl_domain_config_init(&cfg);
+    while ((c = cli_getopt(cli, argc, argv, "np")) != -1) {
+        if (c == 'n')
+            dry_run = true;
+        else if (c == 'p')
+            paused = true;
+        else {
+            rc = 2;
+            goto out;
+        }
+    }
+    if (optind + 1 != argc) {
+        xlt_usage(stderr, cli->cmd);
+        rc = 2;
+        goto out;
+    }
+    if (xlt_read_file(argv[optind], &text, &len, &err) ||
+        xlt_config_parse(argv[optind], text, len, &cfg, stderr, &err)) {
+        cli_fail(cli, "%s", err.msg);
+        goto out;
+    }
+    if (dry_run) {
+        rc = print_config_json(cli, &cfg);
+        goto out;
+    }
+    args = create_args(argv[optind], text, &cfg, paused);
+    if (!args) {
+        cli_fail(cli, "out of memory");
+        goto out;
+    }
+    if (cli_call(cli, "create", args, &reply))
+        goto out;
+    xlt_json_get_int(xlt_json_get(reply, "result"), "domid", &domid);
+    printf("created domain %s (id %lld)%s\n", cfg.c_info.name, domid,
+           paused ? ", paused" : "");
+    rc = 0;
+out:
+    libxl_domain_config_dispose(&cfg);
+    free(text);
+    free(args);
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
+}
+
+int cmd_destroy(struct cli *cli, int argc, char **argv)
+{
+    yajl_val reply = NULL;
+    char *args = NULL;
+    int rc = 1;
+
+    if (cli_getopt(cli, argc, argv, "") != -1)
+        return 2;
+    if (optind + 1 != argc) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    args = domain_args(1, argv + optind);
+    if (!args) {
+        cli_fail(cli, "out of memory");
+        goto out;
+    }
+    if (cli_call(cli, "destroy", args, &reply))
+        goto out;
+    rc = 0;
+out:
+    free(args);
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
+}

@@ -1,0 +1,178 @@
+/*
+ * commands.c: the one command table.  Usage, `xlt help` and the man page
+ * are all made from it.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+const struct xlt_command xlt_commands[] = {
+    {"help", cmd_help, 0, "[COMMAND]",
+     "Show the commands, or one command's usage.", NULL},
+    {"info", cmd_info, CMD_DAEMON, "[--json]",
+     "Show the host: Xen version, CPUs, memory (like xl info).",
+     "-j, --json  print the result as JSON"},
+    {"list", cmd_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+     "List domains: name, id, memory (MiB), vCPUs, state, CPU time.",
+     "-j, --json  print the result as JSON"},
+    {"create", cmd_create, CMD_DAEMON | CMD_MODIFIES | CMD_DRYRUN,
+     "[-n] [-p] FILE",
+     "Create a domain from an xl.cfg file.",
+     "-n, --dry-run  parse FILE and print the libxl_domain_config JSON; "
+     "create nothing\n"
+     "-p, --paused   leave the domain paused"},
+    {"destroy", cmd_destroy, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
+     "Destroy a domain at once (like pulling its power cord).", NULL},
+};
+
+const size_t xlt_ncommands = sizeof(xlt_commands) / sizeof(xlt_commands[0]);
+
+const struct xlt_command *xlt_command_find_in(const struct xlt_command *tab,
+                                              size_t ntab, const char *name,
+                                              struct xlt_err *err)
+{
+    const struct xlt_command *found = NULL;
+    size_t n = strlen(name), i;
+
+    for (i = 0; i < ntab; i++)
+        if (!strcmp(tab[i].name, name))
+            return &tab[i];
+    for (i = 0; n > 0 && i < ntab; i++) {
+        if (strncmp(tab[i].name, name, n))
+            continue;
+        if (found) {
+            xlt_err_set(err, "`%s' is ambiguous: it could be %s or %s", name,
+                        found->name, tab[i].name);
+            return NULL;
+        }
+        found = &tab[i];
+    }
+    if (!found)
+        xlt_err_set(err, "`%s' is not a command; `xlt help' lists them",
+                    name);
+    return found;
+}
+
+const struct xlt_command *xlt_command_find(const char *name,
+                                           struct xlt_err *err)
+{
+    return xlt_command_find_in(xlt_commands, xlt_ncommands, name, err);
+}
+
+/* Print TEXT's lines, each indented by INDENT. */
+static void print_indented(FILE *out, const char *text, const char *indent)
+{
+    while (text && *text) {
+        size_t n = strcspn(text, "\n");
+        fprintf(out, "%s%.*s\n", indent, (int)n, text);
+        text += n;
+        text += *text == '\n';
+    }
+}
+
+void xlt_usage(FILE *out, const struct xlt_command *cmd)
+{
+    fprintf(out, "usage: xlt %s %s\n%s\n", cmd->name, cmd->synopsis,
+            cmd->help);
+    print_indented(out, cmd->options, "  ");
+}
+
+void xlt_help_all(FILE *out)
+{
+    fprintf(out, "usage: xlt [-S SOCKET] COMMAND [ARGS...]\n\n"
+            "Commands (a unique prefix will do):\n");
+    for (size_t i = 0; i < xlt_ncommands; i++)
+        fprintf(out, "  %-10s %s\n", xlt_commands[i].name,
+                xlt_commands[i].help);
+    fprintf(out, "\n`xlt help COMMAND' shows one command's usage.\n");
+}
+
+/* roff needs '-' and '\' escaped. */
+static void man_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '-' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+void xlt_man_page(FILE *out)
+{
+    fprintf(out, ".TH XLT 1 \"\" \"xlt\" \"Xen toolstack\"\n"
+            ".SH NAME\nxlt \\- manage Xen domains through xltd\n"
+            ".SH SYNOPSIS\n.B xlt\n[\\fB\\-S\\fR \\fISOCKET\\fR] "
+            "\\fICOMMAND\\fR [\\fIARGS\\fR...]\n"
+            ".SH DESCRIPTION\n"
+            "xlt is the client of xltd(8), the dom0 daemon that owns the "
+            "libxl context.\nIt reads xl.cfg(5) domain files and takes xl's "
+            "commands.\nIf xltd is not running, xlt says so and exits 1.\n"
+            ".SH OPTIONS\n.TP\n\\fB\\-S\\fR \\fISOCKET\\fR\n"
+            "xltd's control socket (default " XLT_SOCKET_PATH
+            ", or $XLT_SOCKET).\n.SH COMMANDS\n");
+    for (size_t i = 0; i < xlt_ncommands; i++) {
+        const struct xlt_command *c = &xlt_commands[i];
+        fprintf(out, ".TP\n\\fB%s\\fR ", c->name);
+        man_text(out, c->synopsis);
+        fputc('\n', out);
+        man_text(out, c->help);
+        fputc('\n', out);
+        for (const char *o = c->options; o && *o;) {
+            size_t n = strcspn(o, "\n");
+            char line[512];
+            snprintf(line, sizeof(line), "%.*s", (int)n, o);
+            fputs(".br\n", out);
+            man_text(out, line);
+            fputc('\n', out);
+            o += n;
+            o += *o == '\n';
+        }
+    }
+    fprintf(out, ".SH EXIT STATUS\n0 on success, 1 on failure, 2 on a usage "
+            "error.\n.SH SEE ALSO\nxltd(8), xl(1), xl.cfg(5)\n");
+}
+
+int cmd_help(struct cli *cli, int argc, char **argv)
+{
+    struct xlt_err err;
+    const struct xlt_command *cmd;
+
+    if (cli_getopt(cli, argc, argv, "") != -1)
+        return 2;
+    if (optind >= argc) {
+        xlt_help_all(stdout);
+        return 0;
+    }
+    cmd = xlt_command_find(argv[optind], &err);
+    if (!cmd) {
+        cli_fail(cli, "%s", err.msg);
+        return 2;
+    }
+    xlt_usage(stdout, cmd);
+    return 0;
+}
+
+int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"dry-run", no_argument, NULL, 'n'},
+        {"paused", no_argument, NULL, 'p'},
+        {NULL, 0, NULL, 0},
+    };
+    char shortopts[64];
+    int c;
+
+    snprintf(shortopts, sizeof(shortopts), "+:%s", opts);
+    c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == -1)
+        return -1;
+    if (c == '?' || c == ':' || !strchr(opts, c)) {
+        fprintf(stderr, "%s %s: unknown option %s\n", cli->prog,
+                cli->cmd->name, argv[optind - 1]);
+        xlt_usage(stderr, cli->cmd);
+        return '?';
+    }
+    return c;
+}

@@ -1,0 +1,89 @@
+/* output.c: what xlt prints, as tables like xl's or as JSON. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_fail(struct cli *cli, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", cli->prog);
+    if (cli->cmd && strcmp(cli->cmd->name, "help"))
+        fprintf(stderr, "%s: ", cli->cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+int cli_print_json(const yajl_val v)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    const unsigned char *buf;
+    size_t len;
+    int rc = -1;
+
+    if (!g)
+        return -1;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    if (xlt_json_emit(g, v) == yajl_gen_status_ok &&
+        yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) {
+        fwrite(buf, 1, len, stdout);
+        if (len && buf[len - 1] != '\n')
+            fputc('\n', stdout);
+        rc = 0;
+    }
+    yajl_gen_free(g);
+    return rc;
+}
+
+/* A scalar as text: strings as they are, numbers as written. */
+static const char *scalar_text(const yajl_val v)
+{
+    if (YAJL_IS_STRING(v))
+        return v->u.string;
+    if (YAJL_IS_NUMBER(v))
+        return v->u.number.r;
+    if (YAJL_IS_TRUE(v))
+        return "true";
+    if (YAJL_IS_FALSE(v))
+        return "false";
+    return "";
+}
+
+void cli_print_fields(const yajl_val obj)
+{
+    if (!YAJL_IS_OBJECT(obj))
+        return;
+    for (size_t i = 0; i < obj->u.object.len; i++)
+        printf("%-23s: %s\n", obj->u.object.keys[i],
+               scalar_text(obj->u.object.values[i]));
+}
+
+static long long get_ll(const yajl_val obj, const char *key)
+{
+    long long n = 0;
+    xlt_json_get_int(obj, key, &n);
+    return n;
+}
+
+void cli_print_domains(const yajl_val domains)
+{
+    printf("Name                                        ID   Mem VCPUs\t"
+           "State\tTime(s)\n");
+    if (!YAJL_IS_ARRAY(domains))
+        return;
+    for (size_t i = 0; i < domains->u.array.len; i++) {
+        yajl_val d = domains->u.array.values[i];
+        yajl_val t = xlt_json_get(d, "cpu_time");
+        const char *name = xlt_json_get_str(d, "name");
+        const char *state = xlt_json_get_str(d, "state");
+        printf("%-40s %5lld %5lld %5lld     %-6s  %8.1f\n",
+               name ? name : "(null)", get_ll(d, "domid"),
+               get_ll(d, "memory"), get_ll(d, "vcpus"),
+               state ? state : "------",
+               YAJL_IS_NUMBER(t) ? YAJL_GET_DOUBLE(t) : 0.0);
+    }
+}

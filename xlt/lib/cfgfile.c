@@ -1,0 +1,175 @@
+/*
+ * cfgfile.c: an xl.cfg file as libxlutil reads it.
+ *
+ * libxlutil does the lexing and parsing and reports problems, with the file
+ * and line, to a stream we give it.  We give it a memory stream, so its
+ * messages become our error messages, and so we can learn the line a key is
+ * set on: asking for a key as the other type (a list as a string, a string
+ * as a list) makes libxlutil report "PATH:LINE: ..." for that key.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxlutil.h>
+
+#include "xlt.h"
+
+struct xlt_cfgfile {
+    XLU_Config *xlu;
+    char *path;
+    FILE *report;       /* libxlutil writes here */
+    char *report_buf;   /* ... which lands here */
+    size_t report_len;
+    size_t report_seen; /* bytes already consumed */
+};
+
+/* What libxlutil said since the last call, without the final newline.
+ * Valid until libxlutil writes again. */
+static const char *take_report(struct xlt_cfgfile *cf)
+{
+    char *text;
+
+    fflush(cf->report);
+    text = cf->report_buf + cf->report_seen;
+    cf->report_seen = cf->report_len;
+    if (cf->report_len > 0 && cf->report_buf[cf->report_len - 1] == '\n')
+        cf->report_buf[cf->report_len - 1] = '\0';
+    return text;
+}
+
+int xlt_cfgfile_open(struct xlt_cfgfile **cf_r, const char *path,
+                     const char *text, size_t len, struct xlt_err *err)
+{
+    struct xlt_cfgfile *cf = NULL;
+    int e, rc = -1;
+
+    *cf_r = NULL;
+    if (len > (size_t)INT32_MAX) {
+        xlt_err_set(err, "%s: file too large", path);
+        goto out;
+    }
+    cf = calloc(1, sizeof(*cf));
+    if (!cf || !(cf->path = strdup(path))) {
+        xlt_err_errno(err, ENOMEM, "%s", path);
+        goto out;
+    }
+    cf->report = open_memstream(&cf->report_buf, &cf->report_len);
+    if (!cf->report) {
+        xlt_err_errno(err, errno, "%s", path);
+        goto out;
+    }
+    cf->xlu = xlu_cfg_init(cf->report, path);
+    if (!cf->xlu) {
+        xlt_err_errno(err, ENOMEM, "%s", path);
+        goto out;
+    }
+    e = xlu_cfg_readdata(cf->xlu, text, (int)len);
+    if (e) {
+        const char *said = take_report(cf);
+        /* Its first line says what and where; the rest is commentary. */
+        if (*said)
+            xlt_err_set(err, "%.*s", (int)strcspn(said, "\n"), said);
+        else
+            xlt_err_errno(err, e, "%s", path);
+        goto out;
+    }
+    *cf_r = cf;
+    cf = NULL;
+    rc = 0;
+out:
+    xlt_cfgfile_close(cf);
+    return rc;
+}
+
+void xlt_cfgfile_close(struct xlt_cfgfile *cf)
+{
+    if (!cf)
+        return;
+    if (cf->xlu)
+        xlu_cfg_destroy(cf->xlu);
+    if (cf->report)
+        fclose(cf->report);
+    free(cf->report_buf);
+    free(cf->path);
+    free(cf);
+}
+
+const char *xlt_cfgfile_path(const struct xlt_cfgfile *cf)
+{
+    return cf->path;
+}
+
+/* "PATH:LINE: ..." -> LINE, or 0. */
+static int line_of_report(const struct xlt_cfgfile *cf, const char *said)
+{
+    size_t plen = strlen(cf->path);
+
+    if (strncmp(said, cf->path, plen) != 0 || said[plen] != ':')
+        return 0;
+    return atoi(said + plen + 1);
+}
+
+int xlt_cfgfile_line(struct xlt_cfgfile *cf, const char *key)
+{
+    const char *s;
+    int line;
+
+    take_report(cf);
+    /* One of these two must complain, naming the line, if KEY is set. */
+    if (xlu_cfg_get_list(cf->xlu, key, NULL, NULL, 0) == EINVAL ||
+        xlu_cfg_get_string(cf->xlu, key, &s, 0) == EINVAL) {
+        line = line_of_report(cf, take_report(cf));
+        return line;
+    }
+    take_report(cf);
+    return 0;
+}
+
+int xlt_cfgfile_bad(struct xlt_cfgfile *cf, struct xlt_err *err,
+                    const char *key, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    int line = xlt_cfgfile_line(cf, key);
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (line > 0)
+        return xlt_err_set(err, "%s:%d: %s: %s", cf->path, line, key, what);
+    return xlt_err_set(err, "%s: %s: %s", cf->path, key, what);
+}
+
+int xlt_cfgfile_string(struct xlt_cfgfile *cf, const char *key,
+                       const char **val_r, struct xlt_err *err)
+{
+    int e = xlu_cfg_get_string(cf->xlu, key, val_r, 1);
+
+    if (e == ESRCH)
+        return 1;
+    if (e)
+        return xlt_cfgfile_bad(cf, err, key,
+                               "expected a single value, not a list");
+    return 0;
+}
+
+int xlt_cfgfile_long(struct xlt_cfgfile *cf, const char *key, long min,
+                     long max, long *val_r, struct xlt_err *err)
+{
+    const char *text;
+    long v;
+    int e = xlt_cfgfile_string(cf, key, &text, err);
+
+    if (e)
+        return e;
+    e = xlu_cfg_get_long(cf->xlu, key, &v, 1);
+    if (e == ERANGE || (e == 0 && (v < min || v > max)))
+        return xlt_cfgfile_bad(cf, err, key, "`%s' is out of range [%ld, %ld]",
+                               text, min, max);
+    if (e)
+        return xlt_cfgfile_bad(cf, err, key, "`%s' is not a number", text);
+    *val_r = v;
+    return 0;
+}

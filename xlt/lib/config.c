@@ -1,0 +1,383 @@
+/*
+ * config.c: an xl.cfg file -> libxl_domain_config.
+ *
+ * libxlutil reads the file; each key is mapped by one small function that
+ * reports a bad value as "FILE:LINE: KEY: what is wrong".  Defaults follow
+ * xl(1), so that `xlt create -n` and `xl create -n` agree.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xlt.h"
+
+struct parse {
+    struct xlt_cfgfile *cf;
+    libxl_domain_config *cfg;
+    FILE *warn;
+    struct xlt_err *err;
+    long vcpus; /* vcpus= (online at boot), 0 if not given */
+};
+
+/* Largest memory= / maxmem= in MiB that still fits libxl's kB fields. */
+#define MAX_MEM_MB (LONG_MAX / 1024)
+#define MAX_VCPUS 4096
+
+/* ---- identity ---------------------------------------------------------- */
+
+static int parse_type(struct parse *p)
+{
+    static const struct {
+        const char *name;
+        libxl_domain_type type;
+    } types[] = {
+        {"pv", LIBXL_DOMAIN_TYPE_PV},
+        {"pvh", LIBXL_DOMAIN_TYPE_PVH},
+        {"hvm", LIBXL_DOMAIN_TYPE_HVM},
+    };
+    libxl_domain_create_info *c = &p->cfg->c_info;
+    const char *s;
+    size_t i;
+    int rc = xlt_cfgfile_string(p->cf, "type", &s, p->err);
+
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        return 0;
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (!strcmp(s, types[i].name)) {
+            c->type = types[i].type;
+            return 0;
+        }
+    }
+    return xlt_cfgfile_bad(p->cf, p->err, "type",
+                           "`%s' is not one of pv, pvh, hvm", s);
+}
+
+/* xm's builder= ("hvm", or "generic"/"linux" for PV), deprecated by type=. */
+static int parse_builder(struct parse *p)
+{
+    libxl_domain_create_info *c = &p->cfg->c_info;
+    libxl_domain_type t;
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, "builder", &s, p->err);
+
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        return 0;
+    if (!strcmp(s, "hvm"))
+        t = LIBXL_DOMAIN_TYPE_HVM;
+    else if (!strcmp(s, "generic") || !strcmp(s, "linux"))
+        t = LIBXL_DOMAIN_TYPE_PV;
+    else
+        return xlt_cfgfile_bad(p->cf, p->err, "builder",
+                               "`%s' is not one of hvm, generic, linux", s);
+    if (c->type != LIBXL_DOMAIN_TYPE_INVALID && c->type != t)
+        return xlt_cfgfile_bad(p->cf, p->err, "builder",
+                               "`%s' contradicts type=`%s'", s,
+                               libxl_domain_type_to_string(c->type));
+    c->type = t;
+    return 0;
+}
+
+static int parse_name(struct parse *p)
+{
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, "name", &s, p->err);
+
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        return xlt_err_set(p->err, "%s: name: a domain needs a name",
+                           xlt_cfgfile_path(p->cf));
+    if (!*s)
+        return xlt_cfgfile_bad(p->cf, p->err, "name", "must not be empty");
+    if (strchr(s, '/'))
+        return xlt_cfgfile_bad(p->cf, p->err, "name",
+                               "`%s' must not contain '/'", s);
+    p->cfg->c_info.name = strdup(s);
+    return 0;
+}
+
+static int parse_uuid(struct parse *p)
+{
+    libxl_domain_create_info *c = &p->cfg->c_info;
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, "uuid", &s, p->err);
+
+    if (rc < 0)
+        return rc;
+    if (rc > 0) {
+        libxl_uuid_generate(&c->uuid);
+        return 0;
+    }
+    if (libxl_uuid_from_string(&c->uuid, s))
+        return xlt_cfgfile_bad(p->cf, p->err, "uuid",
+                               "`%s' is not a UUID", s);
+    return 0;
+}
+
+/* ---- boot ------------------------------------------------------------- */
+
+static int parse_path_key(struct parse *p, const char *key, char **field)
+{
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, key, &s, p->err);
+
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        return 0;
+    if (!*s)
+        return xlt_cfgfile_bad(p->cf, p->err, key, "must not be empty");
+    free(*field);
+    *field = strdup(s);
+    return 0;
+}
+
+static int parse_kernel(struct parse *p)
+{
+    return parse_path_key(p, "kernel", &p->cfg->b_info.kernel);
+}
+
+static int parse_ramdisk(struct parse *p)
+{
+    return parse_path_key(p, "ramdisk", &p->cfg->b_info.ramdisk);
+}
+
+/* cmdline= wins over root= and extra=, which combine as "root=R E". */
+static int parse_cmdline(struct parse *p)
+{
+    const char *cmdline = NULL, *root = NULL, *extra = NULL;
+    char *joined = NULL;
+    int rc;
+
+    if ((rc = xlt_cfgfile_string(p->cf, "cmdline", &cmdline, p->err)) < 0 ||
+        (rc = xlt_cfgfile_string(p->cf, "root", &root, p->err)) < 0 ||
+        (rc = xlt_cfgfile_string(p->cf, "extra", &extra, p->err)) < 0)
+        return rc;
+    if (cmdline) {
+        if ((root || extra) && p->warn)
+            fprintf(p->warn, "%s:%d: warning: root= and extra= are ignored "
+                    "in favour of cmdline=\n", xlt_cfgfile_path(p->cf),
+                    xlt_cfgfile_line(p->cf, "cmdline"));
+        joined = strdup(cmdline);
+    } else if (root && extra) {
+        if (asprintf(&joined, "root=%s %s", root, extra) < 0)
+            joined = NULL;
+    } else if (root) {
+        if (asprintf(&joined, "root=%s", root) < 0)
+            joined = NULL;
+    } else if (extra) {
+        joined = strdup(extra);
+    }
+    p->cfg->b_info.cmdline = joined;
+    return 0;
+}
+
+/* ---- memory and CPUs -------------------------------------------------- */
+
+static int parse_mem_key(struct parse *p, const char *key, uint64_t *kb)
+{
+    long mb;
+    int rc = xlt_cfgfile_long(p->cf, key, 1, MAX_MEM_MB, &mb, p->err);
+
+    if (rc == 0)
+        *kb = (uint64_t)mb * 1024;
+    return rc < 0 ? rc : 0;
+}
+
+static int parse_memory(struct parse *p)
+{
+    return parse_mem_key(p, "memory", &p->cfg->b_info.target_memkb);
+}
+
+static int parse_maxmem(struct parse *p)
+{
+    return parse_mem_key(p, "maxmem", &p->cfg->b_info.max_memkb);
+}
+
+/* libxl_bitmap_alloc() needs a libxl context, which a dry run (and the unit
+ * tests) do not have; a libxl_bitmap is a plain calloc'd byte array that
+ * libxl_bitmap_dispose() frees. */
+static int bitmap_alloc(libxl_bitmap *map, int bits)
+{
+    libxl_bitmap_dispose(map);
+    libxl_bitmap_init(map);
+    map->map = calloc((size_t)(bits + 7) / 8, 1);
+    if (!map->map)
+        return -1;
+    map->size = (uint32_t)(bits + 7) / 8;
+    return 0;
+}
+
+static int parse_vcpus(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    long n;
+    int rc = xlt_cfgfile_long(p->cf, "vcpus", 1, MAX_VCPUS, &n, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (bitmap_alloc(&b->avail_vcpus, (int)n))
+        return xlt_err_set(p->err, "%s: vcpus: out of memory",
+                           xlt_cfgfile_path(p->cf));
+    for (long i = 0; i < n; i++)
+        libxl_bitmap_set(&b->avail_vcpus, (int)i);
+    p->vcpus = n;
+    return 0;
+}
+
+static int parse_maxvcpus(struct parse *p)
+{
+    long n;
+    int rc = xlt_cfgfile_long(p->cf, "maxvcpus", 1, MAX_VCPUS, &n, p->err);
+
+    if (rc == 0)
+        p->cfg->b_info.max_vcpus = (int)n;
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- actions ---------------------------------------------------------- */
+
+static int parse_action(struct parse *p, const char *key, const char *dflt,
+                        libxl_action_on_shutdown *action)
+{
+    static const struct {
+        const char *name;
+        libxl_action_on_shutdown action;
+    } actions[] = {
+        {"destroy", LIBXL_ACTION_ON_SHUTDOWN_DESTROY},
+        {"restart", LIBXL_ACTION_ON_SHUTDOWN_RESTART},
+        {"rename-restart", LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME},
+        {"preserve", LIBXL_ACTION_ON_SHUTDOWN_PRESERVE},
+        {"coredump-destroy", LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY},
+        {"coredump-restart", LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART},
+        {"soft-reset", LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET},
+    };
+    const char *s;
+    size_t i;
+    int rc = xlt_cfgfile_string(p->cf, key, &s, p->err);
+
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        s = dflt;
+    for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+        if (!strcmp(s, actions[i].name)) {
+            *action = actions[i].action;
+            return 0;
+        }
+    }
+    return xlt_cfgfile_bad(p->cf, p->err, key,
+                           "`%s' is not one of destroy, restart, "
+                           "rename-restart, preserve, coredump-destroy, "
+                           "coredump-restart, soft-reset", s);
+}
+
+static int parse_on_poweroff(struct parse *p)
+{
+    return parse_action(p, "on_poweroff", "destroy", &p->cfg->on_poweroff);
+}
+
+static int parse_on_reboot(struct parse *p)
+{
+    return parse_action(p, "on_reboot", "restart", &p->cfg->on_reboot);
+}
+
+static int parse_on_watchdog(struct parse *p)
+{
+    return parse_action(p, "on_watchdog", "destroy", &p->cfg->on_watchdog);
+}
+
+static int parse_on_crash(struct parse *p)
+{
+    return parse_action(p, "on_crash", "destroy", &p->cfg->on_crash);
+}
+
+static int parse_on_soft_reset(struct parse *p)
+{
+    return parse_action(p, "on_soft_reset", "soft-reset",
+                        &p->cfg->on_soft_reset);
+}
+
+/* ---- the whole file --------------------------------------------------- */
+
+/* In order: identity first, because the build info depends on the type. */
+static int (*const identity_keys[])(struct parse *) = {
+    parse_type, parse_builder, parse_name, parse_uuid,
+};
+
+static int (*const build_keys[])(struct parse *) = {
+    parse_kernel, parse_ramdisk, parse_cmdline,
+    parse_memory, parse_maxmem, parse_vcpus, parse_maxvcpus,
+    parse_on_poweroff, parse_on_reboot, parse_on_watchdog, parse_on_crash,
+    parse_on_soft_reset,
+};
+
+/* Defaults xl applies, and the checks that span several keys. */
+static int finish(struct parse *p)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_domain_build_info *b = &cfg->b_info;
+
+    libxl_defbool_set(&cfg->c_info.run_hotplug_scripts, true);
+    libxl_defbool_set(&b->claim_mode, true);
+    if (b->max_memkb == LIBXL_MEMKB_DEFAULT)
+        b->max_memkb = b->target_memkb;
+    if (b->target_memkb != LIBXL_MEMKB_DEFAULT && b->max_memkb < b->target_memkb)
+        return xlt_cfgfile_bad(p->cf, p->err, "maxmem",
+                               "%" PRIu64 " MiB is less than memory=%" PRIu64
+                               " MiB", b->max_memkb / 1024,
+                               b->target_memkb / 1024);
+    if (b->max_vcpus == 0)
+        b->max_vcpus = (int)p->vcpus;
+    if (b->max_vcpus < p->vcpus)
+        return xlt_cfgfile_bad(p->cf, p->err, "maxvcpus",
+                               "%d is less than vcpus=%ld", b->max_vcpus,
+                               p->vcpus);
+    if (b->type == LIBXL_DOMAIN_TYPE_PV && !b->kernel && !b->bootloader)
+        return xlt_err_set(p->err, "%s: kernel: a PV guest needs kernel= "
+                           "(or bootloader=)", xlt_cfgfile_path(p->cf));
+    return 0;
+}
+
+static int run_keys(struct parse *p, int (*const *keys)(struct parse *),
+                    size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = keys[i](p);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int xlt_config_parse(const char *path, const char *text, size_t len,
+                     libxl_domain_config *cfg, FILE *warn,
+                     struct xlt_err *err)
+{
+    struct parse p = {.cfg = cfg, .warn = warn, .err = err};
+    int rc;
+
+    rc = xlt_cfgfile_open(&p.cf, path, text, len, err);
+    if (rc)
+        goto out;
+    rc = run_keys(&p, identity_keys,
+                  sizeof(identity_keys) / sizeof(identity_keys[0]));
+    if (rc)
+        goto out;
+    if (cfg->c_info.type == LIBXL_DOMAIN_TYPE_INVALID)
+        cfg->c_info.type = LIBXL_DOMAIN_TYPE_PV;
+    libxl_domain_build_info_init_type(&cfg->b_info, cfg->c_info.type);
+    rc = run_keys(&p, build_keys, sizeof(build_keys) / sizeof(build_keys[0]));
+    if (rc)
+        goto out;
+    rc = finish(&p);
+out:
+    xlt_cfgfile_close(p.cf);
+    return rc;
+}

@@ -1,0 +1,70 @@
+/* util.c: small I/O helpers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xlt.h"
+
+int xlt_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int xlt_read_file(const char *path, char **text_r, size_t *len_r,
+                  struct xlt_err *err)
+{
+    int fd = -1, rc = -1;
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        xlt_err_errno(err, errno, "%s", path);
+        goto out;
+    }
+    for (;;) {
+        ssize_t n;
+        if (cap - len < 4096) {
+            char *bigger = realloc(text, cap + 65536);
+            if (!bigger) {
+                xlt_err_errno(err, ENOMEM, "%s", path);
+                goto out;
+            }
+            text = bigger;
+            cap += 65536;
+        }
+        n = read(fd, text + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            xlt_err_errno(err, errno, "%s", path);
+            goto out;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    text[len] = '\0';
+    *text_r = text;
+    *len_r = len;
+    text = NULL;
+    rc = 0;
+out:
+    free(text);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}

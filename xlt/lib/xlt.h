@@ -1,0 +1,144 @@
+/*
+ * libxlt: what both the xlt command and the xltd daemon need.
+ * Each section names the file that implements it.
+ */
+#ifndef XLT_H
+#define XLT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libxl.h>
+#include <libxl_utils.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#define XLT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- err.c: one precise line about what went wrong ------------------- */
+
+struct xlt_err {
+    char msg[1024];
+};
+
+/* Returns -1, so that `return xlt_err_set(err, ...)` reads naturally. */
+int xlt_err_set(struct xlt_err *err, const char *fmt, ...) XLT_PRINTF(2, 3);
+/* Like xlt_err_set, with ": strerror(errnum)" appended. */
+int xlt_err_errno(struct xlt_err *err, int errnum, const char *fmt, ...)
+    XLT_PRINTF(3, 4);
+
+/* ---- cfgfile.c: an xl.cfg file read by libxlutil, with line numbers --- */
+
+struct xlt_cfgfile;
+
+/* Parse TEXT (LEN bytes) as the xl.cfg file PATH.  On a syntax error the
+ * message is libxlutil's own "PATH:LINE: ...". */
+int xlt_cfgfile_open(struct xlt_cfgfile **cf_r, const char *path,
+                     const char *text, size_t len, struct xlt_err *err);
+void xlt_cfgfile_close(struct xlt_cfgfile *cf);
+const char *xlt_cfgfile_path(const struct xlt_cfgfile *cf);
+/* The line KEY is set on (0 if unknown). */
+int xlt_cfgfile_line(struct xlt_cfgfile *cf, const char *key);
+/* Getters: 0 = found, 1 = absent, -1 = error in ERR ("PATH:LINE: KEY: ..."). */
+int xlt_cfgfile_string(struct xlt_cfgfile *cf, const char *key,
+                       const char **val_r, struct xlt_err *err);
+int xlt_cfgfile_long(struct xlt_cfgfile *cf, const char *key, long min,
+                     long max, long *val_r, struct xlt_err *err);
+/* Say what is wrong with KEY's value, with file and line.  Returns -1. */
+int xlt_cfgfile_bad(struct xlt_cfgfile *cf, struct xlt_err *err,
+                    const char *key, const char *fmt, ...) XLT_PRINTF(4, 5);
+
+/* ---- config.c: xl.cfg -> libxl_domain_config ------------------------- */
+
+/* CFG must have been libxl_domain_config_init()ed; the caller disposes it
+ * whatever the result.  Warnings (e.g. ignored keys) go to WARN. */
+int xlt_config_parse(const char *path, const char *text, size_t len,
+                     libxl_domain_config *cfg, FILE *warn,
+                     struct xlt_err *err);
+/* Read PATH whole into a NUL-terminated buffer the caller frees. */
+int xlt_read_file(const char *path, char **text_r, size_t *len_r,
+                  struct xlt_err *err);
+
+/* ---- json.c: yajl helpers -------------------------------------------- */
+
+/* A compact (single-line) generator. */
+yajl_gen xlt_json_gen_new(void);
+/* Append the generator's text to a malloc'd string; NULL on ENOMEM. */
+char *xlt_json_gen_take(yajl_gen g);
+yajl_gen_status xlt_json_str(yajl_gen g, const char *s);
+yajl_gen_status xlt_json_kv_str(yajl_gen g, const char *k, const char *v);
+yajl_gen_status xlt_json_kv_int(yajl_gen g, const char *k, long long v);
+yajl_gen_status xlt_json_kv_uint(yajl_gen g, const char *k,
+                                 unsigned long long v);
+yajl_gen_status xlt_json_kv_double(yajl_gen g, const char *k, double v);
+yajl_gen_status xlt_json_kv_bool(yajl_gen g, const char *k, bool v);
+/* Emit a parsed tree into G (to re-nest or pretty-print a document). */
+yajl_gen_status xlt_json_emit(yajl_gen g, const yajl_val v);
+/* Members of an object; NULL when absent or of another type. */
+yajl_val xlt_json_get(const yajl_val obj, const char *key);
+const char *xlt_json_get_str(const yajl_val obj, const char *key);
+bool xlt_json_get_int(const yajl_val obj, const char *key, long long *v);
+/* A tree back to compact text; NULL on ENOMEM. */
+char *xlt_json_to_text(const yajl_val v);
+
+/* ---- proto.c: the xlt <-> xltd protocol ------------------------------- */
+
+#define XLT_PROTO_VERSION 1
+#define XLT_PROTO_MAX_LINE (4u << 20) /* one message, bytes */
+#define XLT_SOCKET_PATH "/run/xlt/xltd.sock"
+
+/* A line-delimited byte stream: feed it bytes, take whole lines. */
+struct xlt_linebuf {
+    char *buf;
+    size_t len, cap;
+};
+void xlt_linebuf_dispose(struct xlt_linebuf *lb);
+/* Read once from FD. Returns bytes read, 0 at EOF, -1 on error (errno). */
+ssize_t xlt_linebuf_read(struct xlt_linebuf *lb, int fd);
+/* 1 and a malloc'd line (no newline) in *line_r, 0 if none is complete yet,
+ * -1 if the pending line is longer than XLT_PROTO_MAX_LINE. */
+int xlt_linebuf_take(struct xlt_linebuf *lb, char **line_r);
+
+enum xlt_msg_kind {
+    XLT_MSG_REQUEST,  /* client -> daemon: {"xlt":1,"cmd":..,"args":{..}} */
+    XLT_MSG_PROGRESS, /* daemon -> client: {"xlt":1,"progress":".."} */
+    XLT_MSG_RESULT,   /* daemon -> client: {"xlt":1,"result":{..}} */
+    XLT_MSG_ERROR,    /* daemon -> client: {"xlt":1,"error":"..."} */
+};
+
+struct xlt_msg {
+    enum xlt_msg_kind kind;
+    const char *cmd;      /* REQUEST: the command name */
+    const char *text;     /* PROGRESS, ERROR: the message */
+    yajl_val body;        /* REQUEST: args; RESULT: result (may be NULL) */
+    yajl_val tree;        /* owns everything above */
+};
+
+/* Parse and check one message line. */
+int xlt_msg_parse(struct xlt_msg *msg, const char *line, struct xlt_err *err);
+void xlt_msg_dispose(struct xlt_msg *msg);
+/* Open a message in G up to the value the caller writes next: a REQUEST's
+ * args object (CMD names the command), a RESULT's value, a PROGRESS or
+ * ERROR text.  Then xlt_msg_end(). */
+yajl_gen_status xlt_msg_begin(yajl_gen g, enum xlt_msg_kind kind,
+                              const char *cmd);
+/* Close the message and return it as one line with its '\n'. */
+char *xlt_msg_end(yajl_gen g);
+/* A whole PROGRESS or ERROR message, ready to send; NULL on ENOMEM. */
+char *xlt_msg_text(enum xlt_msg_kind kind, const char *text);
+/* The longest command name a request may carry. */
+#define XLT_PROTO_MAX_CMD 64
+
+/* ---- domref.c: naming a domain on the command line -------------------- */
+
+/* "7" -> domid 7; a name -> looked up.  CTX may be NULL for ids only. */
+int xlt_domain_lookup(libxl_ctx *ctx, const char *ref, uint32_t *domid_r,
+                      struct xlt_err *err);
+
+/* ---- util.c ---------------------------------------------------------- */
+
+int xlt_write_all(int fd, const void *buf, size_t len);
+
+#endif
