@@ -52,14 +52,15 @@ static int make_parent_dir(struct xltd *d, const char *path)
 int control_listen(struct xltd *d)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    size_t len = strlen(d->socket_path);
     mode_t old_umask;
     int fd = -1;
 
-    if (strlen(d->socket_path) >= sizeof(sa.sun_path)) {
+    if (len >= sizeof(sa.sun_path)) {
         log_err(&d->log, "socket path too long: %s", d->socket_path);
         return -1;
     }
-    strcpy(sa.sun_path, d->socket_path);
+    memcpy(sa.sun_path, d->socket_path, len + 1);
     if (make_parent_dir(d, d->socket_path))
         return -1;
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -318,7 +319,7 @@ size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
     for (struct conn *c = d->conns; c && n < max; c = c->next) {
         if (c->closing && !c->out_len)
             continue; /* gone; waits only for its request to end */
-        short ev = (c->busy ? 0 : POLLIN) | (c->out_len ? POLLOUT : 0);
+        short ev = (short)((c->busy ? 0 : POLLIN) | (c->out_len ? POLLOUT : 0));
         fds[n++] = (struct pollfd){.fd = c->fd, .events = ev};
     }
     return n;

@@ -51,7 +51,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     int n, nlibxl = 0;
 
     n = (int)control_count(d) + 1;
-    if (pollset_reserve(ps, n + 8))
+    if (pollset_reserve(ps, n + 8) || !ps->fds)
         return -1;
     ps->fds[0] = (struct pollfd){.fd = d->signal_fd, .events = POLLIN};
     n = 1 + (int)control_pollfds(d, ps->fds + 1, (size_t)ps->cap - 1);

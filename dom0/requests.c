@@ -169,7 +169,7 @@ static void info_xen(struct xltd *d, yajl_gen g, const libxl_version_info *v)
 }
 
 /* The fields and order of `xl info`. */
-static void req_info(struct xltd *d, unsigned conn, const yajl_val args)
+static void req_info(struct xltd *d, unsigned conn, yajl_val args)
 {
     const libxl_version_info *v = libxl_get_version_info(d->ctx);
     yajl_gen g = xlt_json_gen_new();
@@ -195,12 +195,14 @@ static void state_letters(const libxl_dominfo *i, char s[7])
     static const char reasons[] = "-rscwS";
     unsigned r = i->shutdown ? (unsigned)i->shutdown_reason : 0;
 
-    s[0] = i->running ? 'r' : '-';
-    s[1] = i->blocked ? 'b' : '-';
-    s[2] = i->paused ? 'p' : '-';
-    s[3] = i->shutdown ? 's' : '-';
-    s[4] = r < sizeof(reasons) - 1 ? reasons[r] : '?';
-    s[5] = i->dying ? 'd' : '-';
+    s[0] = "-r"[i->running != 0];
+    s[1] = "-b"[i->blocked != 0];
+    s[2] = "-p"[i->paused != 0];
+    s[3] = "-s"[i->shutdown != 0];
+    s[4] = '?';
+    if (r < sizeof(reasons) - 1)
+        s[4] = reasons[r];
+    s[5] = "-d"[i->dying != 0];
     s[6] = '\0';
 }
 
@@ -229,7 +231,7 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
 
 /* Is DOMID among the domains ARGS names (all, if it names none)?  A name
  * that matches no domain is an error. */
-static int list_filter(struct xltd *d, const yajl_val refs, uint32_t **ids_r,
+static int list_filter(struct xltd *d, yajl_val refs, uint32_t **ids_r,
                        size_t *n_r, struct xlt_err *err)
 {
     size_t n = YAJL_IS_ARRAY(refs) ? refs->u.array.len : 0;
@@ -260,7 +262,7 @@ static bool wanted(uint32_t domid, const uint32_t *ids, size_t n)
     return n == 0;
 }
 
-static void req_list(struct xltd *d, unsigned conn, const yajl_val args)
+static void req_list(struct xltd *d, unsigned conn, yajl_val args)
 {
     libxl_dominfo *info = NULL;
     struct xlt_err err;
@@ -347,7 +349,7 @@ static int create_precheck(struct xltd *d, const libxl_domain_config *cfg,
     return 0;
 }
 
-static int create_config(struct xltd *d, const yajl_val args,
+static int create_config(struct xltd *d, yajl_val args,
                          libxl_domain_config *cfg, struct xlt_err *err)
 {
     yajl_val config = xlt_json_get(args, "config");
@@ -367,7 +369,7 @@ static int create_config(struct xltd *d, const yajl_val args,
     return create_precheck(d, cfg, err);
 }
 
-static void req_create(struct xltd *d, unsigned conn, const yajl_val args)
+static void req_create(struct xltd *d, unsigned conn, yajl_val args)
 {
     struct op *op = op_new(d, conn, create_done);
     struct xlt_err err;
@@ -421,7 +423,7 @@ static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
 }
 
 /* The one domain ARGS names in "domains": [REF]. */
-static int one_domain(struct xltd *d, const yajl_val args, uint32_t *domid,
+static int one_domain(struct xltd *d, yajl_val args, uint32_t *domid,
                       struct xlt_err *err)
 {
     yajl_val refs = xlt_json_get(args, "domains");
@@ -433,11 +435,11 @@ static int one_domain(struct xltd *d, const yajl_val args, uint32_t *domid,
                              err);
 }
 
-static void req_destroy(struct xltd *d, unsigned conn, const yajl_val args)
+static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
 {
     struct xlt_err err;
     struct op *op;
-    uint32_t domid;
+    uint32_t domid = INVALID_DOMID;
     int rc;
 
     if (one_domain(d, args, &domid, &err)) {
@@ -468,7 +470,7 @@ static void req_destroy(struct xltd *d, unsigned conn, const yajl_val args)
 static const struct request {
     const char *name;
     bool modifies; /* root only */
-    void (*run)(struct xltd *d, unsigned conn, const yajl_val args);
+    void (*run)(struct xltd *d, unsigned conn, yajl_val args);
 } requests[] = {
     {"info", false, req_info},
     {"list", false, req_list},
@@ -481,7 +483,7 @@ void requests_dispatch(struct xltd *d, unsigned id, bool root,
 {
     for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
         const struct request *r = &requests[i];
-        if (strcmp(r->name, msg->cmd))
+        if (strcmp(r->name, msg->cmd) != 0)
             continue;
         if (r->modifies && !root) {
             control_reply_error(d, id, "%s: permission denied (root only)",

@@ -114,6 +114,26 @@ START_TEST(long_command_name_refused)
 }
 END_TEST
 
+START_TEST(deep_nesting_refused)
+{
+    char line[512] = "{\"xlt\":1,\"cmd\":\"x\",\"args\":{\"a\":";
+    size_t n = strlen(line);
+    struct xlt_msg m;
+    struct xlt_err err;
+
+    memset(line + n, '[', 100);
+    line[n + 100] = '\0';
+    ck_assert(xlt_msg_parse(&m, line, &err) == -1);
+    ck_assert_str_eq(err.msg, "message nests deeper than 64 levels");
+    /* Brackets inside strings do not count. */
+    ck_assert(!xlt_msg_parse(&m, "{\"xlt\":1,\"error\":\"[[[[[[[[[[[[[[[["
+                             "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                             "[[[[[[[[[[[[[[[[[[[[\\\"\"}", &err));
+    ck_assert_int_eq(m.kind, XLT_MSG_ERROR);
+    xlt_msg_dispose(&m);
+}
+END_TEST
+
 START_TEST(messages_round_trip)
 {
     yajl_gen g = xlt_json_gen_new();
@@ -171,6 +191,7 @@ Suite *proto_suite(void)
     tcase_add_loop_test(tc, bad_message_refused, 0,
                         sizeof(bad_messages) / sizeof(bad_messages[0]));
     tcase_add_test(tc, long_command_name_refused);
+    tcase_add_test(tc, deep_nesting_refused);
     tcase_add_test(tc, messages_round_trip);
     tcase_add_test(tc, domain_ids_without_libxl);
     suite_add_tcase(s, tc);

@@ -54,10 +54,10 @@ int cli_call(struct cli *cli, const char *cmd, const char *args,
 
 /* ---- output.c --------------------------------------------------------- */
 
-int cli_print_json(const yajl_val v);
+int cli_print_json(yajl_val v);
 /* "key                    : value" lines, like xl info. */
-void cli_print_fields(const yajl_val obj);
-void cli_print_domains(const yajl_val domains);
+void cli_print_fields(yajl_val obj);
+void cli_print_domains(yajl_val domains);
 int cli_fail(struct cli *cli, const char *fmt, ...) XLT_PRINTF(2, 3);
 
 /* ---- one file per command group --------------------------------------- */

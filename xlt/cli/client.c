@@ -11,13 +11,14 @@
 static int connect_daemon(struct cli *cli)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    size_t len = strlen(cli->socket_path);
     int fd;
 
-    if (strlen(cli->socket_path) >= sizeof(sa.sun_path)) {
+    if (len >= sizeof(sa.sun_path)) {
         cli_fail(cli, "socket path too long: %s", cli->socket_path);
         return -1;
     }
-    strcpy(sa.sun_path, cli->socket_path);
+    memcpy(sa.sun_path, cli->socket_path, len + 1);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         cli_fail(cli, "socket: %s", strerror(errno));

@@ -39,7 +39,7 @@ const struct xlt_command *xlt_command_find_in(const struct xlt_command *tab,
         if (!strcmp(tab[i].name, name))
             return &tab[i];
     for (i = 0; n > 0 && i < ntab; i++) {
-        if (strncmp(tab[i].name, name, n))
+        if (strncmp(tab[i].name, name, n) != 0)
             continue;
         if (found) {
             xlt_err_set(err, "`%s' is ambiguous: it could be %s or %s", name,

@@ -9,7 +9,7 @@ int cli_fail(struct cli *cli, const char *fmt, ...)
     va_list ap;
 
     fprintf(stderr, "%s: ", cli->prog);
-    if (cli->cmd && strcmp(cli->cmd->name, "help"))
+    if (cli->cmd && strcmp(cli->cmd->name, "help") != 0)
         fprintf(stderr, "%s: ", cli->cmd->name);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -18,7 +18,7 @@ int cli_fail(struct cli *cli, const char *fmt, ...)
     return 1;
 }
 
-int cli_print_json(const yajl_val v)
+int cli_print_json(yajl_val v)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     const unsigned char *buf;
@@ -40,7 +40,7 @@ int cli_print_json(const yajl_val v)
 }
 
 /* A scalar as text: strings as they are, numbers as written. */
-static const char *scalar_text(const yajl_val v)
+static const char *scalar_text(yajl_val v)
 {
     if (YAJL_IS_STRING(v))
         return v->u.string;
@@ -53,7 +53,7 @@ static const char *scalar_text(const yajl_val v)
     return "";
 }
 
-void cli_print_fields(const yajl_val obj)
+void cli_print_fields(yajl_val obj)
 {
     if (!YAJL_IS_OBJECT(obj))
         return;
@@ -62,14 +62,14 @@ void cli_print_fields(const yajl_val obj)
                scalar_text(obj->u.object.values[i]));
 }
 
-static long long get_ll(const yajl_val obj, const char *key)
+static long long get_ll(yajl_val obj, const char *key)
 {
     long long n = 0;
     xlt_json_get_int(obj, key, &n);
     return n;
 }
 
-void cli_print_domains(const yajl_val domains)
+void cli_print_domains(yajl_val domains)
 {
     printf("Name                                        ID   Mem VCPUs\t"
            "State\tTime(s)\n");

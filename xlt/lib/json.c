@@ -69,7 +69,7 @@ yajl_gen_status xlt_json_kv_bool(yajl_gen g, const char *k, bool v)
     return st != yajl_gen_status_ok ? st : yajl_gen_bool(g, v);
 }
 
-static yajl_gen_status emit_object(yajl_gen g, const yajl_val v)
+static yajl_gen_status emit_object(yajl_gen g, yajl_val v)
 {
     yajl_gen_status st = yajl_gen_map_open(g);
 
@@ -81,7 +81,7 @@ static yajl_gen_status emit_object(yajl_gen g, const yajl_val v)
     return st != yajl_gen_status_ok ? st : yajl_gen_map_close(g);
 }
 
-static yajl_gen_status emit_array(yajl_gen g, const yajl_val v)
+static yajl_gen_status emit_array(yajl_gen g, yajl_val v)
 {
     yajl_gen_status st = yajl_gen_array_open(g);
 
@@ -90,7 +90,7 @@ static yajl_gen_status emit_array(yajl_gen g, const yajl_val v)
     return st != yajl_gen_status_ok ? st : yajl_gen_array_close(g);
 }
 
-yajl_gen_status xlt_json_emit(yajl_gen g, const yajl_val v)
+yajl_gen_status xlt_json_emit(yajl_gen g, yajl_val v)
 {
     if (!v)
         return yajl_gen_null(g);
@@ -112,7 +112,7 @@ yajl_gen_status xlt_json_emit(yajl_gen g, const yajl_val v)
     }
 }
 
-yajl_val xlt_json_get(const yajl_val obj, const char *key)
+yajl_val xlt_json_get(yajl_val obj, const char *key)
 {
     if (!obj || obj->type != yajl_t_object)
         return NULL;
@@ -122,13 +122,13 @@ yajl_val xlt_json_get(const yajl_val obj, const char *key)
     return NULL;
 }
 
-const char *xlt_json_get_str(const yajl_val obj, const char *key)
+const char *xlt_json_get_str(yajl_val obj, const char *key)
 {
     yajl_val v = xlt_json_get(obj, key);
     return YAJL_IS_STRING(v) ? v->u.string : NULL;
 }
 
-bool xlt_json_get_int(const yajl_val obj, const char *key, long long *n)
+bool xlt_json_get_int(yajl_val obj, const char *key, long long *n)
 {
     yajl_val v = xlt_json_get(obj, key);
 
@@ -138,7 +138,7 @@ bool xlt_json_get_int(const yajl_val obj, const char *key, long long *n)
     return true;
 }
 
-char *xlt_json_to_text(const yajl_val v)
+char *xlt_json_to_text(yajl_val v)
 {
     yajl_gen g = xlt_json_gen_new();
     char *s = NULL;

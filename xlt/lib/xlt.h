@@ -75,18 +75,19 @@ yajl_gen_status xlt_json_kv_uint(yajl_gen g, const char *k,
 yajl_gen_status xlt_json_kv_double(yajl_gen g, const char *k, double v);
 yajl_gen_status xlt_json_kv_bool(yajl_gen g, const char *k, bool v);
 /* Emit a parsed tree into G (to re-nest or pretty-print a document). */
-yajl_gen_status xlt_json_emit(yajl_gen g, const yajl_val v);
+yajl_gen_status xlt_json_emit(yajl_gen g, yajl_val v);
 /* Members of an object; NULL when absent or of another type. */
-yajl_val xlt_json_get(const yajl_val obj, const char *key);
-const char *xlt_json_get_str(const yajl_val obj, const char *key);
-bool xlt_json_get_int(const yajl_val obj, const char *key, long long *v);
+yajl_val xlt_json_get(yajl_val obj, const char *key);
+const char *xlt_json_get_str(yajl_val obj, const char *key);
+bool xlt_json_get_int(yajl_val obj, const char *key, long long *v);
 /* A tree back to compact text; NULL on ENOMEM. */
-char *xlt_json_to_text(const yajl_val v);
+char *xlt_json_to_text(yajl_val v);
 
 /* ---- proto.c: the xlt <-> xltd protocol ------------------------------- */
 
 #define XLT_PROTO_VERSION 1
 #define XLT_PROTO_MAX_LINE (4u << 20) /* one message, bytes */
+#define XLT_PROTO_MAX_DEPTH 64        /* nesting of arrays and objects */
 #define XLT_SOCKET_PATH "/run/xlt/xltd.sock"
 
 /* A line-delimited byte stream: feed it bytes, take whole lines. */
