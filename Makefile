@@ -38,7 +38,7 @@ XLT    := $(BUILD)/bin/xlt
 XLTD   := $(BUILD)/bin/xltd
 UNIT   := $(BUILD)/bin/unit-tests
 
-.PHONY: all check unit lab-check demo bench install clean setup
+.PHONY: all check unit lab-prepare lab-check demo bench install clean setup
 all: $(XLT) $(XLTD)
 
 $(BUILD)/%.o: %.c
@@ -69,17 +69,20 @@ unit:
 
 # System tests: build, install into an overlay, boot the lab once.
 LAB_OVERLAY := $(BUILD)/lab/overlay
-lab-check: all
+lab-prepare: all
 	rm -rf $(LAB_OVERLAY)
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(LAB_OVERLAY)
 	scripts/lab/build-base
+
+lab-check: lab-prepare
 	scripts/lab/run --overlay $(LAB_OVERLAY) $(sort $(wildcard tests/lab/t-*.sh))
 
-demo: all
-	rm -rf $(LAB_OVERLAY)
-	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(LAB_OVERLAY)
-	scripts/lab/build-base
+demo: lab-prepare
 	scripts/lab/run --show --overlay $(LAB_OVERLAY) tests/lab/demo.sh
+
+# Benchmarks (not tests): xlt against stock xl in one lab boot.
+bench: lab-prepare
+	scripts/lab/run --overlay $(LAB_OVERLAY) $(sort $(wildcard scripts/bench/*.sh))
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/systemd/system \

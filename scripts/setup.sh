@@ -10,7 +10,7 @@ packages=(
   # lab: the hypervisor, dom0 userland and the device model
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 qemu-system-xen
   linux-image-amd64 busybox-static lvm2 bridge-utils iproute2 cpio kmod
-  netcat-openbsd socat gzip xz-utils binutils
+  netcat-openbsd socat gzip xz-utils binutils procps util-linux
 )
 
 missing=()

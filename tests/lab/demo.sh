@@ -28,3 +28,4 @@ xl list
 say "xlt destroy demo"
 check "xlt destroy" xlt destroy demo
 xlt list
+exit 0

@@ -58,3 +58,4 @@ check "xltd saw the shutdown" wait_for_log /var/log/xlt/xltd.log \
     "pv-busybox \($domid\): shut down \(poweroff\); destroying it" 60
 check "and the domain is gone" sh -c \
     'for i in $(seq 30); do xl list pv-busybox 2>/dev/null || exit 0; sleep 1; done; exit 1'
+exit 0

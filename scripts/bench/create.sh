@@ -1,0 +1,39 @@
+#!/bin/bash
+# Benchmark, run in the lab's dom0: `xlt create` against `xl create` of the
+# same PV config, alternating, RUNS times each; each time until the command
+# returns (the domain built and unpaused).  Prints the medians and the ratio.
+. /lab/lib.sh
+
+runs=${BENCH_RUNS:-5}
+base=/tmp/bench.cfg
+sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
+    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
+    /etc/xlt/examples/pv-busybox.cfg > "$base"
+pgrep -x xltd >/dev/null || xltd
+
+# time_create TOOL NAME: create, print the ms it took, destroy.
+time_create() {
+    local tool=$1 name=$2 cfg=/tmp/$2.cfg t0 t1
+    sed "s|^name = .*|name = \"$name\"|" "$base" > "$cfg"
+    t0=$(now_ms)
+    "$tool" create "$cfg" >/dev/null 2>&1 || { echo fail; return; }
+    t1=$(now_ms)
+    echo $((t1 - t0))
+    xl destroy "$name" >/dev/null 2>&1
+    sleep 1
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+xlt_ms=() xl_ms=()
+for i in $(seq "$runs"); do
+    xlt_ms+=("$(time_create xlt "bxlt$i")")
+    xl_ms+=("$(time_create xl "bxl$i")")
+done
+note "create xlt ms: ${xlt_ms[*]}"
+note "create xl  ms: ${xl_ms[*]}"
+a=$(printf '%s\n' "${xlt_ms[@]}" | median)
+b=$(printf '%s\n' "${xl_ms[@]}" | median)
+note "create median xlt $a ms, xl $b ms, xlt/xl $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
+check "every create succeeded" sh -c "! echo '${xlt_ms[*]} ${xl_ms[*]}' | grep -q fail"
+exit 0

@@ -1,0 +1,76 @@
+# Helpers for the lab's tests (sourced; the tests run with bash in dom0).
+# Each check prints one line that scripts/lab/run counts:
+#   LAB-CHECK PASS <name>
+#   LAB-CHECK FAIL <name>: <why>
+# shellcheck shell=bash
+
+# _check_report NAME RC OUTFILE WANT: print the verdict for a command that
+# exited RC with its output in OUTFILE; WANT is "ok" or "fail".
+_check_report() {
+  local name=$1 rc=$2 out=$3 want=$4 tailtxt
+  if { [ "$want" = ok ] && [ "$rc" -eq 0 ]; } ||
+    { [ "$want" = fail ] && [ "$rc" -ne 0 ]; }; then
+    printf 'LAB-CHECK PASS %s\n' "$name"
+    return 0
+  fi
+  # the whole output first (for the log), then one summary line
+  sed 's/^/  | /' "$out"
+  tailtxt=$(tail -n 3 "$out" | tr '\n\r' '  ' | sed 's/  */ /g; s/ $//')
+  if [ "$want" = ok ]; then
+    printf 'LAB-CHECK FAIL %s: rc=%d: %s\n' "$name" "$rc" "$tailtxt"
+  else
+    printf 'LAB-CHECK FAIL %s: succeeded but should fail: %s\n' "$name" "$tailtxt"
+  fi
+  return 1
+}
+
+# check NAME CMD...: passes if CMD succeeds.  Returns CMD's verdict.
+check() {
+  local name=$1 out rc=0
+  shift
+  out=$(mktemp)
+  "$@" >"$out" 2>&1 || rc=$?
+  _check_report "$name" "$rc" "$out" ok || rc=1
+  rm -f "$out"
+  return "$rc"
+}
+
+# check_not NAME CMD...: passes if CMD fails.
+check_not() {
+  local name=$1 out rc=0
+  shift
+  out=$(mktemp)
+  "$@" >"$out" 2>&1 || rc=$?
+  _check_report "$name" "$rc" "$out" fail
+  rc=$?
+  rm -f "$out"
+  return "$rc"
+}
+
+# wait_for_log FILE REGEX TIMEOUT: poll until FILE has a line matching the
+# extended REGEX; non-zero after TIMEOUT seconds.
+wait_for_log() {
+  local file=$1 re=$2 deadline
+  deadline=$(($(now_ms) + $3 * 1000))
+  until grep -qE -- "$re" "$file" 2>/dev/null; do
+    [ "$(now_ms)" -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}
+
+# guest_log NAME: where xenconsoled writes guest NAME's console.
+guest_log() {
+  echo "/var/log/xen/console/guest-$1.log"
+}
+
+# note TEXT: a measurement or remark, shown by scripts/lab/run.
+note() {
+  printf 'LAB-NOTE %s\n' "$*"
+}
+
+# now_ms: milliseconds since boot (10 ms resolution).
+now_ms() {
+  local up _
+  read -r up _ </proc/uptime
+  echo $((10#${up%.*} * 1000 + 10#${up#*.} * 10))
+}
