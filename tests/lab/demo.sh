@@ -17,15 +17,17 @@ xlt info | head -12
 say "cat $cfg"
 cat "$cfg"
 say "xlt create $cfg"
-check "xlt create" xlt create "$cfg"
-say "the guest's console (/var/log/xen/console/guest-demo.log)"
+xlt create "$cfg"
+check "xl sees the guest" xl list demo
+say "the guest's console, its last lines (/var/log/xen/console/guest-demo.log)"
 check "the guest booted" wait_for_log "$(guest_log demo)" "XLT-GUEST-HEARTBEAT 2" 120
-cat "$(guest_log demo)"
+tail -n 12 "$(guest_log demo)"
 say "xlt list"
 xlt list
 say "xl list                   # stock xl agrees"
 xl list
 say "xlt destroy demo"
-check "xlt destroy" xlt destroy demo
+xlt destroy demo
+check "the guest is gone" sh -c '! xl list demo 2>/dev/null'
 xlt list
 exit 0
