@@ -19,9 +19,7 @@ struct op {
     struct xltd *d;
     unsigned conn;
     uint32_t domid;
-    bool paused;
     libxl_asyncop_how how;
-    libxl_domain_config cfg;
 };
 
 static struct op *op_new(struct xltd *d, unsigned conn,
@@ -36,27 +34,14 @@ static struct op *op_new(struct xltd *d, unsigned conn,
     op->domid = INVALID_DOMID;
     op->how.callback = done;
     op->how.u.for_callback = op;
-    libxl_domain_config_init(&op->cfg);
     return op;
 }
 
 static void op_free(struct op *op)
 {
-    if (!op)
-        return;
-    libxl_domain_config_dispose(&op->cfg);
     free(op);
 }
 
-/* libxl's own words for a failure, if it logged any. */
-static const char *libxl_said(struct xltd *d, int rc)
-{
-    char *said = d->log.last_libxl_error;
-
-    if (!said[0])
-        snprintf(said, sizeof(d->log.last_libxl_error), "libxl error %d", rc);
-    return said;
-}
 
 /* Send G's document (an object the caller opened and closed) as the
  * result, and free G. */
@@ -277,7 +262,7 @@ static void req_list(struct xltd *d, unsigned conn, yajl_val args)
     }
     info = libxl_list_domain(d->ctx, &n);
     if (!info) {
-        control_reply_error(d, conn, "listing domains: %s", libxl_said(d, 0));
+        control_reply_error(d, conn, "listing domains: %s", domain_libxl_said(d, 0));
         goto out;
     }
     g = xlt_json_gen_new();
@@ -299,36 +284,6 @@ out:
 }
 
 /* ---- create -------------------------------------------------------------- */
-
-static void create_done(libxl_ctx *ctx, int rc, void *arg)
-{
-    struct op *op = arg;
-    struct xltd *d = op->d;
-    const char *name = op->cfg.c_info.name;
-    char result[128];
-
-    if (rc) {
-        log_err(&d->log, "creating %s failed: %s", name, libxl_said(d, rc));
-        control_reply_error(d, op->conn, "creating %s failed: %s", name,
-                            libxl_said(d, rc));
-        goto out;
-    }
-    if (!op->paused && libxl_domain_unpause(ctx, op->domid, NULL)) {
-        log_err(&d->log, "%s (%u): unpause failed; destroying it", name,
-                op->domid);
-        control_reply_error(d, op->conn, "%s: unpause failed: %s", name,
-                            libxl_said(d, ERROR_FAIL));
-        libxl_domain_destroy(ctx, op->domid, NULL);
-        goto out;
-    }
-    log_info(&d->log, "%s (%u): created%s", name, op->domid,
-             op->paused ? ", paused" : "");
-    supervise_watch(d, op->domid);
-    snprintf(result, sizeof(result), "{\"domid\":%u}", op->domid);
-    control_reply_result(d, op->conn, result);
-out:
-    op_free(op);
-}
 
 /* Checks libxl would make later, with less helpful words. */
 static int create_precheck(struct xltd *d, const libxl_domain_config *cfg,
@@ -371,36 +326,23 @@ static int create_config(struct xltd *d, yajl_val args,
 
 static void req_create(struct xltd *d, unsigned conn, yajl_val args)
 {
-    struct op *op = op_new(d, conn, create_done);
+    libxl_domain_config cfg;
     struct xlt_err err;
-    yajl_val paused = xlt_json_get(args, "paused");
+    const char *path = xlt_json_get_str(args, "path");
     char progress[256];
-    int rc;
 
-    if (!op) {
-        control_reply_error(d, conn, "out of memory");
-        return;
-    }
-    if (create_config(d, args, &op->cfg, &err)) {
+    libxl_domain_config_init(&cfg);
+    if (create_config(d, args, &cfg, &err)) {
         control_reply_error(d, conn, "%s", err.msg);
-        op_free(op);
-        return;
+        goto out;
     }
-    op->paused = YAJL_IS_TRUE(paused);
-    snprintf(progress, sizeof(progress), "creating %s",
-             op->cfg.c_info.name);
+    snprintf(progress, sizeof(progress), "creating %s", cfg.c_info.name);
     control_reply_progress(d, conn, progress);
-    log_info(&d->log, "%s: creating from %s", op->cfg.c_info.name,
-             xlt_json_get_str(args, "path") ? xlt_json_get_str(args, "path")
-                                            : "(no file)");
-    d->log.last_libxl_error[0] = '\0';
-    rc = libxl_domain_create_new(d->ctx, &op->cfg, &op->domid, &op->how,
-                                 NULL);
-    if (rc) {
-        control_reply_error(d, conn, "creating %s failed: %s",
-                            op->cfg.c_info.name, libxl_said(d, rc));
-        op_free(op);
-    }
+    log_info(&d->log, "%s: creating from %s", cfg.c_info.name,
+             path ? path : "(no file)");
+    domain_start(d, &cfg, YAJL_IS_TRUE(xlt_json_get(args, "paused")), conn);
+out:
+    libxl_domain_config_dispose(&cfg);
 }
 
 /* ---- destroy -------------------------------------------------------------- */
@@ -413,7 +355,7 @@ static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
     (void)ctx;
     if (rc) {
         control_reply_error(op->d, op->conn, "destroying domain %u failed: %s",
-                            op->domid, libxl_said(op->d, rc));
+                            op->domid, domain_libxl_said(op->d, rc));
     } else {
         log_info(&op->d->log, "domain %u: destroyed on request", op->domid);
         snprintf(result, sizeof(result), "{\"domid\":%u}", op->domid);
@@ -460,9 +402,148 @@ static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
     rc = libxl_domain_destroy(d->ctx, domid, &op->how);
     if (rc) {
         control_reply_error(d, conn, "destroying domain %u failed: %s", domid,
-                            libxl_said(d, rc));
+                            domain_libxl_said(d, rc));
         op_free(op);
     }
+}
+
+/* ---- pause, unpause ------------------------------------------------------ */
+
+static void pause_or_unpause(struct xltd *d, unsigned conn, yajl_val args,
+                             bool pause)
+{
+    struct xlt_err err;
+    uint32_t domid = INVALID_DOMID;
+    int rc;
+
+    if (one_domain(d, args, &domid, &err)) {
+        control_reply_error(d, conn, "%s", err.msg);
+        return;
+    }
+    d->log.last_libxl_error[0] = '\0';
+    rc = pause ? libxl_domain_pause(d->ctx, domid, NULL)
+               : libxl_domain_unpause(d->ctx, domid, NULL);
+    if (rc) {
+        control_reply_error(d, conn, "%s domain %u failed: %s",
+                            pause ? "pausing" : "unpausing", domid,
+                            domain_libxl_said(d, rc));
+        return;
+    }
+    log_info(&d->log, "domain %u: %s", domid, pause ? "paused" : "unpaused");
+    control_reply_result(d, conn, "{}");
+}
+
+static void req_pause(struct xltd *d, unsigned conn, yajl_val args)
+{
+    pause_or_unpause(d, conn, args, true);
+}
+
+static void req_unpause(struct xltd *d, unsigned conn, yajl_val args)
+{
+    pause_or_unpause(d, conn, args, false);
+}
+
+/* ---- shutdown, reboot ----------------------------------------------------- */
+
+/* The domains a request names, or with "all": true every guest. */
+static int named_domains(struct xltd *d, yajl_val args, uint32_t **ids_r,
+                         size_t *n_r, struct xlt_err *err)
+{
+    libxl_dominfo *info;
+    uint32_t *ids;
+    size_t n = 0;
+    int count = 0;
+
+    if (!YAJL_IS_TRUE(xlt_json_get(args, "all"))) {
+        *ids_r = malloc(sizeof(**ids_r));
+        *n_r = 1;
+        if (!*ids_r)
+            return xlt_err_set(err, "out of memory");
+        return one_domain(d, args, *ids_r, err);
+    }
+    info = libxl_list_domain(d->ctx, &count);
+    if (!info)
+        return xlt_err_set(err, "cannot list the domains");
+    ids = calloc((size_t)count + 1, sizeof(*ids));
+    for (int i = 0; ids && i < count; i++)
+        if (info[i].domid != 0 && !info[i].dying)
+            ids[n++] = info[i].domid;
+    libxl_dominfo_list_free(info, count);
+    if (!ids)
+        return xlt_err_set(err, "out of memory");
+    *ids_r = ids;
+    *n_r = n;
+    return 0;
+}
+
+/* Ask DOMID to shut down or reboot: through its PV drivers, else (with
+ * FALLBACK) through an ACPI power or reset button. */
+static int ask_domain(struct xltd *d, uint32_t domid, bool reboot,
+                      bool fallback, struct xlt_err *err)
+{
+    int rc;
+
+    d->log.last_libxl_error[0] = '\0';
+    rc = reboot ? libxl_domain_reboot(d->ctx, domid, NULL)
+                : libxl_domain_shutdown(d->ctx, domid, NULL);
+    if (rc == ERROR_NOPARAVIRT && fallback)
+        rc = libxl_send_trigger(d->ctx, domid,
+                                reboot ? LIBXL_TRIGGER_RESET
+                                       : LIBXL_TRIGGER_POWER, 0, NULL);
+    else if (rc == ERROR_NOPARAVIRT)
+        return xlt_err_set(err, "domain %u has no PV drivers to ask; -F "
+                           "presses its ACPI %s button instead", domid,
+                           reboot ? "reset" : "power");
+    if (rc)
+        return xlt_err_set(err, "asking domain %u to %s failed: %s", domid,
+                           reboot ? "reboot" : "shut down",
+                           domain_libxl_said(d, rc));
+    log_info(&d->log, "domain %u: asked to %s", domid,
+             reboot ? "reboot" : "shut down");
+    return 0;
+}
+
+static void shutdown_or_reboot(struct xltd *d, unsigned conn, yajl_val args,
+                               bool reboot)
+{
+    bool fallback = YAJL_IS_TRUE(xlt_json_get(args, "acpi_fallback"));
+    struct xlt_err err;
+    uint32_t *ids = NULL;
+    size_t n = 0;
+
+    if (named_domains(d, args, &ids, &n, &err)) {
+        control_reply_error(d, conn, "%s", err.msg);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] == 0) {
+            control_reply_error(d, conn, "domain 0 is dom0: shut the host "
+                                "down instead");
+            goto out;
+        }
+        if (ask_domain(d, ids[i], reboot, fallback, &err)) {
+            control_reply_error(d, conn, "%s", err.msg);
+            goto out;
+        }
+    }
+    if (YAJL_IS_TRUE(xlt_json_get(args, "wait"))) {
+        control_reply_progress(d, conn, "waiting for the domains to go");
+        supervise_wait(d, conn, ids, n);
+    } else {
+        control_reply_result(d, conn, "{}");
+    }
+out:
+    free(ids);
+}
+
+static void req_shutdown(struct xltd *d, unsigned conn, yajl_val args)
+{
+    shutdown_or_reboot(d, conn, args, false);
+}
+
+static void req_reboot(struct xltd *d, unsigned conn, yajl_val args)
+{
+    shutdown_or_reboot(d, conn, args, true);
 }
 
 /* ---- dispatch ------------------------------------------------------------- */
@@ -476,6 +557,10 @@ static const struct request {
     {"list", false, req_list},
     {"create", true, req_create},
     {"destroy", true, req_destroy},
+    {"pause", true, req_pause},
+    {"unpause", true, req_unpause},
+    {"shutdown", true, req_shutdown},
+    {"reboot", true, req_reboot},
 };
 
 void requests_dispatch(struct xltd *d, unsigned id, bool root,

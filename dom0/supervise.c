@@ -1,11 +1,26 @@
 /*
  * supervise.c: xltd watches every domain it knows for shutdown and death,
- * through libxl's domain-death events.  A domain that shuts down is
- * destroyed (the on_poweroff default); its death is logged.
+ * through libxl's domain-death events.  When a domain shuts down, xltd
+ * applies the domain's own on_poweroff/on_reboot/on_crash/on_watchdog
+ * action, as libxl keeps it in the domain's configuration; when it dies,
+ * the clients waiting for that (shutdown -w) get their answer.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "xltd.h"
+
+#define DUMP_DIR "/var/lib/xen/dump"
+
+struct waiter {
+    struct waiter *next;
+    unsigned conn;
+    size_t n;
+    uint32_t domids[]; /* still alive */
+};
 
 struct watch {
     struct watch *next;
@@ -74,15 +89,189 @@ int supervise_adopt_all(struct xltd *d)
     return 0;
 }
 
+/* ---- clients waiting for deaths ------------------------------------------ */
+
+int supervise_wait(struct xltd *d, unsigned conn, const uint32_t *domids,
+                   size_t n)
+{
+    struct waiter *w = calloc(1, sizeof(*w) + n * sizeof(w->domids[0]));
+
+    if (!w) {
+        control_reply_error(d, conn, "out of memory");
+        return -1;
+    }
+    w->conn = conn;
+    w->n = n;
+    memcpy(w->domids, domids, n * sizeof(w->domids[0]));
+    w->next = d->waiters;
+    d->waiters = w;
+    for (size_t i = 0; i < n; i++)
+        supervise_watch(d, domids[i]);
+    if (n == 0) {
+        d->waiters = w->next;
+        free(w);
+        control_reply_result(d, conn, "{}");
+    }
+    return 0;
+}
+
+/* DOMID shut down or died: that is what shutdown -w waits for (as xl). */
+static void waiters_done(struct xltd *d, uint32_t domid)
+{
+    struct waiter **pp = &d->waiters;
+
+    while (*pp) {
+        struct waiter *w = *pp;
+        for (size_t i = 0; i < w->n; i++) {
+            if (w->domids[i] == domid) {
+                w->domids[i] = w->domids[--w->n];
+                break;
+            }
+        }
+        if (w->n > 0) {
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        control_reply_result(d, w->conn, "{}");
+        free(w);
+    }
+}
+
+/* ---- on_* actions --------------------------------------------------------- */
+
+/* The action CFG asks for on REASON; its key in *KEY.  Suspends (save,
+ * migration) are libxl's business: preserve. */
+static libxl_action_on_shutdown action_for(const libxl_domain_config *cfg,
+                                           libxl_shutdown_reason reason,
+                                           const char **key)
+{
+    switch (reason) {
+    case LIBXL_SHUTDOWN_REASON_POWEROFF:
+        *key = "on_poweroff";
+        return cfg->on_poweroff;
+    case LIBXL_SHUTDOWN_REASON_REBOOT:
+        *key = "on_reboot";
+        return cfg->on_reboot;
+    case LIBXL_SHUTDOWN_REASON_CRASH:
+        *key = "on_crash";
+        return cfg->on_crash;
+    case LIBXL_SHUTDOWN_REASON_WATCHDOG:
+        *key = "on_watchdog";
+        return cfg->on_watchdog;
+    case LIBXL_SHUTDOWN_REASON_SOFT_RESET:
+        *key = "on_soft_reset";
+        return cfg->on_soft_reset;
+    default:
+        *key = "suspend";
+        return LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
+    }
+}
+
+/* Save the domain's memory under DUMP_DIR, as xl does. */
+static void core_dump(struct xltd *d, uint32_t domid, const char *name)
+{
+    char path[512];
+
+    mkdir(DUMP_DIR, 0700);
+    snprintf(path, sizeof(path), DUMP_DIR "/%s-%ld.core", name,
+             (long)time(NULL));
+    if (libxl_domain_core_dump(d->ctx, domid, path, NULL))
+        log_err(&d->log, "%s (%u): core dump to %s failed: %s", name, domid,
+                path, domain_libxl_said(d, ERROR_FAIL));
+    else
+        log_info(&d->log, "%s (%u): core dumped to %s", name, domid, path);
+}
+
+/* rename-restart: the old domain stays, as NAME-DOMID, for inspection; the
+ * new one gets a fresh UUID. */
+static int rename_old(struct xltd *d, uint32_t domid,
+                      libxl_domain_config *cfg)
+{
+    char newname[256];
+
+    snprintf(newname, sizeof(newname), "%s-%u", cfg->c_info.name, domid);
+    if (libxl_domain_rename(d->ctx, domid, cfg->c_info.name, newname)) {
+        log_err(&d->log, "%s (%u): cannot rename it to %s", cfg->c_info.name,
+                domid, newname);
+        return -1;
+    }
+    log_info(&d->log, "%s (%u): kept as %s", cfg->c_info.name, domid,
+             newname);
+    libxl_uuid_generate(&cfg->c_info.uuid);
+    return 0;
+}
+
+/* Start a new instance from CFG, the old one's configuration (which libxl
+ * keeps up to date with hotplugged devices). */
+static void restart(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
+                    bool keep_old)
+{
+    if (keep_old) {
+        if (rename_old(d, domid, cfg))
+            return;
+    } else if (libxl_domain_destroy(d->ctx, domid, NULL)) {
+        log_err(&d->log, "%s (%u): destroy failed; not restarting",
+                cfg->c_info.name, domid);
+        return;
+    }
+    log_info(&d->log, "%s: restarting", cfg->c_info.name);
+    domain_start(d, cfg, false, 0);
+}
+
+static void apply_action(struct xltd *d, uint32_t domid,
+                         libxl_domain_config *cfg,
+                         libxl_action_on_shutdown action)
+{
+    const char *name = cfg->c_info.name;
+
+    switch (action) {
+    case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
+        core_dump(d, domid, name);
+        restart(d, domid, cfg, false);
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
+        restart(d, domid, cfg, false);
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
+        restart(d, domid, cfg, true);
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY:
+        core_dump(d, domid, name);
+        /* fall through */
+    default:
+        if (libxl_domain_destroy(d->ctx, domid, NULL))
+            log_err(&d->log, "%s (%u): destroy failed", name, domid);
+        break;
+    }
+}
+
 static void domain_shutdown(struct xltd *d, uint32_t domid,
                             libxl_shutdown_reason reason)
 {
+    libxl_domain_config cfg;
+    libxl_action_on_shutdown action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+    const char *key = "default";
     char *name = libxl_domid_to_name(d->ctx, domid);
 
-    log_info(&d->log, "%s (%u): shut down (%s); destroying it",
-             name ? name : "?", domid, libxl_shutdown_reason_to_string(reason));
-    if (libxl_domain_destroy(d->ctx, domid, NULL))
-        log_err(&d->log, "%s (%u): destroy failed", name ? name : "?", domid);
+    libxl_domain_config_init(&cfg);
+    if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL))
+        log_warn(&d->log, "%s (%u): its configuration is unknown; "
+                 "destroying it", name ? name : "?", domid);
+    else
+        action = action_for(&cfg, reason, &key);
+    if (action == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET) {
+        log_warn(&d->log, "%s (%u): soft-reset is not supported; destroying "
+                 "it", name ? name : "?", domid);
+        action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+    }
+    log_info(&d->log, "%s (%u): shut down (%s); %s=%s", name ? name : "?",
+             domid, libxl_shutdown_reason_to_string(reason), key,
+             libxl_action_on_shutdown_to_string(action));
+    apply_action(d, domid, &cfg, action);
+    libxl_domain_config_dispose(&cfg);
     free(name);
 }
 
@@ -91,10 +280,12 @@ void supervise_event(struct xltd *d, libxl_event *ev)
     switch (ev->type) {
     case LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN:
         domain_shutdown(d, ev->domid, ev->u.domain_shutdown.shutdown_reason);
+        waiters_done(d, ev->domid);
         break;
     case LIBXL_EVENT_TYPE_DOMAIN_DEATH:
         log_info(&d->log, "domain %u: died", ev->domid);
         watch_drop(d, ev->domid);
+        waiters_done(d, ev->domid);
         break;
     default:
         log_debug(&d->log, "domain %u: event %s", ev->domid,
@@ -108,4 +299,9 @@ void supervise_stop(struct xltd *d)
 {
     while (d->watches)
         watch_drop(d, d->watches->domid);
+    while (d->waiters) {
+        struct waiter *w = d->waiters;
+        d->waiters = w->next;
+        free(w);
+    }
 }

@@ -55,6 +55,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
 
 struct conn;
 struct watch;
+struct waiter;
 
 struct xltd {
     struct xltd_log log;
@@ -68,6 +69,7 @@ struct xltd {
     struct conn *conns;
     unsigned next_conn_id;
     struct watch *watches;
+    struct waiter *waiters;
 };
 
 /* ---- control.c: the Unix socket clients talk to ---------------------- */
@@ -90,11 +92,24 @@ void control_reply_progress(struct xltd *d, unsigned id, const char *text);
 void requests_dispatch(struct xltd *d, unsigned id, bool root,
                        const struct xlt_msg *msg);
 
+/* ---- domain.c: starting domains ------------------------------------- */
+
+/* Create a domain from CFG, which this takes over (CFG is left empty), and
+ * unpause it unless PAUSED.  Connection CONN (0: none) gets the result.
+ * -1 if it could not even begin (CONN has been told). */
+int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
+                 unsigned conn);
+/* libxl's last error message, or "libxl error RC". */
+const char *domain_libxl_said(struct xltd *d, int rc);
+
 /* ---- supervise.c: watching domains ----------------------------------- */
 
 /* Watch every domain Xen has now (at start-up). */
 int supervise_adopt_all(struct xltd *d);
 int supervise_watch(struct xltd *d, uint32_t domid);
+/* Answer CONN once every domain in DOMIDS has shut down or died. */
+int supervise_wait(struct xltd *d, unsigned conn, const uint32_t *domids,
+                   size_t n);
 void supervise_event(struct xltd *d, libxl_event *ev); /* frees EV */
 void supervise_stop(struct xltd *d);
 

@@ -55,7 +55,7 @@ check "the guest booted again" wait_for_log "$console" "XLT-GUEST-UP" 120
 domid=$(xl domid pv-busybox)
 check "xl asks the guest to power off" xl shutdown pv-busybox
 check "xltd saw the shutdown" wait_for_log /var/log/xlt/xltd.log \
-    "pv-busybox \($domid\): shut down \(poweroff\); destroying it" 60
+    "pv-busybox \($domid\): shut down \(poweroff\); on_poweroff=destroy" 60
 check "and the domain is gone" sh -c \
     'for i in $(seq 30); do xl list pv-busybox 2>/dev/null || exit 0; sleep 1; done; exit 1'
 exit 0

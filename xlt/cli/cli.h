@@ -67,6 +67,16 @@ int cmd_info(struct cli *cli, int argc, char **argv);    /* cmd_host.c */
 int cmd_list(struct cli *cli, int argc, char **argv);    /* cmd_domain.c */
 int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
+int cmd_domid(struct cli *cli, int argc, char **argv);
+int cmd_domname(struct cli *cli, int argc, char **argv);
+int cmd_shutdown(struct cli *cli, int argc, char **argv); /* cmd_lifecycle.c */
+int cmd_reboot(struct cli *cli, int argc, char **argv);
+int cmd_pause(struct cli *cli, int argc, char **argv);
+int cmd_unpause(struct cli *cli, int argc, char **argv);
+/* {"domains":[ARGV...]} (cmd_domain.c) */
+char *cli_domain_args(int argc, char **argv);
+/* A request naming exactly one domain, whose reply needs no printing. */
+int cli_one_domain(struct cli *cli, int argc, char **argv);
 
 /* getopt for a command's own argv; prints usage on a bad option.
  * Returns the option, -1 at the end, '?' on error. */

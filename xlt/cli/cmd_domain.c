@@ -8,7 +8,7 @@
 #include <libxl_json.h>
 
 /* {"domains":["a","7"]} from the command line's domain arguments. */
-static char *domain_args(int argc, char **argv)
+char *cli_domain_args(int argc, char **argv)
 {
     yajl_gen g = xlt_json_gen_new();
     char *text = NULL;
@@ -39,7 +39,7 @@ int cmd_list(struct cli *cli, int argc, char **argv)
             return 2;
         json = true;
     }
-    args = domain_args(argc - optind, argv + optind);
+    args = cli_domain_args(argc - optind, argv + optind);
     if (!args) {
         cli_fail(cli, "out of memory");
         goto out;
@@ -149,7 +149,7 @@ out:
     return rc;
 }
 
-int cmd_destroy(struct cli *cli, int argc, char **argv)
+int cli_one_domain(struct cli *cli, int argc, char **argv)
 {
     yajl_val reply = NULL;
     char *args = NULL;
@@ -161,12 +161,12 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
-    args = domain_args(1, argv + optind);
+    args = cli_domain_args(1, argv + optind);
     if (!args) {
         cli_fail(cli, "out of memory");
         goto out;
     }
-    if (cli_call(cli, "destroy", args, &reply))
+    if (cli_call(cli, cli->cmd->name, args, &reply))
         goto out;
     rc = 0;
 out:
@@ -174,4 +174,52 @@ out:
     if (reply)
         yajl_tree_free(reply);
     return rc;
+}
+
+int cmd_destroy(struct cli *cli, int argc, char **argv)
+{
+    return cli_one_domain(cli, argc, argv);
+}
+
+/* domid and domname: one domain's entry in the list, one field printed. */
+static int print_domain_field(struct cli *cli, int argc, char **argv,
+                              const char *field)
+{
+    yajl_val reply = NULL, doms, v;
+    char *args = NULL;
+    int rc = 1;
+
+    if (cli_getopt(cli, argc, argv, "") != -1)
+        return 2;
+    if (optind + 1 != argc) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    args = cli_domain_args(1, argv + optind);
+    if (!args || cli_call(cli, "list", args, &reply))
+        goto out;
+    doms = xlt_json_get(xlt_json_get(reply, "result"), "domains");
+    if (!YAJL_IS_ARRAY(doms) || doms->u.array.len != 1) {
+        cli_fail(cli, "%s: no such domain", argv[optind]);
+        goto out;
+    }
+    v = xlt_json_get(doms->u.array.values[0], field);
+    printf("%s\n", YAJL_IS_STRING(v) ? v->u.string
+                    : YAJL_IS_NUMBER(v) ? v->u.number.r : "");
+    rc = 0;
+out:
+    free(args);
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
+}
+
+int cmd_domid(struct cli *cli, int argc, char **argv)
+{
+    return print_domain_field(cli, argc, argv, "domid");
+}
+
+int cmd_domname(struct cli *cli, int argc, char **argv)
+{
+    return print_domain_field(cli, argc, argv, "name");
 }

@@ -24,6 +24,27 @@ const struct xlt_command xlt_commands[] = {
      "-p, --paused   leave the domain paused"},
     {"destroy", cmd_destroy, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
      "Destroy a domain at once (like pulling its power cord).", NULL},
+    {"shutdown", cmd_shutdown, CMD_DAEMON | CMD_MODIFIES,
+     "[-w] [-F] (-a | DOMAIN)",
+     "Ask a domain to shut down; xltd then applies its on_poweroff action.",
+     "-a, --all   every domain but dom0\n"
+     "-w, --wait  wait until the domains have shut down\n"
+     "-F          press the ACPI power button of an HVM guest without PV "
+     "drivers"},
+    {"reboot", cmd_reboot, CMD_DAEMON | CMD_MODIFIES,
+     "[-w] [-F] (-a | DOMAIN)",
+     "Ask a domain to reboot; xltd then applies its on_reboot action.",
+     "-a, --all   every domain but dom0\n"
+     "-w, --wait  wait until the domains have shut down\n"
+     "-F          press the ACPI reset button of an HVM guest without PV "
+     "drivers"},
+    {"pause", cmd_pause, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
+     "Pause a domain: its vCPUs stop being scheduled.", NULL},
+    {"unpause", cmd_unpause, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
+     "Unpause a paused domain.", NULL},
+    {"domid", cmd_domid, CMD_DAEMON, "NAME", "Print a domain's id.", NULL},
+    {"domname", cmd_domname, CMD_DAEMON, "ID", "Print a domain's name.",
+     NULL},
 };
 
 const size_t xlt_ncommands = sizeof(xlt_commands) / sizeof(xlt_commands[0]);
@@ -159,6 +180,8 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"json", no_argument, NULL, 'j'},
         {"dry-run", no_argument, NULL, 'n'},
         {"paused", no_argument, NULL, 'p'},
+        {"all", no_argument, NULL, 'a'},
+        {"wait", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];

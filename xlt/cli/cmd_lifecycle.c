@@ -1,0 +1,84 @@
+/* cmd_lifecycle.c: shutdown, reboot, pause, unpause. */
+#include <stdlib.h>
+
+#include "cli.h"
+
+/* {"domains":[D],"all":A,"wait":W,"acpi_fallback":F} */
+static char *lifecycle_args(const char *domain, bool all, bool wait,
+                            bool fallback)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *text;
+
+    if (!g)
+        return NULL;
+    yajl_gen_map_open(g);
+    xlt_json_str(g, "domains");
+    yajl_gen_array_open(g);
+    if (domain)
+        xlt_json_str(g, domain);
+    yajl_gen_array_close(g);
+    xlt_json_kv_bool(g, "all", all);
+    xlt_json_kv_bool(g, "wait", wait);
+    xlt_json_kv_bool(g, "acpi_fallback", fallback);
+    yajl_gen_map_close(g);
+    text = xlt_json_gen_take(g);
+    yajl_gen_free(g);
+    return text;
+}
+
+static int shutdown_or_reboot(struct cli *cli, int argc, char **argv)
+{
+    bool all = false, wait = false, fallback = false;
+    yajl_val reply = NULL;
+    char *args = NULL;
+    int c, rc = 1;
+
+    while ((c = cli_getopt(cli, argc, argv, "awF")) != -1) {
+        if (c == 'a')
+            all = true;
+        else if (c == 'w')
+            wait = true;
+        else if (c == 'F')
+            fallback = true;
+        else
+            return 2;
+    }
+    if (optind + (all ? 0 : 1) != argc) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    args = lifecycle_args(all ? NULL : argv[optind], all, wait, fallback);
+    if (!args) {
+        cli_fail(cli, "out of memory");
+        goto out;
+    }
+    if (cli_call(cli, cli->cmd->name, args, &reply))
+        goto out;
+    rc = 0;
+out:
+    free(args);
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
+}
+
+int cmd_shutdown(struct cli *cli, int argc, char **argv)
+{
+    return shutdown_or_reboot(cli, argc, argv);
+}
+
+int cmd_reboot(struct cli *cli, int argc, char **argv)
+{
+    return shutdown_or_reboot(cli, argc, argv);
+}
+
+int cmd_pause(struct cli *cli, int argc, char **argv)
+{
+    return cli_one_domain(cli, argc, argv);
+}
+
+int cmd_unpause(struct cli *cli, int argc, char **argv)
+{
+    return cli_one_domain(cli, argc, argv);
+}
