@@ -11,6 +11,7 @@ void conf_init(struct xltd_conf *conf)
     conf->socket_path = strdup(XLT_SOCKET_PATH);
     conf->pid_path = strdup(XLTD_PID_PATH);
     conf->log_path = strdup(XLTD_LOG_PATH);
+    conf->state_dir = strdup(XLTD_STATE_DIR);
     conf->log_level = LOG_INFO;
 }
 
@@ -19,6 +20,7 @@ void conf_dispose(struct xltd_conf *conf)
     free(conf->socket_path);
     free(conf->pid_path);
     free(conf->log_path);
+    free(conf->state_dir);
     memset(conf, 0, sizeof(*conf));
 }
 
@@ -74,6 +76,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
     if (conf_path(cf, "socket", &conf->socket_path, err) ||
         conf_path(cf, "pid_file", &conf->pid_path, err) ||
         conf_path(cf, "log_file", &conf->log_path, err) ||
+        conf_path(cf, "state_dir", &conf->state_dir, err) ||
         conf_level(cf, &conf->log_level, err))
         goto out;
     rc = 0;

@@ -40,6 +40,7 @@ static void start_done(libxl_ctx *ctx, int rc, void *arg)
     char result[64];
 
     if (rc) {
+        store_drop(d, &s->cfg.c_info.uuid);
         log_err(&d->log, "creating %s failed: %s", name,
                 domain_libxl_said(d, rc));
         control_reply_error(d, s->conn, "creating %s failed: %s", name,
@@ -86,6 +87,7 @@ int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     d->log.last_libxl_error[0] = '\0';
     rc = libxl_domain_create_new(d->ctx, &s->cfg, &s->domid, &s->how, NULL);
     if (rc) {
+        store_drop(d, &s->cfg.c_info.uuid);
         log_err(&d->log, "creating %s failed: %s", s->cfg.c_info.name,
                 domain_libxl_said(d, rc));
         control_reply_error(d, conn, "creating %s failed: %s",

@@ -42,7 +42,8 @@ static void handle_signal(struct xltd *d)
     d->stopping = true;
 }
 
-/* Fill PS: [0] the signal fd, then the control fds, then libxl's.
+/* Fill PS: [0] the signal fd, [1] xenstore's, then the control fds, then
+ * libxl's.
  * Returns the count, with *ours the number before libxl's. */
 static int gather(struct xltd *d, struct pollset *ps, int *timeout,
                   int *ours)
@@ -50,11 +51,13 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     struct timeval now;
     int n, nlibxl = 0;
 
-    n = (int)control_count(d) + 1;
+    n = (int)control_count(d) + 2;
     if (pollset_reserve(ps, n + 8) || !ps->fds)
         return -1;
     ps->fds[0] = (struct pollfd){.fd = d->signal_fd, .events = POLLIN};
-    n = 1 + (int)control_pollfds(d, ps->fds + 1, (size_t)ps->cap - 1);
+    ps->fds[1] = (struct pollfd){.fd = supervise_xenstore_fd(d),
+                                 .events = POLLIN};
+    n = 2 + (int)control_pollfds(d, ps->fds + 2, (size_t)ps->cap - 2);
     *ours = n;
     *timeout = -1;
     for (;;) {
@@ -93,7 +96,9 @@ int loop_run(struct xltd *d)
         libxl_osevent_afterpoll(d->ctx, n - ours, ps.fds + ours, now);
         if (ps.fds[0].revents)
             handle_signal(d);
-        control_handle(d, ps.fds + 1, (size_t)ours - 1);
+        if (ps.fds[1].revents)
+            supervise_xenstore_ready(d);
+        control_handle(d, ps.fds + 2, (size_t)ours - 2);
     }
     rc = 0;
 out:

@@ -232,7 +232,8 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
         log_err(&d->log, "signals: %s", strerror(errno));
         return -1;
     }
-    if (open_libxl(d) || supervise_adopt_all(d) || control_listen(d))
+    if (store_init(d) || open_libxl(d) || supervise_open_xenstore(d) ||
+        supervise_adopt_all(d) || control_listen(d))
         return -1;
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
              conf->socket_path);
@@ -259,7 +260,8 @@ static int load_conf(const struct options *o, struct xltd_conf *conf,
                      struct xlt_err *err)
 {
     conf_init(conf);
-    if (!conf->socket_path || !conf->pid_path || !conf->log_path)
+    if (!conf->socket_path || !conf->pid_path || !conf->log_path ||
+        !conf->state_dir)
         return xlt_err_set(err, "out of memory");
     if (conf_read(conf, o->conf_path,
                   strcmp(o->conf_path, XLTD_CONF_PATH) != 0, err))
@@ -295,6 +297,7 @@ int main(int argc, char **argv)
         goto out;
     }
     d.socket_path = conf.socket_path;
+    d.state_dir = conf.state_dir;
     d.pid_path = conf.pid_path;
     d.pid_fd = take_pid_lock(conf.pid_path, &err);
     if (d.pid_fd < 0) {

@@ -19,6 +19,7 @@ struct op {
     struct xltd *d;
     unsigned conn;
     uint32_t domid;
+    libxl_uuid uuid;
     libxl_asyncop_how how;
 };
 
@@ -336,6 +337,12 @@ static void req_create(struct xltd *d, unsigned conn, yajl_val args)
         control_reply_error(d, conn, "%s", err.msg);
         goto out;
     }
+    if (store_put(d, &cfg, path, xlt_json_get_str(args, "text"))) {
+        control_reply_error(d, conn, "%s: cannot record it in %s/domains "
+                            "(see xltd's log); nothing created",
+                            cfg.c_info.name, d->state_dir);
+        goto out;
+    }
     snprintf(progress, sizeof(progress), "creating %s", cfg.c_info.name);
     control_reply_progress(d, conn, progress);
     log_info(&d->log, "%s: creating from %s", cfg.c_info.name,
@@ -343,6 +350,18 @@ static void req_create(struct xltd *d, unsigned conn, yajl_val args)
     domain_start(d, &cfg, YAJL_IS_TRUE(xlt_json_get(args, "paused")), conn);
 out:
     libxl_domain_config_dispose(&cfg);
+}
+
+/* The UUID of DOMID (nil if it is unknown). */
+static void domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid)
+{
+    libxl_dominfo info;
+
+    libxl_dominfo_init(&info);
+    libxl_uuid_clear(uuid);
+    if (!libxl_domain_info(d->ctx, &info, domid))
+        libxl_uuid_copy(d->ctx, uuid, &info.uuid);
+    libxl_dominfo_dispose(&info);
 }
 
 /* ---- destroy -------------------------------------------------------------- */
@@ -358,6 +377,7 @@ static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
                             op->domid, domain_libxl_said(op->d, rc));
     } else {
         log_info(&op->d->log, "domain %u: destroyed on request", op->domid);
+        store_drop(op->d, &op->uuid);
         snprintf(result, sizeof(result), "{\"domid\":%u}", op->domid);
         control_reply_result(op->d, op->conn, result);
     }
@@ -398,6 +418,7 @@ static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
         return;
     }
     op->domid = domid;
+    domain_uuid(d, domid, &op->uuid);
     d->log.last_libxl_error[0] = '\0';
     rc = libxl_domain_destroy(d->ctx, domid, &op->how);
     if (rc) {
@@ -455,7 +476,7 @@ static int named_domains(struct xltd *d, yajl_val args, uint32_t **ids_r,
     int count = 0;
 
     if (!YAJL_IS_TRUE(xlt_json_get(args, "all"))) {
-        *ids_r = malloc(sizeof(**ids_r));
+        *ids_r = calloc(1, sizeof(**ids_r));
         *n_r = 1;
         if (!*ids_r)
             return xlt_err_set(err, "out of memory");

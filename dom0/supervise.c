@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <xenstore.h>
+
 #include "xltd.h"
 
 #define DUMP_DIR "/var/lib/xen/dump"
@@ -72,6 +74,42 @@ static void watch_drop(struct xltd *d, uint32_t domid)
     }
 }
 
+/* ---- domains that appear (created by anyone, e.g. stock xl) ------------- */
+
+int supervise_open_xenstore(struct xltd *d)
+{
+    d->xs = xs_open(0);
+    if (!d->xs || !xs_watch(d->xs, "@introduceDomain", "introduce")) {
+        log_err(&d->log, "cannot watch xenstore for new domains");
+        return -1;
+    }
+    return 0;
+}
+
+int supervise_xenstore_fd(const struct xltd *d)
+{
+    return d->xs ? xs_fileno(d->xs) : -1;
+}
+
+/* A domain was introduced: watch every domain not watched yet. */
+void supervise_xenstore_ready(struct xltd *d)
+{
+    char **event = xs_check_watch(d->xs);
+    libxl_dominfo *info;
+    int count = 0;
+
+    if (!event)
+        return;
+    free(event);
+    while ((event = xs_check_watch(d->xs)))
+        free(event);
+    info = libxl_list_domain(d->ctx, &count);
+    for (int i = 0; info && i < count; i++)
+        supervise_watch(d, info[i].domid);
+    if (info)
+        libxl_dominfo_list_free(info, count);
+}
+
 int supervise_adopt_all(struct xltd *d)
 {
     libxl_dominfo *info;
@@ -84,7 +122,8 @@ int supervise_adopt_all(struct xltd *d)
     }
     for (int i = 0; i < n; i++)
         supervise_watch(d, info[i].domid);
-    log_info(&d->log, "watching %d domain%s", n - 1, n - 1 == 1 ? "" : "s");
+    log_info(&d->log, "watching %d domain%s, %d managed by xltd", n - 1,
+             n - 1 == 1 ? "" : "s", store_forget_stopped(d, info, n));
     libxl_dominfo_list_free(info, n);
     return 0;
 }
@@ -196,10 +235,11 @@ static int rename_old(struct xltd *d, uint32_t domid,
                 domid, newname);
         return -1;
     }
-    log_info(&d->log, "%s (%u): kept as %s", cfg->c_info.name, domid,
-             newname);
+    log_info(&d->log, "%s (%u): kept as %s, no longer managed", cfg->c_info.name,
+             domid, newname);
+    store_drop(d, &cfg->c_info.uuid);
     libxl_uuid_generate(&cfg->c_info.uuid);
-    return 0;
+    return store_put(d, cfg, NULL, NULL);
 }
 
 /* Start a new instance from CFG, the old one's configuration (which libxl
@@ -244,6 +284,8 @@ static void apply_action(struct xltd *d, uint32_t domid,
     default:
         if (libxl_domain_destroy(d->ctx, domid, NULL))
             log_err(&d->log, "%s (%u): destroy failed", name, domid);
+        else
+            store_drop(d, &cfg->c_info.uuid);
         break;
     }
 }
@@ -257,11 +299,18 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
     char *name = libxl_domid_to_name(d->ctx, domid);
 
     libxl_domain_config_init(&cfg);
-    if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL))
-        log_warn(&d->log, "%s (%u): its configuration is unknown; "
-                 "destroying it", name ? name : "?", domid);
-    else
-        action = action_for(&cfg, reason, &key);
+    if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL)) {
+        log_warn(&d->log, "%s (%u): shut down, but its configuration is "
+                 "unknown; left alone", name ? name : "?", domid);
+        goto out;
+    }
+    if (!store_has(d, &cfg.c_info.uuid)) {
+        log_info(&d->log, "%s (%u): shut down (%s); not managed by xltd, "
+                 "left to its owner", name ? name : "?", domid,
+                 libxl_shutdown_reason_to_string(reason));
+        goto out;
+    }
+    action = action_for(&cfg, reason, &key);
     if (action == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET) {
         log_warn(&d->log, "%s (%u): soft-reset is not supported; destroying "
                  "it", name ? name : "?", domid);
@@ -271,6 +320,7 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
              domid, libxl_shutdown_reason_to_string(reason), key,
              libxl_action_on_shutdown_to_string(action));
     apply_action(d, domid, &cfg, action);
+out:
     libxl_domain_config_dispose(&cfg);
     free(name);
 }
@@ -297,6 +347,9 @@ void supervise_event(struct xltd *d, libxl_event *ev)
 
 void supervise_stop(struct xltd *d)
 {
+    if (d->xs)
+        xs_close(d->xs);
+    d->xs = NULL;
     while (d->watches)
         watch_drop(d, d->watches->domid);
     while (d->waiters) {

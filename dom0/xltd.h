@@ -36,11 +36,13 @@ void log_msg(struct xltd_log *log, enum log_level level, const char *fmt, ...)
 #define XLTD_CONF_PATH "/etc/xlt/xlt.conf"
 #define XLTD_PID_PATH "/run/xlt/xltd.pid"
 #define XLTD_LOG_PATH "/var/log/xlt/xltd.log"
+#define XLTD_STATE_DIR "/var/lib/xlt"
 
 struct xltd_conf {
     char *socket_path;
     char *pid_path;
     char *log_path;
+    char *state_dir;
     enum log_level log_level;
 };
 
@@ -70,7 +72,20 @@ struct xltd {
     unsigned next_conn_id;
     struct watch *watches;
     struct waiter *waiters;
+    const char *state_dir;
+    struct xs_handle *xs; /* for @introduceDomain */
 };
+
+/* ---- store.c: the domains xltd manages, on disk ----------------------- */
+
+int store_init(struct xltd *d);
+int store_put(struct xltd *d, const libxl_domain_config *cfg,
+              const char *path, const char *text);
+bool store_has(const struct xltd *d, const libxl_uuid *uuid);
+void store_drop(struct xltd *d, const libxl_uuid *uuid);
+/* Drop the entries of domains not among INFO (at start-up); returns how
+ * many entries remain, -1 on error. */
+int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n);
 
 /* ---- control.c: the Unix socket clients talk to ---------------------- */
 
@@ -106,6 +121,10 @@ const char *domain_libxl_said(struct xltd *d, int rc);
 
 /* Watch every domain Xen has now (at start-up). */
 int supervise_adopt_all(struct xltd *d);
+/* Watch domains as they appear, whoever creates them. */
+int supervise_open_xenstore(struct xltd *d);
+int supervise_xenstore_fd(const struct xltd *d);
+void supervise_xenstore_ready(struct xltd *d);
 int supervise_watch(struct xltd *d, uint32_t domid);
 /* Answer CONN once every domain in DOMIDS has shut down or died. */
 int supervise_wait(struct xltd *d, unsigned conn, const uint32_t *domids,

@@ -58,6 +58,17 @@ wait_for_log() {
   done
 }
 
+# wait_for_count FILE REGEX N TIMEOUT: until N lines of FILE match REGEX
+# (a guest that restarted prints its marker again).
+wait_for_count() {
+  local file=$1 re=$2 n=$3 deadline
+  deadline=$(($(now_ms) + $4 * 1000))
+  until [ "$(grep -cE -- "$re" "$file" 2>/dev/null)" -ge "$n" ]; do
+    [ "$(now_ms)" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+
 # guest_log NAME: where xenconsoled writes guest NAME's console.
 guest_log() {
   echo "/var/log/xen/console/guest-$1.log"
@@ -70,7 +81,10 @@ note() {
 
 # now_ms: milliseconds since boot (10 ms resolution).
 now_ms() {
-  local up _
-  read -r up _ </proc/uptime
+  local up="" _
+  # a read interrupted by a signal leaves it empty: try again
+  while [ -z "$up" ]; do
+    read -r up _ </proc/uptime || up=""
+  done
   echo $((10#${up%.*} * 1000 + 10#${up#*.} * 10))
 }

@@ -11,8 +11,6 @@ mkcfg() { # NAME [EXTRA LINE]: a PV guest config in /tmp/NAME.cfg
         /etc/xlt/examples/pv-busybox.cfg > "/tmp/$1.cfg"
     [ -z "${2:-}" ] || echo "$2" >> "/tmp/$1.cfg"
 }
-ups() { grep -c XLT-GUEST-UP "$(guest_log "$1")" 2>/dev/null; }
-state() { xlt list "$1" | awk 'NR == 2 { print $5 }'; }
 log=/var/log/xlt/xltd.log
 
 pgrep -x xltd >/dev/null || xltd
@@ -36,8 +34,7 @@ uuid=$(xl list -v life | awk 'NR == 2 { print $7 }')
 check "reboot -w returns once it went down" xlt reboot -w life
 check "xltd applied on_reboot=restart" wait_for_log "$log" \
     "life \\($id\\): shut down \\(reboot\\); on_reboot=restart" 10
-check "a new instance boots" sh -c \
-    'for i in $(seq 120); do [ "$(grep -c XLT-GUEST-UP /var/log/xen/console/guest-life.log)" -ge 2 ] && exit 0; sleep 1; done; exit 1'
+check "a new instance boots" wait_for_count "$(guest_log life)" XLT-GUEST-UP 2 120
 check "with a new id" sh -c "[ \"\$(xl domid life)\" != $id ]"
 check "and the same UUID" sh -c "xl list -v life | grep -q $uuid"
 
@@ -46,35 +43,34 @@ id=$(xl domid life)
 check "the guest reboots itself" xenstore-write "/local/domain/$id/control/sysrq" b
 check "xltd restarts it again" wait_for_log "$log" \
     "life \\($id\\): shut down \\(reboot\\); on_reboot=restart" 30
-check "a third instance boots" sh -c \
-    'for i in $(seq 120); do [ "$(grep -c XLT-GUEST-UP /var/log/xen/console/guest-life.log)" -ge 3 ] && exit 0; sleep 1; done; exit 1'
+check "a third instance boots" wait_for_count "$(guest_log life)" XLT-GUEST-UP 3 120
 
 # shutdown -w: back only once it is down; on_poweroff=destroy removes it.
 check "shutdown -w" xlt shutdown -w life
 check "it is gone when shutdown -w returns" sh -c '! xl list life 2>/dev/null'
 
-# A crash, with on_crash=preserve: the domain stays, crashed, for a look.
-mkcfg crashy 'on_crash = "preserve"'
-check "create a guest that keeps its crashes" xlt create /tmp/crashy.cfg
-check "it boots" wait_for_log "$(guest_log crashy)" XLT-GUEST-UP 120
-id=$(xl domid crashy)
-check "crash it (sysrq c)" xenstore-write "/local/domain/$id/control/sysrq" c
-check "xltd saw the crash" wait_for_log "$log" \
-    "crashy \\($id\\): shut down \\(crash\\); on_crash=preserve" 60
+# crash_with ACTION NAME: boot guest NAME with on_crash=ACTION, crash it
+# (sysrq c), and check that xltd applied ACTION.
+crash_with() {
+    local id
+    mkcfg "$2" "on_crash = \"$1\""
+    check "create $2 (on_crash=$1)" xlt create "/tmp/$2.cfg"
+    check "$2 boots" wait_for_log "$(guest_log "$2")" XLT-GUEST-UP 120
+    id=$(xl domid "$2")
+    check "crash $2" xenstore-write "/local/domain/$id/control/sysrq" c
+    check "xltd applied on_crash=$1" wait_for_log "$log" \
+        "$2 \\($id\\): shut down \\(crash\\); on_crash=$1" 60
+}
+
+# preserve: the domain stays, crashed, for a look.
+crash_with preserve crashy
 check "it is preserved, shut down for crash" sh -c \
     '[ "$(xl list crashy | awk "NR==2{print \$5}" | cut -c4-5)" = sc ]'
 check "destroy the wreck" xlt destroy crashy
 
-# on_crash=restart, and shutdown -a for everything left.
-mkcfg phoenix 'on_crash = "restart"'
-check "create a guest that restarts on crash" xlt create /tmp/phoenix.cfg
-check "it boots" wait_for_log "$(guest_log phoenix)" XLT-GUEST-UP 120
-id=$(xl domid phoenix)
-check "crash it" xenstore-write "/local/domain/$id/control/sysrq" c
-check "xltd restarts it" wait_for_log "$log" \
-    "phoenix \\($id\\): shut down \\(crash\\); on_crash=restart" 60
-check "it comes back" sh -c \
-    'for i in $(seq 120); do [ "$(grep -c XLT-GUEST-UP /var/log/xen/console/guest-phoenix.log)" -ge 2 ] && exit 0; sleep 1; done; exit 1'
+# restart; then shutdown -a for everything left.
+crash_with restart phoenix
+check "it comes back" wait_for_count "$(guest_log phoenix)" XLT-GUEST-UP 2 120
 check "shutdown -a -w" xlt shutdown -a -w
 check "no guest is left" sh -c '[ "$(xl list | wc -l)" = 2 ]'
 check_not "dom0 is refused" xlt shutdown 0

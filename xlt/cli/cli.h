@@ -51,6 +51,12 @@ void xlt_man_page(FILE *out);
  * answer.  On failure the message is printed and -1 returned. */
 int cli_call(struct cli *cli, const char *cmd, const char *args,
              yajl_val *reply_r);
+/* cli_call for ARGS built by the caller, which this frees; NULL ARGS means
+ * building them ran out of memory. */
+int cli_call_owned(struct cli *cli, const char *cmd, char *args,
+                   yajl_val *reply_r);
+/* A request whose answer needs no printing; returns the exit status. */
+int cli_run(struct cli *cli, const char *cmd, char *args);
 
 /* ---- output.c --------------------------------------------------------- */
 
@@ -77,6 +83,9 @@ int cmd_unpause(struct cli *cli, int argc, char **argv);
 char *cli_domain_args(int argc, char **argv);
 /* A request naming exactly one domain, whose reply needs no printing. */
 int cli_one_domain(struct cli *cli, int argc, char **argv);
+/* The one operand of a command that takes no options; NULL after printing
+ * the usage. */
+const char *cli_one_operand(struct cli *cli, int argc, char **argv);
 
 /* getopt for a command's own argv; prints usage on a bad option.
  * Returns the option, -1 at the end, '?' on error. */

@@ -123,3 +123,28 @@ out:
         close(fd);
     return rc;
 }
+
+int cli_call_owned(struct cli *cli, const char *cmd, char *args,
+                   yajl_val *reply_r)
+{
+    int rc;
+
+    *reply_r = NULL;
+    if (!args) {
+        cli_fail(cli, "out of memory");
+        return -1;
+    }
+    rc = cli_call(cli, cmd, args, reply_r);
+    free(args);
+    return rc;
+}
+
+int cli_run(struct cli *cli, const char *cmd, char *args)
+{
+    yajl_val reply = NULL;
+    int rc = cli_call_owned(cli, cmd, args, &reply);
+
+    if (reply)
+        yajl_tree_free(reply);
+    return rc ? 1 : 0;
+}

@@ -5,7 +5,6 @@
 
 #include "cli.h"
 
-#include <libxl_json.h>
 
 /* {"domains":["a","7"]} from the command line's domain arguments. */
 char *cli_domain_args(int argc, char **argv)
@@ -30,7 +29,6 @@ char *cli_domain_args(int argc, char **argv)
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
     yajl_val reply = NULL;
-    char *args = NULL;
     bool json = false;
     int c, rc = 1;
 
@@ -39,12 +37,8 @@ int cmd_list(struct cli *cli, int argc, char **argv)
             return 2;
         json = true;
     }
-    args = cli_domain_args(argc - optind, argv + optind);
-    if (!args) {
-        cli_fail(cli, "out of memory");
-        goto out;
-    }
-    if (cli_call(cli, "list", args, &reply))
+    if (cli_call_owned(cli, "list",
+                       cli_domain_args(argc - optind, argv + optind), &reply))
         goto out;
     if (json)
         cli_print_json(xlt_json_get(xlt_json_get(reply, "result"), "domains"));
@@ -53,7 +47,6 @@ int cmd_list(struct cli *cli, int argc, char **argv)
                                        "domains"));
     rc = 0;
 out:
-    free(args);
     if (reply)
         yajl_tree_free(reply);
     return rc;
@@ -98,7 +91,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     libxl_domain_config cfg;
     struct xlt_err err;
     yajl_val reply = NULL;
-    char *text = NULL, *args = NULL;
+    char *text = NULL;
     size_t len;
     bool dry_run = false, paused = false;
     long long domid = -1;
@@ -129,12 +122,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
         rc = print_config_json(cli, &cfg);
         goto out;
     }
-    args = create_args(argv[optind], text, &cfg, paused);
-    if (!args) {
-        cli_fail(cli, "out of memory");
-        goto out;
-    }
-    if (cli_call(cli, "create", args, &reply))
+    if (cli_call_owned(cli, "create",
+                       create_args(argv[optind], text, &cfg, paused), &reply))
         goto out;
     xlt_json_get_int(xlt_json_get(reply, "result"), "domid", &domid);
     printf("created domain %s (id %lld)%s\n", cfg.c_info.name, domid,
@@ -143,37 +132,29 @@ int cmd_create(struct cli *cli, int argc, char **argv)
 out:
     libxl_domain_config_dispose(&cfg);
     free(text);
-    free(args);
     if (reply)
         yajl_tree_free(reply);
     return rc;
 }
 
-int cli_one_domain(struct cli *cli, int argc, char **argv)
+const char *cli_one_operand(struct cli *cli, int argc, char **argv)
 {
-    yajl_val reply = NULL;
-    char *args = NULL;
-    int rc = 1;
-
     if (cli_getopt(cli, argc, argv, "") != -1)
-        return 2;
+        return NULL;
     if (optind + 1 != argc) {
         xlt_usage(stderr, cli->cmd);
+        return NULL;
+    }
+    return argv[optind];
+}
+
+int cli_one_domain(struct cli *cli, int argc, char **argv)
+{
+    char *dom = (char *)cli_one_operand(cli, argc, argv);
+
+    if (!dom)
         return 2;
-    }
-    args = cli_domain_args(1, argv + optind);
-    if (!args) {
-        cli_fail(cli, "out of memory");
-        goto out;
-    }
-    if (cli_call(cli, cli->cmd->name, args, &reply))
-        goto out;
-    rc = 0;
-out:
-    free(args);
-    if (reply)
-        yajl_tree_free(reply);
-    return rc;
+    return cli_run(cli, cli->cmd->name, cli_domain_args(1, &dom));
 }
 
 int cmd_destroy(struct cli *cli, int argc, char **argv)
@@ -185,22 +166,17 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
 static int print_domain_field(struct cli *cli, int argc, char **argv,
                               const char *field)
 {
+    char *dom = (char *)cli_one_operand(cli, argc, argv);
     yajl_val reply = NULL, doms, v;
-    char *args = NULL;
     int rc = 1;
 
-    if (cli_getopt(cli, argc, argv, "") != -1)
+    if (!dom)
         return 2;
-    if (optind + 1 != argc) {
-        xlt_usage(stderr, cli->cmd);
-        return 2;
-    }
-    args = cli_domain_args(1, argv + optind);
-    if (!args || cli_call(cli, "list", args, &reply))
+    if (cli_call_owned(cli, "list", cli_domain_args(1, &dom), &reply))
         goto out;
     doms = xlt_json_get(xlt_json_get(reply, "result"), "domains");
     if (!YAJL_IS_ARRAY(doms) || doms->u.array.len != 1) {
-        cli_fail(cli, "%s: no such domain", argv[optind]);
+        cli_fail(cli, "%s: no such domain", dom);
         goto out;
     }
     v = xlt_json_get(doms->u.array.values[0], field);
@@ -208,7 +184,6 @@ static int print_domain_field(struct cli *cli, int argc, char **argv,
                     : YAJL_IS_NUMBER(v) ? v->u.number.r : "");
     rc = 0;
 out:
-    free(args);
     if (reply)
         yajl_tree_free(reply);
     return rc;

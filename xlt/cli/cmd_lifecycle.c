@@ -30,9 +30,7 @@ static char *lifecycle_args(const char *domain, bool all, bool wait,
 static int shutdown_or_reboot(struct cli *cli, int argc, char **argv)
 {
     bool all = false, wait = false, fallback = false;
-    yajl_val reply = NULL;
-    char *args = NULL;
-    int c, rc = 1;
+    int c;
 
     while ((c = cli_getopt(cli, argc, argv, "awF")) != -1) {
         if (c == 'a')
@@ -48,19 +46,9 @@ static int shutdown_or_reboot(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
-    args = lifecycle_args(all ? NULL : argv[optind], all, wait, fallback);
-    if (!args) {
-        cli_fail(cli, "out of memory");
-        goto out;
-    }
-    if (cli_call(cli, cli->cmd->name, args, &reply))
-        goto out;
-    rc = 0;
-out:
-    free(args);
-    if (reply)
-        yajl_tree_free(reply);
-    return rc;
+    return cli_run(cli, cli->cmd->name,
+                   lifecycle_args(all ? NULL : argv[optind], all, wait,
+                                  fallback));
 }
 
 int cmd_shutdown(struct cli *cli, int argc, char **argv)

@@ -12,6 +12,7 @@
 
 #include <libxl.h>
 #include <libxl_utils.h>
+#include <libxl_json.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 

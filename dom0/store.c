@@ -1,0 +1,152 @@
+/*
+ * store.c: the domains xltd manages, one file each under
+ * STATE_DIR/domains/UUID.json: the name, the config file's path and text,
+ * and libxl's domain config JSON.  A domain with an entry is xltd's: it
+ * applies its on_* actions, also after its own restart.  A domain without
+ * one (made by stock xl, say) is left to its owner.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+#include "xltd.h"
+
+static void entry_path(const struct xltd *d, const libxl_uuid *uuid,
+                       const char *suffix, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/domains/" LIBXL_UUID_FMT ".json%s", d->state_dir,
+             LIBXL_UUID_BYTES(*uuid), suffix);
+}
+
+int store_init(struct xltd *d)
+{
+    char dir[4096];
+
+    snprintf(dir, sizeof(dir), "%s/domains", d->state_dir);
+    if ((mkdir(d->state_dir, 0700) && errno != EEXIST) ||
+        (mkdir(dir, 0700) && errno != EEXIST)) {
+        log_err(&d->log, "creating %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static char *entry_text(const libxl_domain_config *cfg, const char *path,
+                        const char *text)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *out = NULL;
+
+    if (!g)
+        return NULL;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_map_open(g);
+    xlt_json_kv_int(g, "xlt_store", 1);
+    xlt_json_kv_str(g, "name", cfg->c_info.name);
+    xlt_json_kv_str(g, "path", path);
+    xlt_json_kv_str(g, "text", text);
+    xlt_json_str(g, "config");
+    if (libxl_domain_config_gen_json(g, (libxl_domain_config *)cfg) ==
+            yajl_gen_status_ok &&
+        yajl_gen_map_close(g) == yajl_gen_status_ok)
+        out = xlt_json_gen_take(g);
+    yajl_gen_free(g);
+    return out;
+}
+
+int store_put(struct xltd *d, const libxl_domain_config *cfg,
+              const char *path, const char *text)
+{
+    char tmp[4096], final[4096];
+    char *json = entry_text(cfg, path, text);
+    int fd = -1, rc = -1;
+
+    entry_path(d, &cfg->c_info.uuid, ".new", tmp, sizeof(tmp));
+    entry_path(d, &cfg->c_info.uuid, "", final, sizeof(final));
+    if (!json) {
+        log_err(&d->log, "%s: out of memory for its store entry",
+                cfg->c_info.name);
+        goto out;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || xlt_write_all(fd, json, strlen(json)) || fsync(fd) ||
+        rename(tmp, final)) {
+        log_err(&d->log, "writing %s: %s", final, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    free(json);
+    return rc;
+}
+
+bool store_has(const struct xltd *d, const libxl_uuid *uuid)
+{
+    char path[4096];
+
+    entry_path(d, uuid, "", path, sizeof(path));
+    return access(path, F_OK) == 0;
+}
+
+void store_drop(struct xltd *d, const libxl_uuid *uuid)
+{
+    char path[4096];
+
+    entry_path(d, uuid, "", path, sizeof(path));
+    if (unlink(path) == 0)
+        log_debug(&d->log, "forgot %s", path);
+    else if (errno != ENOENT)
+        log_warn(&d->log, "removing %s: %s", path, strerror(errno));
+}
+
+static bool uuid_running(const libxl_dominfo *info, int n,
+                         const libxl_uuid *uuid)
+{
+    for (int i = 0; i < n; i++)
+        if (!libxl_uuid_compare(&info[i].uuid, uuid))
+            return true;
+    return false;
+}
+
+int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n)
+{
+    char dir[4096], path[4600];
+    struct dirent *e;
+    libxl_uuid uuid;
+    int kept = 0;
+    DIR *dh;
+
+    snprintf(dir, sizeof(dir), "%s/domains", d->state_dir);
+    dh = opendir(dir);
+    if (!dh) {
+        log_err(&d->log, "reading %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    while ((e = readdir(dh))) {
+        char name[64];
+        size_t len = strlen(e->d_name);
+        if (len != LIBXL_UUID_FMTLEN + 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
+        if (libxl_uuid_from_string(&uuid, name))
+            continue;
+        if (uuid_running(info, n, &uuid)) {
+            kept++;
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        log_info(&d->log, "forgetting %s: that domain no longer runs", path);
+        unlink(path);
+    }
+    closedir(dh);
+    return kept;
+}
