@@ -9,7 +9,10 @@
 #include <string.h>
 #include <stdio.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <xenstore.h>
 
 
 #include "xltd.h"
@@ -192,6 +195,45 @@ static void state_letters(const libxl_dominfo *i, char s[7])
     s[6] = '\0';
 }
 
+/* Seconds since the domain started (for dom0: since the host booted). */
+static unsigned long uptime_of(struct xltd *d, uint32_t domid)
+{
+    uint32_t start;
+    double up = 0;
+    FILE *f;
+
+    if (domid == 0) {
+        f = fopen("/proc/uptime", "re");
+        if (f && fscanf(f, "%lf", &up) != 1)
+            up = 0;
+        if (f)
+            fclose(f);
+        return (unsigned long)up;
+    }
+    start = libxl_vm_get_start_time(d->ctx, domid);
+    if (start == (uint32_t)-1 || (time_t)start > time(NULL))
+        return 0;
+    return (unsigned long)(time(NULL) - (time_t)start);
+}
+
+/* Xen sees PVH guests as HVM; libxl records which in xenstore, at
+ * /libxl/DOMID/type (what libxl itself reads back). */
+static libxl_domain_type type_of(struct xltd *d, const libxl_dominfo *i)
+{
+    libxl_domain_type t = i->domain_type;
+    char path[64], *text;
+    unsigned int len;
+
+    if (t != LIBXL_DOMAIN_TYPE_HVM || !d->xs)
+        return t;
+    snprintf(path, sizeof(path), "/libxl/%u/type", i->domid);
+    text = xs_read(d->xs, XBT_NULL, path, &len);
+    if (text && libxl_domain_type_from_string(text, &t))
+        t = i->domain_type;
+    free(text);
+    return t;
+}
+
 static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
 {
     char *name = libxl_domid_to_name(d->ctx, i->domid);
@@ -203,7 +245,7 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
     xlt_json_kv_str(g, "name", name ? name : "");
     xlt_json_kv_int(g, "domid", i->domid);
     xlt_json_kv_str(g, "uuid", uuid);
-    xlt_json_kv_str(g, "type", libxl_domain_type_to_string(i->domain_type));
+    xlt_json_kv_str(g, "type", libxl_domain_type_to_string(type_of(d, i)));
     xlt_json_kv_str(g, "state", state);
     xlt_json_kv_uint(g, "memory", (i->current_memkb + i->outstanding_memkb)
                                       / 1024);
@@ -211,6 +253,7 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
     xlt_json_kv_int(g, "vcpus", i->vcpu_online);
     xlt_json_kv_int(g, "max_vcpus", i->vcpu_max_id + 1);
     xlt_json_kv_double(g, "cpu_time", (double)i->cpu_time / 1e9);
+    xlt_json_kv_uint(g, "uptime", uptime_of(d, i->domid));
     yajl_gen_map_close(g);
     free(name);
 }
@@ -428,6 +471,38 @@ static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
     }
 }
 
+/* ---- rename --------------------------------------------------------------- */
+
+static void req_rename(struct xltd *d, unsigned conn, yajl_val args)
+{
+    const char *name = xlt_json_get_str(args, "name");
+    struct xlt_err err;
+    uint32_t domid = INVALID_DOMID, other;
+
+    if (one_domain(d, args, &domid, &err)) {
+        control_reply_error(d, conn, "%s", err.msg);
+        return;
+    }
+    if (!name || !*name || strchr(name, '/')) {
+        control_reply_error(d, conn, "`%s' is not a valid domain name",
+                            name ? name : "");
+        return;
+    }
+    if (!libxl_name_to_domid(d->ctx, name, &other)) {
+        control_reply_error(d, conn, "a domain named %s already exists "
+                            "(id %u)", name, other);
+        return;
+    }
+    d->log.last_libxl_error[0] = '\0';
+    if (libxl_domain_rename(d->ctx, domid, NULL, name)) {
+        control_reply_error(d, conn, "renaming domain %u failed: %s", domid,
+                            domain_libxl_said(d, ERROR_FAIL));
+        return;
+    }
+    log_info(&d->log, "domain %u: renamed to %s", domid, name);
+    control_reply_result(d, conn, "{}");
+}
+
 /* ---- pause, unpause ------------------------------------------------------ */
 
 static void pause_or_unpause(struct xltd *d, unsigned conn, yajl_val args,
@@ -578,6 +653,7 @@ static const struct request {
     {"list", false, req_list},
     {"create", true, req_create},
     {"destroy", true, req_destroy},
+    {"rename", true, req_rename},
     {"pause", true, req_pause},
     {"unpause", true, req_unpause},
     {"shutdown", true, req_shutdown},

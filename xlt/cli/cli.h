@@ -64,6 +64,7 @@ int cli_print_json(yajl_val v);
 /* "key                    : value" lines, like xl info. */
 void cli_print_fields(yajl_val obj);
 void cli_print_domains(yajl_val domains);
+void cli_print_uptimes(yajl_val domains);
 int cli_fail(struct cli *cli, const char *fmt, ...) XLT_PRINTF(2, 3);
 
 /* ---- one file per command group --------------------------------------- */
@@ -74,6 +75,8 @@ int cmd_list(struct cli *cli, int argc, char **argv);    /* cmd_domain.c */
 int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_domid(struct cli *cli, int argc, char **argv);
+int cmd_rename(struct cli *cli, int argc, char **argv);
+int cmd_uptime(struct cli *cli, int argc, char **argv);
 int cmd_domname(struct cli *cli, int argc, char **argv);
 int cmd_shutdown(struct cli *cli, int argc, char **argv); /* cmd_lifecycle.c */
 int cmd_reboot(struct cli *cli, int argc, char **argv);

@@ -26,7 +26,9 @@ char *cli_domain_args(int argc, char **argv)
     return text;
 }
 
-int cmd_list(struct cli *cli, int argc, char **argv)
+/* list and uptime: the same request, shown two ways. */
+static int list_domains(struct cli *cli, int argc, char **argv,
+                        void (*show)(yajl_val))
 {
     yajl_val reply = NULL;
     bool json = false;
@@ -43,13 +45,22 @@ int cmd_list(struct cli *cli, int argc, char **argv)
     if (json)
         cli_print_json(xlt_json_get(xlt_json_get(reply, "result"), "domains"));
     else
-        cli_print_domains(xlt_json_get(xlt_json_get(reply, "result"),
-                                       "domains"));
+        show(xlt_json_get(xlt_json_get(reply, "result"), "domains"));
     rc = 0;
 out:
     if (reply)
         yajl_tree_free(reply);
     return rc;
+}
+
+int cmd_list(struct cli *cli, int argc, char **argv)
+{
+    return list_domains(cli, argc, argv, cli_print_domains);
+}
+
+int cmd_uptime(struct cli *cli, int argc, char **argv)
+{
+    return list_domains(cli, argc, argv, cli_print_uptimes);
 }
 
 /* The create request: the file's path and text, and libxl's config. */
@@ -197,4 +208,30 @@ int cmd_domid(struct cli *cli, int argc, char **argv)
 int cmd_domname(struct cli *cli, int argc, char **argv)
 {
     return print_domain_field(cli, argc, argv, "name");
+}
+
+int cmd_rename(struct cli *cli, int argc, char **argv)
+{
+    yajl_gen g;
+    char *args = NULL;
+
+    if (cli_getopt(cli, argc, argv, "") != -1)
+        return 2;
+    if (optind + 2 != argc) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    g = xlt_json_gen_new();
+    if (g) {
+        yajl_gen_map_open(g);
+        xlt_json_str(g, "domains");
+        yajl_gen_array_open(g);
+        xlt_json_str(g, argv[optind]);
+        yajl_gen_array_close(g);
+        xlt_json_kv_str(g, "name", argv[optind + 1]);
+        yajl_gen_map_close(g);
+        args = xlt_json_gen_take(g);
+        yajl_gen_free(g);
+    }
+    return cli_run(cli, "rename", args);
 }

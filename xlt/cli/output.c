@@ -87,3 +87,34 @@ void cli_print_domains(yajl_val domains)
                YAJL_IS_NUMBER(t) ? YAJL_GET_DOUBLE(t) : 0.0);
     }
 }
+
+/* 93784 -> "1 day,  2:03:04", as xl uptime writes it. */
+static void format_uptime(unsigned long long up, char *buf, size_t len)
+{
+    unsigned long long days = up / 86400;
+    unsigned hours = (unsigned)(up % 86400 / 3600);
+    unsigned mins = (unsigned)(up % 3600 / 60), secs = (unsigned)(up % 60);
+
+    if (days)
+        snprintf(buf, len, "%llu day%s, %2u:%02u:%02u", days,
+                 days > 1 ? "s" : "", hours, mins, secs);
+    else
+        snprintf(buf, len, "%2u:%02u:%02u", hours, mins, secs);
+}
+
+void cli_print_uptimes(yajl_val domains)
+{
+    char up[64];
+
+    printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
+    if (!YAJL_IS_ARRAY(domains))
+        return;
+    for (size_t i = 0; i < domains->u.array.len; i++) {
+        yajl_val d = domains->u.array.values[i];
+        const char *name = xlt_json_get_str(d, "name");
+        format_uptime((unsigned long long)get_ll(d, "uptime"), up,
+                      sizeof(up));
+        printf("%-33s %4lld %s\n", name ? name : "(null)",
+               get_ll(d, "domid"), up);
+    }
+}
