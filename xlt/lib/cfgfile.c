@@ -173,3 +173,10 @@ int xlt_cfgfile_long(struct xlt_cfgfile *cf, const char *key, long min,
     *val_r = v;
     return 0;
 }
+
+bool xlt_cfgfile_is_set(struct xlt_cfgfile *cf, const char *key)
+{
+    const char *s;
+
+    return xlu_cfg_get_string(cf->xlu, key, &s, 1) != ESRCH;
+}

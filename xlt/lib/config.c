@@ -304,6 +304,101 @@ static int parse_on_soft_reset(struct parse *p)
                         &p->cfg->on_soft_reset);
 }
 
+/* ---- keys xlt does not map ------------------------------------------ */
+
+/* Keys this file maps (each by a function above). */
+static const char *const mapped_keys[] = {
+    "name", "uuid", "type", "builder", "kernel", "ramdisk", "cmdline", "root",
+    "extra", "memory", "maxmem", "vcpus", "maxvcpus", "on_poweroff",
+    "on_reboot", "on_watchdog", "on_crash", "on_soft_reset",
+};
+
+/* The rest of xl.cfg(5): a file that sets one of these must not become a
+ * domain without it (a guest without its disk, say), so they are errors
+ * until they are mapped. */
+static const char *const xl_only_keys[] = {
+    "acpi", "acpi_firmware", "acpi_laptop_slate", "acpi_s3", "acpi_s4",
+    "altp2m", "altp2mhvm", "apic", "bios", "bios_path_override", "boot",
+    "bootloader", "bootloader_args", "cap", "channel", "cpu_weight", "cpuid",
+    "cpus", "cpus_soft", "device_model", "device_model_args",
+    "device_model_args_hvm", "device_model_args_pv", "device_model_override",
+    "device_model_stubdomain_override", "device_model_stubdomain_seclabel",
+    "device_model_user", "device_model_version", "device_tree", "disk",
+    "display", "dm_restrict", "driver_domain", "dtdev", "e820_host",
+    "extratime", "firmware", "firmware_override", "gfx_passthru",
+    "gic_version", "hap", "hdtype", "hpet", "init_seclabel", "iomem",
+    "ioports", "irqs", "keymap", "latency", "localtime", "max_event_channels",
+    "max_grant_frames", "max_grant_version", "max_maptrack_frames",
+    "mca_caps", "mmio_hole", "ms_vm_genid", "msr_relaxed", "nestedhvm",
+    "nographic", "nomigrate", "nx", "oos", "opengl", "p9", "pae",
+    "passthrough", "pci", "pci_msitranslate", "pci_permissive",
+    "pci_power_mgmt", "pci_seize", "period", "pool", "pvcalls", "pvshim",
+    "pvshim_cmdline", "pvshim_extra", "pvshim_path", "rdm",
+    "rdm_mem_boundary", "rtc_timeoffset", "sdl", "seclabel", "serial",
+    "shadow_memory", "slice", "smbios_firmware", "soundhw", "spice",
+    "spice_clipboard_sharing", "spice_image_compression",
+    "spice_streaming_video", "spiceagent_mouse", "spicedisable_ticketing",
+    "spicehost", "spicepasswd", "spiceport", "spicetls_port",
+    "spiceusbredirection", "spicevdagent", "stdvga", "stubdomain_cmdline",
+    "stubdomain_kernel", "stubdomain_memory", "stubdomain_ramdisk", "tee",
+    "timer_mode", "tsc_mode", "usb", "usbctrl", "usbdev", "usbdevice",
+    "usbversion", "vcpu_hard_affinity", "vdispl", "vendor_device", "vfb",
+    "vga", "videoram", "vif", "vif2", "viridian", "vkb", "vkb_device",
+    "vmtrace_buf_kb", "vnc", "vncdisplay", "vnclisten", "vncpasswd",
+    "vncunused", "vncviewer", "vnuma", "vpmu", "vpt_align", "vsnd", "vtpm",
+    "vuart", "xauthority", "xen_platform_pci", "xend_suspend_evtchn_compat",
+};
+
+static bool in_list(const char *key, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(key, list[i]))
+            return true;
+    return false;
+}
+
+/* Judge KEY, which the file sets. */
+static int check_key(struct parse *p, const char *key)
+{
+    if (in_list(key, mapped_keys, sizeof(mapped_keys) / sizeof(*mapped_keys)))
+        return 0;
+    if (in_list(key, xl_only_keys,
+                sizeof(xl_only_keys) / sizeof(*xl_only_keys)))
+        return xlt_cfgfile_bad(p->cf, p->err, key, "not supported by xlt "
+                               "yet (xl supports it)");
+    if (p->warn)
+        fprintf(p->warn, "%s:%d: warning: %s: unknown key, ignored\n",
+                xlt_cfgfile_path(p->cf), xlt_cfgfile_line(p->cf, key), key);
+    return 0;
+}
+
+/* Every key the file sets.  libxlutil offers no way to list them, so take
+ * each "IDENT =" or "IDENT +=" that starts a line as a candidate and let
+ * libxlutil say whether the file really sets it (text inside a multi-line
+ * string or list is not a key and libxlutil says so). */
+static int check_keys(struct parse *p, const char *text)
+{
+    char key[64];
+
+    for (const char *line = text; line; line = strchr(line, '\n')) {
+        size_t n;
+        line += *line == '\n';
+        line += strspn(line, " \t");
+        n = strspn(line, "abcdefghijklmnopqrstuvwxyz"
+                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+        if (n == 0 || n >= sizeof(key) || (line[0] >= '0' && line[0] <= '9'))
+            continue;
+        memcpy(key, line, n);
+        key[n] = '\0';
+        const char *after = line + n + strspn(line + n, " \t");
+        if (*after != '=' && strncmp(after, "+=", 2) != 0)
+            continue;
+        if (xlt_cfgfile_is_set(p->cf, key) && check_key(p, key))
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- the whole file --------------------------------------------------- */
 
 /* In order: identity first, because the build info depends on the type. */
@@ -364,6 +459,9 @@ int xlt_config_parse(const char *path, const char *text, size_t len,
     int rc;
 
     rc = xlt_cfgfile_open(&p.cf, path, text, len, err);
+    if (rc)
+        goto out;
+    rc = check_keys(&p, text);
     if (rc)
         goto out;
     rc = run_keys(&p, identity_keys,

@@ -40,6 +40,8 @@ int xlt_cfgfile_open(struct xlt_cfgfile **cf_r, const char *path,
                      const char *text, size_t len, struct xlt_err *err);
 void xlt_cfgfile_close(struct xlt_cfgfile *cf);
 const char *xlt_cfgfile_path(const struct xlt_cfgfile *cf);
+/* Does the file set KEY (to anything)? */
+bool xlt_cfgfile_is_set(struct xlt_cfgfile *cf, const char *key);
 /* The line KEY is set on (0 if unknown). */
 int xlt_cfgfile_line(struct xlt_cfgfile *cf, const char *key);
 /* Getters: 0 = found, 1 = absent, -1 = error in ERR ("PATH:LINE: KEY: ..."). */
