@@ -72,6 +72,8 @@ LAB_OVERLAY := $(BUILD)/lab/overlay
 lab-prepare: all
 	rm -rf $(LAB_OVERLAY)
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(LAB_OVERLAY)
+	mkdir -p $(LAB_OVERLAY)/lab/configs
+	cp tests/unit/config/*.cfg configs/*.cfg $(LAB_OVERLAY)/lab/configs/
 	scripts/lab/build-base
 
 lab-check: lab-prepare
