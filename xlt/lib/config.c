@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +305,115 @@ static int parse_on_soft_reset(struct parse *p)
                         &p->cfg->on_soft_reset);
 }
 
+/* ---- keys that set one field ------------------------------------------ */
+
+enum field_kind {
+    F_DEFBOOL, /* a number; non-zero is true (libxl_defbool) */
+    F_STRING,  /* char * */
+    F_INT,     /* int */
+    F_U32,     /* uint32_t */
+    F_MB_KB,   /* a size in MiB into a uint64_t in KiB */
+};
+
+#define CFG_FIELD(f) offsetof(libxl_domain_config, f)
+
+static const struct field_key {
+    const char *key;
+    enum field_kind kind;
+    size_t offset;
+    bool hvm_only; /* a field of b_info.u.hvm: other types ignore the key */
+} field_keys[] = {
+    {"oos", F_DEFBOOL, CFG_FIELD(c_info.oos), false},
+    {"hap", F_DEFBOOL, CFG_FIELD(c_info.hap), false},
+    {"driver_domain", F_DEFBOOL, CFG_FIELD(c_info.driver_domain), false},
+    {"pool", F_STRING, CFG_FIELD(c_info.pool_name), false},
+    {"bootloader", F_STRING, CFG_FIELD(b_info.bootloader), false},
+    {"cpu_weight", F_INT, CFG_FIELD(b_info.sched_params.weight), false},
+    {"cap", F_INT, CFG_FIELD(b_info.sched_params.cap), false},
+    {"acpi", F_DEFBOOL, CFG_FIELD(b_info.acpi), false},
+    {"nomigrate", F_DEFBOOL, CFG_FIELD(b_info.disable_migrate), false},
+    {"localtime", F_DEFBOOL, CFG_FIELD(b_info.localtime), false},
+    {"nestedhvm", F_DEFBOOL, CFG_FIELD(b_info.nested_hvm), false},
+    {"dm_restrict", F_DEFBOOL, CFG_FIELD(b_info.dm_restrict), false},
+    {"rtc_timeoffset", F_U32, CFG_FIELD(b_info.rtc_timeoffset), false},
+    {"max_event_channels", F_U32, CFG_FIELD(b_info.event_channels), false},
+    {"videoram", F_MB_KB, CFG_FIELD(b_info.video_memkb), false},
+    {"shadow_memory", F_MB_KB, CFG_FIELD(b_info.shadow_memkb), false},
+    {"pae", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.pae), true},
+    {"acpi_s3", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s3), true},
+    {"acpi_s4", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s4), true},
+    {"acpi_laptop_slate", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_laptop_slate),
+     true},
+    {"nx", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nx), true},
+    {"hpet", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.hpet), true},
+    {"vpt_align", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vpt_align), true},
+    {"apic", F_DEFBOOL, CFG_FIELD(b_info.apic), true},
+    {"nographic", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nographic), true},
+    {"usb", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.usb), true},
+    {"boot", F_STRING, CFG_FIELD(b_info.u.hvm.boot), true},
+    {"keymap", F_STRING, CFG_FIELD(b_info.u.hvm.keymap), true},
+};
+
+static int set_field(struct parse *p, const struct field_key *k, void *field)
+{
+    const char *text;
+    long v;
+    int rc;
+
+    if (k->kind == F_STRING) {
+        rc = xlt_cfgfile_string(p->cf, k->key, &text, p->err);
+        if (rc == 0) {
+            free(*(char **)field);
+            *(char **)field = strdup(text);
+        }
+        return rc < 0 ? rc : 0;
+    }
+    rc = xlt_cfgfile_long(p->cf, k->key,
+                          /* negative U32s wrap, as xl lets them */
+                          k->kind == F_MB_KB ? 0 : INT_MIN,
+                          k->kind == F_MB_KB ? MAX_MEM_MB
+                          : k->kind == F_U32 ? (long)UINT32_MAX : INT_MAX,
+                          &v, p->err);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    switch (k->kind) {
+    case F_DEFBOOL:
+        libxl_defbool_set(field, v != 0);
+        break;
+    case F_INT:
+        *(int *)field = (int)v;
+        break;
+    case F_U32:
+        *(uint32_t *)field = (uint32_t)v;
+        break;
+    default:
+        *(uint64_t *)field = (uint64_t)v * 1024;
+        break;
+    }
+    return 0;
+}
+
+static int parse_field_keys(struct parse *p)
+{
+    bool hvm = p->cfg->c_info.type == LIBXL_DOMAIN_TYPE_HVM;
+
+    for (size_t i = 0; i < sizeof(field_keys) / sizeof(*field_keys); i++) {
+        const struct field_key *k = &field_keys[i];
+        if (!xlt_cfgfile_is_set(p->cf, k->key))
+            continue;
+        if (k->hvm_only && !hvm) {
+            if (p->warn)
+                fprintf(p->warn, "%s:%d: warning: %s: only for HVM guests, "
+                        "ignored\n", xlt_cfgfile_path(p->cf),
+                        xlt_cfgfile_line(p->cf, k->key), k->key);
+            continue;
+        }
+        if (set_field(p, k, (char *)p->cfg + k->offset))
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- keys xlt does not map ------------------------------------------ */
 
 /* Keys this file maps (each by a function above). */
@@ -317,35 +427,31 @@ static const char *const mapped_keys[] = {
  * domain without it (a guest without its disk, say), so they are errors
  * until they are mapped. */
 static const char *const xl_only_keys[] = {
-    "acpi", "acpi_firmware", "acpi_laptop_slate", "acpi_s3", "acpi_s4",
-    "altp2m", "altp2mhvm", "apic", "bios", "bios_path_override", "boot",
-    "bootloader", "bootloader_args", "cap", "channel", "cpu_weight", "cpuid",
-    "cpus", "cpus_soft", "device_model", "device_model_args",
-    "device_model_args_hvm", "device_model_args_pv", "device_model_override",
+    "acpi_firmware", "altp2m", "altp2mhvm", "bios", "bios_path_override",
+    "bootloader_args", "channel", "cpuid", "cpus", "cpus_soft",
+    "device_model", "device_model_args", "device_model_args_hvm",
+    "device_model_args_pv", "device_model_override",
     "device_model_stubdomain_override", "device_model_stubdomain_seclabel",
     "device_model_user", "device_model_version", "device_tree", "disk",
-    "display", "dm_restrict", "driver_domain", "dtdev", "e820_host",
-    "extratime", "firmware", "firmware_override", "gfx_passthru",
-    "gic_version", "hap", "hdtype", "hpet", "init_seclabel", "iomem",
-    "ioports", "irqs", "keymap", "latency", "localtime", "max_event_channels",
+    "display", "dtdev", "e820_host", "extratime", "firmware",
+    "firmware_override", "gfx_passthru", "gic_version", "hdtype",
+    "init_seclabel", "iomem", "ioports", "irqs", "latency",
     "max_grant_frames", "max_grant_version", "max_maptrack_frames",
-    "mca_caps", "mmio_hole", "ms_vm_genid", "msr_relaxed", "nestedhvm",
-    "nographic", "nomigrate", "nx", "oos", "opengl", "p9", "pae",
+    "mca_caps", "mmio_hole", "ms_vm_genid", "msr_relaxed", "opengl", "p9",
     "passthrough", "pci", "pci_msitranslate", "pci_permissive",
-    "pci_power_mgmt", "pci_seize", "period", "pool", "pvcalls", "pvshim",
+    "pci_power_mgmt", "pci_seize", "period", "pvcalls", "pvshim",
     "pvshim_cmdline", "pvshim_extra", "pvshim_path", "rdm",
-    "rdm_mem_boundary", "rtc_timeoffset", "sdl", "seclabel", "serial",
-    "shadow_memory", "slice", "smbios_firmware", "soundhw", "spice",
-    "spice_clipboard_sharing", "spice_image_compression",
-    "spice_streaming_video", "spiceagent_mouse", "spicedisable_ticketing",
-    "spicehost", "spicepasswd", "spiceport", "spicetls_port",
-    "spiceusbredirection", "spicevdagent", "stdvga", "stubdomain_cmdline",
-    "stubdomain_kernel", "stubdomain_memory", "stubdomain_ramdisk", "tee",
-    "timer_mode", "tsc_mode", "usb", "usbctrl", "usbdev", "usbdevice",
-    "usbversion", "vcpu_hard_affinity", "vdispl", "vendor_device", "vfb",
-    "vga", "videoram", "vif", "vif2", "viridian", "vkb", "vkb_device",
-    "vmtrace_buf_kb", "vnc", "vncdisplay", "vnclisten", "vncpasswd",
-    "vncunused", "vncviewer", "vnuma", "vpmu", "vpt_align", "vsnd", "vtpm",
+    "rdm_mem_boundary", "sdl", "seclabel", "serial", "slice",
+    "smbios_firmware", "soundhw", "spice", "spice_clipboard_sharing",
+    "spice_image_compression", "spice_streaming_video", "spiceagent_mouse",
+    "spicedisable_ticketing", "spicehost", "spicepasswd", "spiceport",
+    "spicetls_port", "spiceusbredirection", "spicevdagent", "stdvga",
+    "stubdomain_cmdline", "stubdomain_kernel", "stubdomain_memory",
+    "stubdomain_ramdisk", "tee", "timer_mode", "tsc_mode", "usbctrl",
+    "usbdev", "usbdevice", "usbversion", "vcpu_hard_affinity", "vdispl",
+    "vendor_device", "vfb", "vga", "vif", "vif2", "viridian", "vkb",
+    "vkb_device", "vmtrace_buf_kb", "vnc", "vncdisplay", "vnclisten",
+    "vncpasswd", "vncunused", "vncviewer", "vnuma", "vpmu", "vsnd", "vtpm",
     "vuart", "xauthority", "xen_platform_pci", "xend_suspend_evtchn_compat",
 };
 
@@ -362,6 +468,9 @@ static int check_key(struct parse *p, const char *key)
 {
     if (in_list(key, mapped_keys, sizeof(mapped_keys) / sizeof(*mapped_keys)))
         return 0;
+    for (size_t i = 0; i < sizeof(field_keys) / sizeof(*field_keys); i++)
+        if (!strcmp(key, field_keys[i].key))
+            return 0;
     if (in_list(key, xl_only_keys,
                 sizeof(xl_only_keys) / sizeof(*xl_only_keys)))
         return xlt_cfgfile_bad(p->cf, p->err, key, "not supported by xlt "
@@ -410,7 +519,7 @@ static int (*const build_keys[])(struct parse *) = {
     parse_kernel, parse_ramdisk, parse_cmdline,
     parse_memory, parse_maxmem, parse_vcpus, parse_maxvcpus,
     parse_on_poweroff, parse_on_reboot, parse_on_watchdog, parse_on_crash,
-    parse_on_soft_reset,
+    parse_on_soft_reset, parse_field_keys,
 };
 
 /* Defaults xl applies, and the checks that span several keys. */
