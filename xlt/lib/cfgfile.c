@@ -180,3 +180,15 @@ bool xlt_cfgfile_is_set(struct xlt_cfgfile *cf, const char *key)
 
     return xlu_cfg_get_string(cf->xlu, key, &s, 1) != ESRCH;
 }
+
+int xlt_cfgfile_list_strings(struct xlt_cfgfile *cf, const char *key,
+                             libxl_string_list *list, struct xlt_err *err)
+{
+    int e = xlu_cfg_get_list_as_string_list(cf->xlu, key, list, 1);
+
+    if (e == 0)
+        return 0;
+    if (e == ESRCH || e == EINVAL)
+        return 1;
+    return xlt_cfgfile_bad(cf, err, key, "%s", strerror(e));
+}

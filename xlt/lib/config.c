@@ -317,41 +317,57 @@ enum field_kind {
 
 #define CFG_FIELD(f) offsetof(libxl_domain_config, f)
 
+enum key_scope {
+    ANY_TYPE,
+    HVM_ONLY,     /* a field of b_info.u.hvm: other types ignore the key */
+    HVM_ELSE_VFB, /* the same, but for PV xl makes a vfb device of it, which
+                   * xlt does not do yet: an error there */
+};
+
 static const struct field_key {
     const char *key;
     enum field_kind kind;
     size_t offset;
-    bool hvm_only; /* a field of b_info.u.hvm: other types ignore the key */
+    enum key_scope scope;
 } field_keys[] = {
-    {"oos", F_DEFBOOL, CFG_FIELD(c_info.oos), false},
-    {"hap", F_DEFBOOL, CFG_FIELD(c_info.hap), false},
-    {"driver_domain", F_DEFBOOL, CFG_FIELD(c_info.driver_domain), false},
-    {"pool", F_STRING, CFG_FIELD(c_info.pool_name), false},
-    {"bootloader", F_STRING, CFG_FIELD(b_info.bootloader), false},
-    {"cpu_weight", F_INT, CFG_FIELD(b_info.sched_params.weight), false},
-    {"cap", F_INT, CFG_FIELD(b_info.sched_params.cap), false},
-    {"acpi", F_DEFBOOL, CFG_FIELD(b_info.acpi), false},
-    {"nomigrate", F_DEFBOOL, CFG_FIELD(b_info.disable_migrate), false},
-    {"localtime", F_DEFBOOL, CFG_FIELD(b_info.localtime), false},
-    {"nestedhvm", F_DEFBOOL, CFG_FIELD(b_info.nested_hvm), false},
-    {"dm_restrict", F_DEFBOOL, CFG_FIELD(b_info.dm_restrict), false},
-    {"rtc_timeoffset", F_U32, CFG_FIELD(b_info.rtc_timeoffset), false},
-    {"max_event_channels", F_U32, CFG_FIELD(b_info.event_channels), false},
-    {"videoram", F_MB_KB, CFG_FIELD(b_info.video_memkb), false},
-    {"shadow_memory", F_MB_KB, CFG_FIELD(b_info.shadow_memkb), false},
-    {"pae", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.pae), true},
-    {"acpi_s3", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s3), true},
-    {"acpi_s4", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s4), true},
-    {"acpi_laptop_slate", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_laptop_slate),
-     true},
-    {"nx", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nx), true},
-    {"hpet", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.hpet), true},
-    {"vpt_align", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vpt_align), true},
-    {"apic", F_DEFBOOL, CFG_FIELD(b_info.apic), true},
-    {"nographic", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nographic), true},
-    {"usb", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.usb), true},
-    {"boot", F_STRING, CFG_FIELD(b_info.u.hvm.boot), true},
-    {"keymap", F_STRING, CFG_FIELD(b_info.u.hvm.keymap), true},
+    {"oos", F_DEFBOOL, CFG_FIELD(c_info.oos), ANY_TYPE},
+    {"hap", F_DEFBOOL, CFG_FIELD(c_info.hap), ANY_TYPE},
+    {"driver_domain", F_DEFBOOL, CFG_FIELD(c_info.driver_domain), ANY_TYPE},
+    {"pool", F_STRING, CFG_FIELD(c_info.pool_name), ANY_TYPE},
+    {"bootloader", F_STRING, CFG_FIELD(b_info.bootloader), ANY_TYPE},
+    {"cpu_weight", F_INT, CFG_FIELD(b_info.sched_params.weight), ANY_TYPE},
+    {"cap", F_INT, CFG_FIELD(b_info.sched_params.cap), ANY_TYPE},
+    {"acpi", F_DEFBOOL, CFG_FIELD(b_info.acpi), ANY_TYPE},
+    {"nomigrate", F_DEFBOOL, CFG_FIELD(b_info.disable_migrate), ANY_TYPE},
+    {"localtime", F_DEFBOOL, CFG_FIELD(b_info.localtime), ANY_TYPE},
+    {"nestedhvm", F_DEFBOOL, CFG_FIELD(b_info.nested_hvm), ANY_TYPE},
+    {"dm_restrict", F_DEFBOOL, CFG_FIELD(b_info.dm_restrict), ANY_TYPE},
+    {"rtc_timeoffset", F_U32, CFG_FIELD(b_info.rtc_timeoffset), ANY_TYPE},
+    {"max_event_channels", F_U32, CFG_FIELD(b_info.event_channels), ANY_TYPE},
+    {"videoram", F_MB_KB, CFG_FIELD(b_info.video_memkb), ANY_TYPE},
+    {"shadow_memory", F_MB_KB, CFG_FIELD(b_info.shadow_memkb), ANY_TYPE},
+    {"pae", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.pae), HVM_ONLY},
+    {"acpi_s3", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s3), HVM_ONLY},
+    {"acpi_s4", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s4), HVM_ONLY},
+    {"acpi_laptop_slate", F_DEFBOOL,
+     CFG_FIELD(b_info.u.hvm.acpi_laptop_slate), HVM_ONLY},
+    {"nx", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nx), HVM_ONLY},
+    {"hpet", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.hpet), HVM_ONLY},
+    {"vpt_align", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vpt_align), HVM_ONLY},
+    {"apic", F_DEFBOOL, CFG_FIELD(b_info.apic), HVM_ONLY},
+    {"nographic", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nographic), HVM_ONLY},
+    {"usb", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.usb), HVM_ONLY},
+    {"boot", F_STRING, CFG_FIELD(b_info.u.hvm.boot), HVM_ONLY},
+    {"keymap", F_STRING, CFG_FIELD(b_info.u.hvm.keymap), HVM_ELSE_VFB},
+    {"vnc", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vnc.enable), HVM_ELSE_VFB},
+    {"vnclisten", F_STRING, CFG_FIELD(b_info.u.hvm.vnc.listen), HVM_ELSE_VFB},
+    {"vncpasswd", F_STRING, CFG_FIELD(b_info.u.hvm.vnc.passwd), HVM_ELSE_VFB},
+    {"vncdisplay", F_INT, CFG_FIELD(b_info.u.hvm.vnc.display), HVM_ELSE_VFB},
+    {"vncunused", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vnc.findunused), HVM_ELSE_VFB},
+    {"sdl", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.sdl.enable), HVM_ELSE_VFB},
+    {"opengl", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.sdl.opengl), HVM_ELSE_VFB},
+    {"display", F_STRING, CFG_FIELD(b_info.u.hvm.sdl.display), HVM_ELSE_VFB},
+    {"xauthority", F_STRING, CFG_FIELD(b_info.u.hvm.sdl.xauthority), HVM_ELSE_VFB},
 };
 
 static int set_field(struct parse *p, const struct field_key *k, void *field)
@@ -401,7 +417,13 @@ static int parse_field_keys(struct parse *p)
         const struct field_key *k = &field_keys[i];
         if (!xlt_cfgfile_is_set(p->cf, k->key))
             continue;
-        if (k->hvm_only && !hvm) {
+        if (k->scope == HVM_ELSE_VFB && !hvm)
+            return xlt_cfgfile_bad(p->cf, p->err, k->key,
+                                   "not supported by xlt yet for %s guests "
+                                   "(xl makes a vfb device)",
+                                   libxl_domain_type_to_string(
+                                       p->cfg->c_info.type));
+        if (k->scope == HVM_ONLY && !hvm) {
             if (p->warn)
                 fprintf(p->warn, "%s:%d: warning: %s: only for HVM guests, "
                         "ignored\n", xlt_cfgfile_path(p->cf),
@@ -414,6 +436,188 @@ static int parse_field_keys(struct parse *p)
     return 0;
 }
 
+/* ---- HVM keys with more than one form ---------------------------------- */
+
+/* xm's kernel=".../hvmloader" named the firmware, which libxl picks. */
+static void drop_hvmloader_kernel(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    const char *base = b->kernel ? strrchr(b->kernel, '/') : NULL;
+
+    base = base ? base + 1 : b->kernel;
+    if (!base || strcmp(base, "hvmloader") != 0)
+        return;
+    if (p->warn)
+        fprintf(p->warn, "%s:%d: warning: kernel: hvmloader is the default "
+                "HVM firmware; ignored\n", xlt_cfgfile_path(p->cf),
+                xlt_cfgfile_line(p->cf, "kernel"));
+    free(b->kernel);
+    b->kernel = NULL;
+}
+
+/* vga="stdvga|cirrus|none|qxl", or the older stdvga=0|1. */
+static int parse_vga(struct parse *p)
+{
+    static const struct {
+        const char *name;
+        libxl_vga_interface_type kind;
+    } kinds[] = {
+        {"stdvga", LIBXL_VGA_INTERFACE_TYPE_STD},
+        {"cirrus", LIBXL_VGA_INTERFACE_TYPE_CIRRUS},
+        {"none", LIBXL_VGA_INTERFACE_TYPE_NONE},
+        {"qxl", LIBXL_VGA_INTERFACE_TYPE_QXL},
+    };
+    libxl_vga_interface_info *vga = &p->cfg->b_info.u.hvm.vga;
+    const char *s;
+    long l;
+    int rc = xlt_cfgfile_string(p->cf, "vga", &s, p->err);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
+            if (!strcmp(s, kinds[i].name)) {
+                vga->kind = kinds[i].kind;
+                return 0;
+            }
+        }
+        return xlt_cfgfile_bad(p->cf, p->err, "vga", "`%s' is not one of "
+                               "stdvga, cirrus, none, qxl", s);
+    }
+    rc = xlt_cfgfile_long(p->cf, "stdvga", LONG_MIN, LONG_MAX, &l, p->err);
+    if (rc == 0)
+        vga->kind = l ? LIBXL_VGA_INTERFACE_TYPE_STD
+                      : LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
+    return rc < 0 ? rc : 0;
+}
+
+/* serial="pty" or serial=["pty", "file:/x"]. */
+static int parse_serial(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    const char *s;
+    int rc = xlt_cfgfile_list_strings(p->cf, "serial", &b->u.hvm.serial_list,
+                                      p->err);
+
+    if (rc <= 0)
+        return rc;
+    rc = xlt_cfgfile_string(p->cf, "serial", &s, p->err);
+    if (rc == 0)
+        b->u.hvm.serial = strdup(s);
+    return rc < 0 ? rc : 0;
+}
+
+static int parse_device_model_version(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, "device_model_version", &s, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (!strcmp(s, "qemu-xen"))
+        b->device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN;
+    else if (!strcmp(s, "qemu-xen-traditional"))
+        b->device_model_version =
+            LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
+    else
+        return xlt_cfgfile_bad(p->cf, p->err, "device_model_version",
+                               "`%s' is not one of qemu-xen, "
+                               "qemu-xen-traditional", s);
+    return 0;
+}
+
+/* tsc_mode and timer_mode: libxl's names (or xl's deprecated numbers). */
+static int parse_named_mode(struct parse *p, const char *key, int *mode,
+                            int (*from_string)(const char *, int *),
+                            int min, int max, const char *names)
+{
+    struct xlt_err ignored;
+    const char *s;
+    long l;
+    int rc = xlt_cfgfile_string(p->cf, key, &s, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (!from_string(s, mode))
+        return 0;
+    if (xlt_cfgfile_long(p->cf, key, min, max, &l, &ignored))
+        return xlt_cfgfile_bad(p->cf, p->err, key, "`%s' is not one of %s "
+                               "(or their numbers, %d to %d)", s, names, min,
+                               max);
+    *mode = (int)l;
+    return 0;
+}
+
+static int tsc_from_string(const char *s, int *mode)
+{
+    libxl_tsc_mode m;
+    int rc = libxl_tsc_mode_from_string(s, &m);
+
+    *mode = (int)m;
+    return rc;
+}
+
+static int timer_from_string(const char *s, int *mode)
+{
+    libxl_timer_mode m;
+    int rc = libxl_timer_mode_from_string(s, &m);
+
+    *mode = (int)m;
+    return rc;
+}
+
+static int parse_tsc_mode(struct parse *p)
+{
+    int mode = p->cfg->b_info.tsc_mode;
+    int rc = parse_named_mode(p, "tsc_mode", &mode, tsc_from_string,
+                              LIBXL_TSC_MODE_DEFAULT,
+                              LIBXL_TSC_MODE_NATIVE_PARAVIRT,
+                              "default, always_emulate, native, "
+                              "native_paravirt");
+
+    p->cfg->b_info.tsc_mode = (libxl_tsc_mode)mode;
+    return rc;
+}
+
+static int parse_timer_mode(struct parse *p)
+{
+    int mode = p->cfg->b_info.timer_mode;
+    int rc;
+
+    if (xlt_cfgfile_is_set(p->cf, "timer_mode") &&
+        p->cfg->c_info.type == LIBXL_DOMAIN_TYPE_PV)
+        return xlt_cfgfile_bad(p->cf, p->err, "timer_mode",
+                               "not for PV guests");
+    rc = parse_named_mode(p, "timer_mode", &mode, timer_from_string,
+                          LIBXL_TIMER_MODE_DELAY_FOR_MISSED_TICKS,
+                          LIBXL_TIMER_MODE_ONE_MISSED_TICK_PENDING,
+                          "delay_for_missed_ticks, no_delay_for_missed_ticks, "
+                          "no_missed_ticks_pending, one_missed_tick_pending");
+    p->cfg->b_info.timer_mode = (libxl_timer_mode)mode;
+    return rc;
+}
+
+/* The HVM-only keys that are more than one field. */
+static int parse_hvm_keys(struct parse *p)
+{
+    static const char *const keys[] = {"vga", "stdvga", "serial"};
+    int rc;
+
+    if (p->cfg->c_info.type != LIBXL_DOMAIN_TYPE_HVM) {
+        for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
+            if (xlt_cfgfile_is_set(p->cf, keys[i]) && p->warn)
+                fprintf(p->warn, "%s:%d: warning: %s: only for HVM guests, "
+                        "ignored\n", xlt_cfgfile_path(p->cf),
+                        xlt_cfgfile_line(p->cf, keys[i]), keys[i]);
+        return 0;
+    }
+    drop_hvmloader_kernel(p);
+    if ((rc = parse_vga(p)) || (rc = parse_serial(p)))
+        return rc;
+    return 0;
+}
+
 /* ---- keys xlt does not map ------------------------------------------ */
 
 /* Keys this file maps (each by a function above). */
@@ -421,6 +625,8 @@ static const char *const mapped_keys[] = {
     "name", "uuid", "type", "builder", "kernel", "ramdisk", "cmdline", "root",
     "extra", "memory", "maxmem", "vcpus", "maxvcpus", "on_poweroff",
     "on_reboot", "on_watchdog", "on_crash", "on_soft_reset",
+    "device_model_version", "tsc_mode", "timer_mode", "vga", "stdvga",
+    "serial",
 };
 
 /* The rest of xl.cfg(5): a file that sets one of these must not become a
@@ -432,27 +638,24 @@ static const char *const xl_only_keys[] = {
     "device_model", "device_model_args", "device_model_args_hvm",
     "device_model_args_pv", "device_model_override",
     "device_model_stubdomain_override", "device_model_stubdomain_seclabel",
-    "device_model_user", "device_model_version", "device_tree", "disk",
-    "display", "dtdev", "e820_host", "extratime", "firmware",
-    "firmware_override", "gfx_passthru", "gic_version", "hdtype",
-    "init_seclabel", "iomem", "ioports", "irqs", "latency",
-    "max_grant_frames", "max_grant_version", "max_maptrack_frames",
-    "mca_caps", "mmio_hole", "ms_vm_genid", "msr_relaxed", "opengl", "p9",
+    "device_model_user", "device_tree", "disk", "dtdev", "e820_host",
+    "extratime", "firmware", "firmware_override", "gfx_passthru",
+    "gic_version", "hdtype", "init_seclabel", "iomem", "ioports", "irqs",
+    "latency", "max_grant_frames", "max_grant_version", "max_maptrack_frames",
+    "mca_caps", "mmio_hole", "ms_vm_genid", "msr_relaxed", "p9",
     "passthrough", "pci", "pci_msitranslate", "pci_permissive",
     "pci_power_mgmt", "pci_seize", "period", "pvcalls", "pvshim",
     "pvshim_cmdline", "pvshim_extra", "pvshim_path", "rdm",
-    "rdm_mem_boundary", "sdl", "seclabel", "serial", "slice",
-    "smbios_firmware", "soundhw", "spice", "spice_clipboard_sharing",
-    "spice_image_compression", "spice_streaming_video", "spiceagent_mouse",
-    "spicedisable_ticketing", "spicehost", "spicepasswd", "spiceport",
-    "spicetls_port", "spiceusbredirection", "spicevdagent", "stdvga",
-    "stubdomain_cmdline", "stubdomain_kernel", "stubdomain_memory",
-    "stubdomain_ramdisk", "tee", "timer_mode", "tsc_mode", "usbctrl",
-    "usbdev", "usbdevice", "usbversion", "vcpu_hard_affinity", "vdispl",
-    "vendor_device", "vfb", "vga", "vif", "vif2", "viridian", "vkb",
-    "vkb_device", "vmtrace_buf_kb", "vnc", "vncdisplay", "vnclisten",
-    "vncpasswd", "vncunused", "vncviewer", "vnuma", "vpmu", "vsnd", "vtpm",
-    "vuart", "xauthority", "xen_platform_pci", "xend_suspend_evtchn_compat",
+    "rdm_mem_boundary", "seclabel", "slice", "smbios_firmware", "soundhw",
+    "spice", "spice_clipboard_sharing", "spice_image_compression",
+    "spice_streaming_video", "spiceagent_mouse", "spicedisable_ticketing",
+    "spicehost", "spicepasswd", "spiceport", "spicetls_port",
+    "spiceusbredirection", "spicevdagent", "stubdomain_cmdline",
+    "stubdomain_kernel", "stubdomain_memory", "stubdomain_ramdisk", "tee",
+    "usbctrl", "usbdev", "usbdevice", "usbversion", "vcpu_hard_affinity",
+    "vdispl", "vendor_device", "vfb", "vif", "vif2", "viridian", "vkb",
+    "vkb_device", "vmtrace_buf_kb", "vncviewer", "vnuma", "vpmu", "vsnd",
+    "vtpm", "vuart", "xen_platform_pci", "xend_suspend_evtchn_compat",
 };
 
 static bool in_list(const char *key, const char *const *list, size_t n)
@@ -519,7 +722,8 @@ static int (*const build_keys[])(struct parse *) = {
     parse_kernel, parse_ramdisk, parse_cmdline,
     parse_memory, parse_maxmem, parse_vcpus, parse_maxvcpus,
     parse_on_poweroff, parse_on_reboot, parse_on_watchdog, parse_on_crash,
-    parse_on_soft_reset, parse_field_keys,
+    parse_on_soft_reset, parse_field_keys, parse_device_model_version,
+    parse_tsc_mode, parse_timer_mode, parse_hvm_keys,
 };
 
 /* Defaults xl applies, and the checks that span several keys. */

@@ -49,6 +49,9 @@ int xlt_cfgfile_string(struct xlt_cfgfile *cf, const char *key,
                        const char **val_r, struct xlt_err *err);
 int xlt_cfgfile_long(struct xlt_cfgfile *cf, const char *key, long min,
                      long max, long *val_r, struct xlt_err *err);
+/* A list of strings: 0 = found, 1 = absent or not a list, -1 = error. */
+int xlt_cfgfile_list_strings(struct xlt_cfgfile *cf, const char *key,
+                             libxl_string_list *list, struct xlt_err *err);
 /* Say what is wrong with KEY's value, with file and line.  Returns -1. */
 int xlt_cfgfile_bad(struct xlt_cfgfile *cf, struct xlt_err *err,
                     const char *key, const char *fmt, ...) XLT_PRINTF(4, 5);
