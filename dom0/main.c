@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,16 +174,33 @@ static FILE *open_log(const char *path)
     return f;
 }
 
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+}
+
+/* Children (libxl's: the device model, hotplug scripts) must not inherit
+ * the blocked signals: libxl stops a device model with SIGHUP. */
+static void unblock_in_child(void)
+{
+    sigset_t set;
+
+    stop_signals(&set);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_DFL);
+}
+
 static int open_signals(struct xltd *d)
 {
     sigset_t set;
 
     signal(SIGPIPE, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGHUP);
-    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+    stop_signals(&set);
+    if (pthread_atfork(NULL, NULL, unblock_in_child) ||
+        sigprocmask(SIG_BLOCK, &set, NULL) < 0)
         return -1;
     d->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     return d->signal_fd < 0 ? -1 : 0;

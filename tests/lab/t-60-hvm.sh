@@ -26,5 +26,5 @@ check "it runs on" wait_for_log "$serial" "XLT-GUEST-HEARTBEAT 2" 60
 check "shutdown -F -w" xlt shutdown -F -w hvm-busybox
 check "it is gone" sh -c '! xl list hvm-busybox 2>/dev/null'
 check "its device model too" sh -c \
-    "for i in \$(seq 20); do pgrep -f '$dm' >/dev/null || exit 0; sleep 0.5; done; exit 1"
+    "for i in \$(seq 60); do pgrep -f '$dm' >/dev/null || exit 0; sleep 0.5; done; ps -o pid,ppid,stat,args | grep '[q]emu'; exit 1"
 exit 0
