@@ -9,9 +9,13 @@ CC      ?= cc
 PKGS    := xenlight xlutil xenstore xentoollog yajl uuid
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# Where Xen keeps pvgrub (xl's XENFIRMWAREDIR; Debian: /usr/lib/xen-X.Y/boot)
+XEN_VERSION := $(shell pkg-config --modversion xenlight | cut -d. -f1,2)
+XEN_FIRMWARE_DIR ?= /usr/lib/xen-$(XEN_VERSION)/boot
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DLIBXL_API_VERSION=0x041400 -DHAVE_YAJL_YAJL_VERSION_H \
+           -DXEN_FIRMWARE_DIR='"$(XEN_FIRMWARE_DIR)"' \
            -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Ixlt/lib -Idom0 $(PKG_CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS)
@@ -38,7 +42,7 @@ XLT    := $(BUILD)/bin/xlt
 XLTD   := $(BUILD)/bin/xltd
 UNIT   := $(BUILD)/bin/unit-tests
 
-.PHONY: all check unit lab-prepare lab-check demo bench install clean setup
+.PHONY: all check unit lab-prepare lab-check demo bench install clean setup tidy
 all: $(XLT) $(XLTD)
 
 $(BUILD)/%.o: %.c
@@ -105,3 +109,7 @@ clean:
 	       $(BUILD)/libxlt.a $(BUILD)/xltd
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(D_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# clang-tidy over every C file, with .clang-tidy's checks
+tidy:
+	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) $(D_SRC) -- $(filter-out -MMD -MP,$(CFLAGS))

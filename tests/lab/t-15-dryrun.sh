@@ -7,10 +7,20 @@
 # Files xl refuses but xlt accepts on purpose: xm's builder='linux'.
 extensions=" xm-builder-linux.cfg "
 
+# Files where xl prints what it read from memory it never set:
+# - hvm-rdm.cfg: xl copies rdm's policy out of an uninitialised local
+#   when rdm= has no policy (and libxlutil 4.17 rejects every policy=);
+# - pv-pci.cfg: xl gives a PV guest's pci devices the rdm policy of the
+#   HVM half of the build-info union.
+undefined_in_xl=" hvm-rdm.cfg pv-pci.cfg "
+
 mask_uuid() { sed -E 's/"uuid": "[0-9a-f-]{36}"/"uuid": "(random)"/'; }
 
 for cfg in /lab/configs/*.cfg; do
     name=${cfg##*/}
+    case "$undefined_in_xl" in *" $name "*)
+        note "$name: not compared, xl's result is undefined there"; continue;;
+    esac
     xlt create -n "$cfg" >/tmp/xlt.json 2>/dev/null || continue
     grep -q '^uuid' "$cfg" || { mask_uuid </tmp/xlt.json >/tmp/xlt.m; mv /tmp/xlt.m /tmp/xlt.json; }
     if ! xl create -n "$cfg" >/tmp/xl.json 2>/tmp/xl.err; then

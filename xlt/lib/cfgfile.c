@@ -192,3 +192,59 @@ int xlt_cfgfile_list_strings(struct xlt_cfgfile *cf, const char *key,
         return 1;
     return xlt_cfgfile_bad(cf, err, key, "%s", strerror(e));
 }
+
+int xlt_cfgfile_list(struct xlt_cfgfile *cf, const char *key,
+                     XLU_ConfigList **list_r, int *n_r, struct xlt_err *err)
+{
+    int e = xlu_cfg_get_list(cf->xlu, key, list_r, n_r, 1);
+
+    if (e == ESRCH)
+        return 1;
+    if (e)
+        return xlt_cfgfile_bad(cf, err, key, "expected a list [ ... ], "
+                               "not a single value");
+    return 0;
+}
+
+XLU_Config *xlt_cfgfile_xlu(struct xlt_cfgfile *cf)
+{
+    return cf->xlu;
+}
+
+void xlt_cfgfile_hush(struct xlt_cfgfile *cf)
+{
+    take_report(cf);
+}
+
+/* "PATH: config parsing error in disk specification: WHAT" -> "WHAT". */
+static const char *strip_report(const struct xlt_cfgfile *cf, const char *said)
+{
+    static const char lead[] = "config parsing error in ";
+    size_t plen = strlen(cf->path);
+
+    if (!strncmp(said, cf->path, plen) && !strncmp(said + plen, ": ", 2))
+        said += plen + 2;
+    if (!strncmp(said, lead, sizeof(lead) - 1) && strstr(said, ": "))
+        said = strstr(said, ": ") + 2;
+    return said;
+}
+
+int xlt_cfgfile_xlu_failed(struct xlt_cfgfile *cf, struct xlt_err *err,
+                           const char *key, const char *item,
+                           const char *what)
+{
+    char *said = strdup(take_report(cf));
+    const char *text = said ? strip_report(cf, said) : "";
+    int rc;
+
+    if (*text && strstr(text, item))
+        rc = xlt_cfgfile_bad(cf, err, key, "%.*s", (int)strcspn(text, "\n"),
+                             text);
+    else if (*text)
+        rc = xlt_cfgfile_bad(cf, err, key, "`%s': %.*s", item,
+                             (int)strcspn(text, "\n"), text);
+    else
+        rc = xlt_cfgfile_bad(cf, err, key, "`%s': %s", item, what);
+    free(said);
+    return rc;
+}

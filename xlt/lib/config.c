@@ -5,26 +5,90 @@
  * reports a bad value as "FILE:LINE: KEY: what is wrong".  Defaults follow
  * xl(1), so that `xlt create -n` and `xl create -n` agree.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlt.h"
+#include "config_parse.h"
 
-struct parse {
-    struct xlt_cfgfile *cf;
-    libxl_domain_config *cfg;
-    FILE *warn;
-    struct xlt_err *err;
-    long vcpus; /* vcpus= (online at boot), 0 if not given */
-};
-
-/* Largest memory= / maxmem= in MiB that still fits libxl's kB fields. */
-#define MAX_MEM_MB (LONG_MAX / 1024)
 #define MAX_VCPUS 4096
+
+/* ---- helpers the other config files share ----------------------------- */
+
+void config_warn(struct parse *p, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!p->warn)
+        return;
+    fprintf(p->warn, "%s:%d: warning: %s: ", xlt_cfgfile_path(p->cf),
+            xlt_cfgfile_line(p->cf, key), key);
+    va_start(ap, fmt);
+    vfprintf(p->warn, fmt, ap);
+    va_end(ap);
+    fputc('\n', p->warn);
+}
+
+int config_string(struct parse *p, const char *key, char **field)
+{
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, key, &s, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    free(*field);
+    *field = strdup(s);
+    if (!*field)
+        return xlt_err_set(p->err, "%s: %s: out of memory",
+                           xlt_cfgfile_path(p->cf), key);
+    return 0;
+}
+
+static char *trimmed(const char *s, size_t n)
+{
+    while (n && isspace((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return strndup(s, n);
+}
+
+int config_split(struct parse *p, const char *key, const char *text,
+                 const char *seps, libxl_string_list *list_r)
+{
+    libxl_string_list list = NULL;
+    size_t n = 0;
+
+    for (const char *t = text; *t; ) {
+        size_t len = strcspn(t, seps);
+        char **grown = realloc(list, (n + 2) * sizeof(*list));
+        if (!grown)
+            goto nomem;
+        list = grown;
+        list[n] = trimmed(t, len);
+        list[n + 1] = NULL;
+        if (!list[n])
+            goto nomem;
+        if (*list[n])
+            n++;
+        else
+            free(list[n]), list[n] = NULL;
+        t += len + (t[len] != '\0');
+    }
+    *list_r = list;
+    return 0;
+nomem:
+    libxl_string_list_dispose(&list);
+    return xlt_err_set(p->err, "%s: %s: out of memory",
+                       xlt_cfgfile_path(p->cf), key);
+}
 
 /* ---- identity ---------------------------------------------------------- */
 
@@ -161,10 +225,9 @@ static int parse_cmdline(struct parse *p)
         (rc = xlt_cfgfile_string(p->cf, "extra", &extra, p->err)) < 0)
         return rc;
     if (cmdline) {
-        if ((root || extra) && p->warn)
-            fprintf(p->warn, "%s:%d: warning: root= and extra= are ignored "
-                    "in favour of cmdline=\n", xlt_cfgfile_path(p->cf),
-                    xlt_cfgfile_line(p->cf, "cmdline"));
+        if (root || extra)
+            config_warn(p, "cmdline", "root= and extra= are ignored in "
+                        "favour of cmdline=");
         joined = strdup(cmdline);
     } else if (root && extra) {
         if (asprintf(&joined, "root=%s %s", root, extra) < 0)
@@ -204,7 +267,7 @@ static int parse_maxmem(struct parse *p)
 /* libxl_bitmap_alloc() needs a libxl context, which a dry run (and the unit
  * tests) do not have; a libxl_bitmap is a plain calloc'd byte array that
  * libxl_bitmap_dispose() frees. */
-static int bitmap_alloc(libxl_bitmap *map, int bits)
+int config_bitmap_alloc(libxl_bitmap *map, int bits)
 {
     libxl_bitmap_dispose(map);
     libxl_bitmap_init(map);
@@ -223,7 +286,7 @@ static int parse_vcpus(struct parse *p)
 
     if (rc)
         return rc < 0 ? rc : 0;
-    if (bitmap_alloc(&b->avail_vcpus, (int)n))
+    if (config_bitmap_alloc(&b->avail_vcpus, (int)n))
         return xlt_err_set(p->err, "%s: vcpus: out of memory",
                            xlt_cfgfile_path(p->cf));
     for (long i = 0; i < n; i++)
@@ -310,7 +373,9 @@ static int parse_on_soft_reset(struct parse *p)
 enum field_kind {
     F_DEFBOOL, /* a number; non-zero is true (libxl_defbool) */
     F_STRING,  /* char * */
+    F_STRLIST, /* a list of strings into a libxl_string_list */
     F_INT,     /* int */
+    F_NAT,     /* 0 to INT_MAX into a uint32_t or int */
     F_U32,     /* uint32_t */
     F_MB_KB,   /* a size in MiB into a uint64_t in KiB */
 };
@@ -320,76 +385,136 @@ enum field_kind {
 enum key_scope {
     ANY_TYPE,
     HVM_ONLY,     /* a field of b_info.u.hvm: other types ignore the key */
-    HVM_ELSE_VFB, /* the same, but for PV xl makes a vfb device of it, which
-                   * xlt does not do yet: an error there */
+    PV_ONLY,      /* a field of b_info.u.pv: other types ignore the key */
+    HVM_ELSE_VFB, /* the same, but a PV guest gets a vfb device of it
+                   * (config_devices.c) */
 };
 
 static const struct field_key {
     const char *key;
     enum field_kind kind;
-    size_t offset;
     enum key_scope scope;
+    size_t offset;
 } field_keys[] = {
-    {"oos", F_DEFBOOL, CFG_FIELD(c_info.oos), ANY_TYPE},
-    {"hap", F_DEFBOOL, CFG_FIELD(c_info.hap), ANY_TYPE},
-    {"driver_domain", F_DEFBOOL, CFG_FIELD(c_info.driver_domain), ANY_TYPE},
-    {"pool", F_STRING, CFG_FIELD(c_info.pool_name), ANY_TYPE},
-    {"bootloader", F_STRING, CFG_FIELD(b_info.bootloader), ANY_TYPE},
-    {"cpu_weight", F_INT, CFG_FIELD(b_info.sched_params.weight), ANY_TYPE},
-    {"cap", F_INT, CFG_FIELD(b_info.sched_params.cap), ANY_TYPE},
-    {"acpi", F_DEFBOOL, CFG_FIELD(b_info.acpi), ANY_TYPE},
-    {"nomigrate", F_DEFBOOL, CFG_FIELD(b_info.disable_migrate), ANY_TYPE},
-    {"localtime", F_DEFBOOL, CFG_FIELD(b_info.localtime), ANY_TYPE},
-    {"nestedhvm", F_DEFBOOL, CFG_FIELD(b_info.nested_hvm), ANY_TYPE},
-    {"dm_restrict", F_DEFBOOL, CFG_FIELD(b_info.dm_restrict), ANY_TYPE},
-    {"rtc_timeoffset", F_U32, CFG_FIELD(b_info.rtc_timeoffset), ANY_TYPE},
-    {"max_event_channels", F_U32, CFG_FIELD(b_info.event_channels), ANY_TYPE},
-    {"videoram", F_MB_KB, CFG_FIELD(b_info.video_memkb), ANY_TYPE},
-    {"shadow_memory", F_MB_KB, CFG_FIELD(b_info.shadow_memkb), ANY_TYPE},
-    {"pae", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.pae), HVM_ONLY},
-    {"acpi_s3", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s3), HVM_ONLY},
-    {"acpi_s4", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.acpi_s4), HVM_ONLY},
-    {"acpi_laptop_slate", F_DEFBOOL,
-     CFG_FIELD(b_info.u.hvm.acpi_laptop_slate), HVM_ONLY},
-    {"nx", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nx), HVM_ONLY},
-    {"hpet", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.hpet), HVM_ONLY},
-    {"vpt_align", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vpt_align), HVM_ONLY},
-    {"apic", F_DEFBOOL, CFG_FIELD(b_info.apic), HVM_ONLY},
-    {"nographic", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.nographic), HVM_ONLY},
-    {"usb", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.usb), HVM_ONLY},
-    {"boot", F_STRING, CFG_FIELD(b_info.u.hvm.boot), HVM_ONLY},
-    {"keymap", F_STRING, CFG_FIELD(b_info.u.hvm.keymap), HVM_ELSE_VFB},
-    {"vnc", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vnc.enable), HVM_ELSE_VFB},
-    {"vnclisten", F_STRING, CFG_FIELD(b_info.u.hvm.vnc.listen), HVM_ELSE_VFB},
-    {"vncpasswd", F_STRING, CFG_FIELD(b_info.u.hvm.vnc.passwd), HVM_ELSE_VFB},
-    {"vncdisplay", F_INT, CFG_FIELD(b_info.u.hvm.vnc.display), HVM_ELSE_VFB},
-    {"vncunused", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.vnc.findunused), HVM_ELSE_VFB},
-    {"sdl", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.sdl.enable), HVM_ELSE_VFB},
-    {"opengl", F_DEFBOOL, CFG_FIELD(b_info.u.hvm.sdl.opengl), HVM_ELSE_VFB},
-    {"display", F_STRING, CFG_FIELD(b_info.u.hvm.sdl.display), HVM_ELSE_VFB},
-    {"xauthority", F_STRING, CFG_FIELD(b_info.u.hvm.sdl.xauthority), HVM_ELSE_VFB},
+    {"oos", F_DEFBOOL, ANY_TYPE, CFG_FIELD(c_info.oos)},
+    {"hap", F_DEFBOOL, ANY_TYPE, CFG_FIELD(c_info.hap)},
+    {"driver_domain", F_DEFBOOL, ANY_TYPE, CFG_FIELD(c_info.driver_domain)},
+    {"xend_suspend_evtchn_compat", F_DEFBOOL, ANY_TYPE, CFG_FIELD(c_info.xend_suspend_evtchn_compat)},
+    {"pool", F_STRING, ANY_TYPE, CFG_FIELD(c_info.pool_name)},
+    {"bootloader", F_STRING, ANY_TYPE, CFG_FIELD(b_info.bootloader)},
+    {"cpu_weight", F_INT, ANY_TYPE, CFG_FIELD(b_info.sched_params.weight)},
+    {"cap", F_INT, ANY_TYPE, CFG_FIELD(b_info.sched_params.cap)},
+    {"period", F_INT, ANY_TYPE, CFG_FIELD(b_info.sched_params.period)},
+    {"slice", F_INT, ANY_TYPE, CFG_FIELD(b_info.sched_params.slice)},
+    {"latency", F_INT, ANY_TYPE, CFG_FIELD(b_info.sched_params.latency)},
+    {"extratime", F_INT, ANY_TYPE, CFG_FIELD(b_info.sched_params.extratime)},
+    {"max_grant_frames", F_NAT, ANY_TYPE, CFG_FIELD(b_info.max_grant_frames)},
+    {"max_maptrack_frames", F_NAT, ANY_TYPE, CFG_FIELD(b_info.max_maptrack_frames)},
+    {"max_grant_version", F_NAT, ANY_TYPE, CFG_FIELD(b_info.max_grant_version)},
+    {"acpi", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.acpi)},
+    {"nomigrate", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.disable_migrate)},
+    {"localtime", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.localtime)},
+    {"nestedhvm", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.nested_hvm)},
+    {"vpmu", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.vpmu)},
+    {"msr_relaxed", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.arch_x86.msr_relaxed)},
+    {"dm_restrict", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.dm_restrict)},
+    {"rtc_timeoffset", F_U32, ANY_TYPE, CFG_FIELD(b_info.rtc_timeoffset)},
+    {"max_event_channels", F_U32, ANY_TYPE, CFG_FIELD(b_info.event_channels)},
+    {"videoram", F_MB_KB, ANY_TYPE, CFG_FIELD(b_info.video_memkb)},
+    {"shadow_memory", F_MB_KB, ANY_TYPE, CFG_FIELD(b_info.shadow_memkb)},
+    {"device_model_override", F_STRING, ANY_TYPE, CFG_FIELD(b_info.device_model)},
+    {"device_model_user", F_STRING, ANY_TYPE, CFG_FIELD(b_info.device_model_user)},
+    {"device_model_stubdomain_override", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.device_model_stubdomain)},
+    {"stubdomain_kernel", F_STRING, ANY_TYPE, CFG_FIELD(b_info.stubdomain_kernel)},
+    {"stubdomain_cmdline", F_STRING, ANY_TYPE, CFG_FIELD(b_info.stubdomain_cmdline)},
+    {"stubdomain_ramdisk", F_STRING, ANY_TYPE, CFG_FIELD(b_info.stubdomain_ramdisk)},
+    {"stubdomain_memory", F_MB_KB, ANY_TYPE, CFG_FIELD(b_info.stubdomain_memkb)},
+    {"device_model_args", F_STRLIST, ANY_TYPE, CFG_FIELD(b_info.extra)},
+    {"device_model_args_pv", F_STRLIST, ANY_TYPE, CFG_FIELD(b_info.extra_pv)},
+    {"device_model_args_hvm", F_STRLIST, ANY_TYPE, CFG_FIELD(b_info.extra_hvm)},
+    {"e820_host", F_DEFBOOL, PV_ONLY, CFG_FIELD(b_info.u.pv.e820_host)},
+    {"pae", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.pae)},
+    {"acpi_s3", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.acpi_s3)},
+    {"acpi_s4", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.acpi_s4)},
+    {"acpi_laptop_slate", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.acpi_laptop_slate)},
+    {"nx", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.nx)},
+    {"hpet", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.hpet)},
+    {"vpt_align", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.vpt_align)},
+    {"apic", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.apic)},
+    {"nographic", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.nographic)},
+    {"usb", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.usb)},
+    {"usbversion", F_INT, HVM_ONLY, CFG_FIELD(b_info.u.hvm.usbversion)},
+    {"vkb_device", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.vkb_device)},
+    {"xen_platform_pci", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.xen_platform_pci)},
+    {"altp2mhvm", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.altp2m)},
+    {"soundhw", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.soundhw)},
+    {"smbios_firmware", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.smbios_firmware)},
+    {"acpi_firmware", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.acpi_firmware)},
+    {"rdm_mem_boundary", F_MB_KB, HVM_ONLY, CFG_FIELD(b_info.u.hvm.rdm_mem_boundary_memkb)},
+    {"boot", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.boot)},
+    {"spice", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.enable)},
+    {"spiceport", F_INT, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.port)},
+    {"spicetls_port", F_INT, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.tls_port)},
+    {"spicehost", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.host)},
+    {"spicedisable_ticketing", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.disable_ticketing)},
+    {"spicepasswd", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.passwd)},
+    {"spiceagent_mouse", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.agent_mouse)},
+    {"spicevdagent", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.vdagent)},
+    {"spice_clipboard_sharing", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.clipboard_sharing)},
+    {"spiceusbredirection", F_INT, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.usbredirection)},
+    {"spice_image_compression", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.image_compression)},
+    {"spice_streaming_video", F_STRING, HVM_ONLY, CFG_FIELD(b_info.u.hvm.spice.streaming_video)},
+    {"keymap", F_STRING, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.keymap)},
+    {"vnc", F_DEFBOOL, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.vnc.enable)},
+    {"vnclisten", F_STRING, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.vnc.listen)},
+    {"vncpasswd", F_STRING, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.vnc.passwd)},
+    {"vncdisplay", F_INT, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.vnc.display)},
+    {"vncunused", F_DEFBOOL, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.vnc.findunused)},
+    {"sdl", F_DEFBOOL, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.sdl.enable)},
+    {"opengl", F_DEFBOOL, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.sdl.opengl)},
+    {"display", F_STRING, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.sdl.display)},
+    {"xauthority", F_STRING, HVM_ELSE_VFB, CFG_FIELD(b_info.u.hvm.sdl.xauthority)},
 };
+
+static void field_range(enum field_kind kind, long *min, long *max)
+{
+    switch (kind) {
+    case F_MB_KB:
+        *min = 0;
+        *max = MAX_MEM_MB;
+        break;
+    case F_NAT:
+        *min = 0;
+        *max = INT_MAX;
+        break;
+    case F_U32: /* negative values wrap, as xl lets them */
+        *min = INT_MIN;
+        *max = (long)UINT32_MAX;
+        break;
+    default:
+        *min = INT_MIN;
+        *max = INT_MAX;
+        break;
+    }
+}
 
 static int set_field(struct parse *p, const struct field_key *k, void *field)
 {
-    const char *text;
-    long v;
+    long v, min, max;
     int rc;
 
-    if (k->kind == F_STRING) {
-        rc = xlt_cfgfile_string(p->cf, k->key, &text, p->err);
-        if (rc == 0) {
-            free(*(char **)field);
-            *(char **)field = strdup(text);
-        }
-        return rc < 0 ? rc : 0;
+    if (k->kind == F_STRING)
+        return config_string(p, k->key, field);
+    if (k->kind == F_STRLIST) {
+        libxl_string_list_dispose(field);
+        rc = xlt_cfgfile_list_strings(p->cf, k->key, field, p->err);
+        if (rc > 0)
+            return xlt_cfgfile_bad(p->cf, p->err, k->key, "expected a list "
+                                   "of strings [ \"...\", ... ]");
+        return rc;
     }
-    rc = xlt_cfgfile_long(p->cf, k->key,
-                          /* negative U32s wrap, as xl lets them */
-                          k->kind == F_MB_KB ? 0 : INT_MIN,
-                          k->kind == F_MB_KB ? MAX_MEM_MB
-                          : k->kind == F_U32 ? (long)UINT32_MAX : INT_MAX,
-                          &v, p->err);
+    field_range(k->kind, &min, &max);
+    rc = xlt_cfgfile_long(p->cf, k->key, min, max, &v, p->err);
     if (rc)
         return rc < 0 ? rc : 0;
     switch (k->kind) {
@@ -399,6 +524,7 @@ static int set_field(struct parse *p, const struct field_key *k, void *field)
     case F_INT:
         *(int *)field = (int)v;
         break;
+    case F_NAT:
     case F_U32:
         *(uint32_t *)field = (uint32_t)v;
         break;
@@ -409,253 +535,144 @@ static int set_field(struct parse *p, const struct field_key *k, void *field)
     return 0;
 }
 
+static bool key_applies(struct parse *p, const struct field_key *k)
+{
+    libxl_domain_type type = p->cfg->c_info.type;
+
+    switch (k->scope) {
+    case HVM_ONLY:
+        if (type == LIBXL_DOMAIN_TYPE_HVM)
+            return true;
+        config_warn(p, k->key, "only for HVM guests, ignored");
+        return false;
+    case PV_ONLY:
+        if (type == LIBXL_DOMAIN_TYPE_PV)
+            return true;
+        config_warn(p, k->key, "only for PV guests, ignored");
+        return false;
+    case HVM_ELSE_VFB:
+        return type == LIBXL_DOMAIN_TYPE_HVM;
+    default:
+        return true;
+    }
+}
+
 static int parse_field_keys(struct parse *p)
 {
-    bool hvm = p->cfg->c_info.type == LIBXL_DOMAIN_TYPE_HVM;
-
-    for (size_t i = 0; i < sizeof(field_keys) / sizeof(*field_keys); i++) {
+    for (size_t i = 0; i < ARRAY_LEN(field_keys); i++) {
         const struct field_key *k = &field_keys[i];
-        if (!xlt_cfgfile_is_set(p->cf, k->key))
+        if (!xlt_cfgfile_is_set(p->cf, k->key) || !key_applies(p, k))
             continue;
-        if (k->scope == HVM_ELSE_VFB && !hvm)
-            return xlt_cfgfile_bad(p->cf, p->err, k->key,
-                                   "not supported by xlt yet for %s guests "
-                                   "(xl makes a vfb device)",
-                                   libxl_domain_type_to_string(
-                                       p->cfg->c_info.type));
-        if (k->scope == HVM_ONLY && !hvm) {
-            if (p->warn)
-                fprintf(p->warn, "%s:%d: warning: %s: only for HVM guests, "
-                        "ignored\n", xlt_cfgfile_path(p->cf),
-                        xlt_cfgfile_line(p->cf, k->key), k->key);
-            continue;
-        }
         if (set_field(p, k, (char *)p->cfg + k->offset))
             return -1;
     }
     return 0;
 }
 
-/* ---- HVM keys with more than one form ---------------------------------- */
-
-/* xm's kernel=".../hvmloader" named the firmware, which libxl picks. */
-static void drop_hvmloader_kernel(struct parse *p)
+/* bootloader_args: a list, or xm's one string split at blanks. */
+static int parse_bootloader_args(struct parse *p)
 {
     libxl_domain_build_info *b = &p->cfg->b_info;
-    const char *base = b->kernel ? strrchr(b->kernel, '/') : NULL;
+    const char *s;
+    int rc = xlt_cfgfile_list_strings(p->cf, "bootloader_args",
+                                      &b->bootloader_args, p->err);
 
-    base = base ? base + 1 : b->kernel;
-    if (!base || strcmp(base, "hvmloader") != 0)
-        return;
-    if (p->warn)
-        fprintf(p->warn, "%s:%d: warning: kernel: hvmloader is the default "
-                "HVM firmware; ignored\n", xlt_cfgfile_path(p->cf),
-                xlt_cfgfile_line(p->cf, "kernel"));
-    free(b->kernel);
-    b->kernel = NULL;
+    if (rc <= 0)
+        return rc;
+    rc = xlt_cfgfile_string(p->cf, "bootloader_args", &s, p->err);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    config_warn(p, "bootloader_args", "a string is deprecated, use a list");
+    return config_split(p, "bootloader_args", s, " \t\n",
+                        &b->bootloader_args);
 }
 
-/* vga="stdvga|cirrus|none|qxl", or the older stdvga=0|1. */
-static int parse_vga(struct parse *p)
+/* cpuid: "host,FLAG=V,..." (libxl's syntax) or xend's list of
+ * "LEAF[,SUBLEAF]:eax=...,ebx=..." strings. */
+static int parse_cpuid(struct parse *p)
 {
-    static const struct {
-        const char *name;
-        libxl_vga_interface_type kind;
-    } kinds[] = {
-        {"stdvga", LIBXL_VGA_INTERFACE_TYPE_STD},
-        {"cirrus", LIBXL_VGA_INTERFACE_TYPE_CIRRUS},
-        {"none", LIBXL_VGA_INTERFACE_TYPE_NONE},
-        {"qxl", LIBXL_VGA_INTERFACE_TYPE_QXL},
+    static const char *const why_flag[] = {
+        "", "missing `=' in FLAG=VALUE", "unknown CPUID flag name",
+        "a value must be one of 0, 1, x, k, s",
     };
-    libxl_vga_interface_info *vga = &p->cfg->b_info.u.hvm.vga;
+    static const char *const why_xend[] = {
+        "", "illegal leaf number", "illegal subleaf number", "missing `:'",
+        "a register must be eax, ebx, ecx or edx",
+        "a policy string must be exactly 32 characters long",
+    };
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    libxl_string_list items = NULL;
     const char *s;
-    long l;
-    int rc = xlt_cfgfile_string(p->cf, "vga", &s, p->err);
+    int e, rc = xlt_cfgfile_list_strings(p->cf, "cpuid", &items, p->err);
 
     if (rc < 0)
         return rc;
     if (rc == 0) {
-        for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++) {
-            if (!strcmp(s, kinds[i].name)) {
-                vga->kind = kinds[i].kind;
-                return 0;
-            }
+        for (int i = 0; items[i] && !rc; i++) {
+            e = libxl_cpuid_parse_config_xend(&b->cpuid, items[i]);
+            if (e)
+                rc = xlt_cfgfile_bad(p->cf, p->err, "cpuid", "`%s': %s",
+                                     items[i], e > 0 && e < (int)ARRAY_LEN(
+                                         why_xend) ? why_xend[e] : "invalid");
         }
-        return xlt_cfgfile_bad(p->cf, p->err, "vga", "`%s' is not one of "
-                               "stdvga, cirrus, none, qxl", s);
+        goto out;
     }
-    rc = xlt_cfgfile_long(p->cf, "stdvga", LONG_MIN, LONG_MAX, &l, p->err);
-    if (rc == 0)
-        vga->kind = l ? LIBXL_VGA_INTERFACE_TYPE_STD
-                      : LIBXL_VGA_INTERFACE_TYPE_CIRRUS;
-    return rc < 0 ? rc : 0;
-}
-
-/* serial="pty" or serial=["pty", "file:/x"]. */
-static int parse_serial(struct parse *p)
-{
-    libxl_domain_build_info *b = &p->cfg->b_info;
-    const char *s;
-    int rc = xlt_cfgfile_list_strings(p->cf, "serial", &b->u.hvm.serial_list,
-                                      p->err);
-
-    if (rc <= 0)
-        return rc;
-    rc = xlt_cfgfile_string(p->cf, "serial", &s, p->err);
-    if (rc == 0)
-        b->u.hvm.serial = strdup(s);
-    return rc < 0 ? rc : 0;
-}
-
-static int parse_device_model_version(struct parse *p)
-{
-    libxl_domain_build_info *b = &p->cfg->b_info;
-    const char *s;
-    int rc = xlt_cfgfile_string(p->cf, "device_model_version", &s, p->err);
-
-    if (rc)
-        return rc < 0 ? rc : 0;
-    if (!strcmp(s, "qemu-xen"))
-        b->device_model_version = LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN;
-    else if (!strcmp(s, "qemu-xen-traditional"))
-        b->device_model_version =
-            LIBXL_DEVICE_MODEL_VERSION_QEMU_XEN_TRADITIONAL;
-    else
-        return xlt_cfgfile_bad(p->cf, p->err, "device_model_version",
-                               "`%s' is not one of qemu-xen, "
-                               "qemu-xen-traditional", s);
-    return 0;
-}
-
-/* tsc_mode and timer_mode: libxl's names (or xl's deprecated numbers). */
-static int parse_named_mode(struct parse *p, const char *key, int *mode,
-                            int (*from_string)(const char *, int *),
-                            int min, int max, const char *names)
-{
-    struct xlt_err ignored;
-    const char *s;
-    long l;
-    int rc = xlt_cfgfile_string(p->cf, key, &s, p->err);
-
-    if (rc)
-        return rc < 0 ? rc : 0;
-    if (!from_string(s, mode))
-        return 0;
-    if (xlt_cfgfile_long(p->cf, key, min, max, &l, &ignored))
-        return xlt_cfgfile_bad(p->cf, p->err, key, "`%s' is not one of %s "
-                               "(or their numbers, %d to %d)", s, names, min,
-                               max);
-    *mode = (int)l;
-    return 0;
-}
-
-static int tsc_from_string(const char *s, int *mode)
-{
-    libxl_tsc_mode m;
-    int rc = libxl_tsc_mode_from_string(s, &m);
-
-    *mode = (int)m;
-    return rc;
-}
-
-static int timer_from_string(const char *s, int *mode)
-{
-    libxl_timer_mode m;
-    int rc = libxl_timer_mode_from_string(s, &m);
-
-    *mode = (int)m;
-    return rc;
-}
-
-static int parse_tsc_mode(struct parse *p)
-{
-    int mode = p->cfg->b_info.tsc_mode;
-    int rc = parse_named_mode(p, "tsc_mode", &mode, tsc_from_string,
-                              LIBXL_TSC_MODE_DEFAULT,
-                              LIBXL_TSC_MODE_NATIVE_PARAVIRT,
-                              "default, always_emulate, native, "
-                              "native_paravirt");
-
-    p->cfg->b_info.tsc_mode = (libxl_tsc_mode)mode;
-    return rc;
-}
-
-static int parse_timer_mode(struct parse *p)
-{
-    int mode = p->cfg->b_info.timer_mode;
-    int rc;
-
-    if (xlt_cfgfile_is_set(p->cf, "timer_mode") &&
-        p->cfg->c_info.type == LIBXL_DOMAIN_TYPE_PV)
-        return xlt_cfgfile_bad(p->cf, p->err, "timer_mode",
-                               "not for PV guests");
-    rc = parse_named_mode(p, "timer_mode", &mode, timer_from_string,
-                          LIBXL_TIMER_MODE_DELAY_FOR_MISSED_TICKS,
-                          LIBXL_TIMER_MODE_ONE_MISSED_TICK_PENDING,
-                          "delay_for_missed_ticks, no_delay_for_missed_ticks, "
-                          "no_missed_ticks_pending, one_missed_tick_pending");
-    p->cfg->b_info.timer_mode = (libxl_timer_mode)mode;
-    return rc;
-}
-
-/* The HVM-only keys that are more than one field. */
-static int parse_hvm_keys(struct parse *p)
-{
-    static const char *const keys[] = {"vga", "stdvga", "serial"};
-    int rc;
-
-    if (p->cfg->c_info.type != LIBXL_DOMAIN_TYPE_HVM) {
-        for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-            if (xlt_cfgfile_is_set(p->cf, keys[i]) && p->warn)
-                fprintf(p->warn, "%s:%d: warning: %s: only for HVM guests, "
-                        "ignored\n", xlt_cfgfile_path(p->cf),
-                        xlt_cfgfile_line(p->cf, keys[i]), keys[i]);
-        return 0;
+    rc = xlt_cfgfile_string(p->cf, "cpuid", &s, p->err);
+    if (rc) {
+        rc = rc < 0 ? rc : 0;
+        goto out;
     }
-    drop_hvmloader_kernel(p);
-    if ((rc = parse_vga(p)) || (rc = parse_serial(p)))
-        return rc;
-    return 0;
+    rc = config_split(p, "cpuid", s, ",", &items);
+    if (rc)
+        goto out;
+    if (!items || !items[0] || strcmp(items[0], "host") != 0)
+        rc = xlt_cfgfile_bad(p->cf, p->err, "cpuid", "`%s': the first word "
+                             "must be `host'", s);
+    for (int i = 1; !rc && items && items[i]; i++) {
+        e = libxl_cpuid_parse_config(&b->cpuid, items[i]);
+        if (e)
+            rc = xlt_cfgfile_bad(p->cf, p->err, "cpuid", "`%s': %s", items[i],
+                                 e > 0 && e < (int)ARRAY_LEN(why_flag)
+                                 ? why_flag[e] : "invalid");
+    }
+out:
+    libxl_string_list_dispose(&items);
+    return rc;
 }
 
 /* ---- keys xlt does not map ------------------------------------------ */
 
-/* Keys this file maps (each by a function above). */
+/* Keys mapped by a function (those of field_keys[] aside). */
 static const char *const mapped_keys[] = {
+    /* config.c */
     "name", "uuid", "type", "builder", "kernel", "ramdisk", "cmdline", "root",
     "extra", "memory", "maxmem", "vcpus", "maxvcpus", "on_poweroff",
     "on_reboot", "on_watchdog", "on_crash", "on_soft_reset",
+    "bootloader_args", "cpuid",
+    /* config_hvm.c */
     "device_model_version", "tsc_mode", "timer_mode", "vga", "stdvga",
-    "serial",
+    "serial", "viridian", "firmware", "bios", "firmware_override",
+    "bios_path_override", "hdtype", "vendor_device", "mmio_hole", "altp2m",
+    "usbdevice",
+    /* config_devices.c */
+    "disk", "vif", "vfb", "vkb", "channel", "pci", "pci_msitranslate",
+    "pci_power_mgmt", "pci_permissive", "pci_seize", "rdm", "usbctrl",
+    "usbdev",
+};
+
+/* Keys of xl itself, not of the domain: xlt has no use for them. */
+static const char *const xl_own_keys[] = {
+    "vncviewer", "vncconsole", "vif2",
 };
 
 /* The rest of xl.cfg(5): a file that sets one of these must not become a
- * domain without it (a guest without its disk, say), so they are errors
- * until they are mapped. */
+ * domain without it, so they are errors until they are mapped. */
 static const char *const xl_only_keys[] = {
-    "acpi_firmware", "altp2m", "altp2mhvm", "bios", "bios_path_override",
-    "bootloader_args", "channel", "cpuid", "cpus", "cpus_soft",
-    "device_model", "device_model_args", "device_model_args_hvm",
-    "device_model_args_pv", "device_model_override",
-    "device_model_stubdomain_override", "device_model_stubdomain_seclabel",
-    "device_model_user", "device_tree", "disk", "dtdev", "e820_host",
-    "extratime", "firmware", "firmware_override", "gfx_passthru",
-    "gic_version", "hdtype", "init_seclabel", "iomem", "ioports", "irqs",
-    "latency", "max_grant_frames", "max_grant_version", "max_maptrack_frames",
-    "mca_caps", "mmio_hole", "ms_vm_genid", "msr_relaxed", "p9",
-    "passthrough", "pci", "pci_msitranslate", "pci_permissive",
-    "pci_power_mgmt", "pci_seize", "period", "pvcalls", "pvshim",
-    "pvshim_cmdline", "pvshim_extra", "pvshim_path", "rdm",
-    "rdm_mem_boundary", "seclabel", "slice", "smbios_firmware", "soundhw",
-    "spice", "spice_clipboard_sharing", "spice_image_compression",
-    "spice_streaming_video", "spiceagent_mouse", "spicedisable_ticketing",
-    "spicehost", "spicepasswd", "spiceport", "spicetls_port",
-    "spiceusbredirection", "spicevdagent", "stubdomain_cmdline",
-    "stubdomain_kernel", "stubdomain_memory", "stubdomain_ramdisk", "tee",
-    "usbctrl", "usbdev", "usbdevice", "usbversion", "vcpu_hard_affinity",
-    "vdispl", "vendor_device", "vfb", "vif", "vif2", "viridian", "vkb",
-    "vkb_device", "vmtrace_buf_kb", "vncviewer", "vnuma", "vpmu", "vsnd",
-    "vtpm", "vuart", "xen_platform_pci", "xend_suspend_evtchn_compat",
+    "cpus", "cpus_soft", "device_tree", "dtdev", "gfx_passthru",
+    "gic_version", "init_seclabel", "iomem", "ioports", "irqs", "mca_caps",
+    "ms_vm_genid", "p9", "passthrough", "pvcalls", "pvshim",
+    "pvshim_cmdline", "pvshim_extra", "pvshim_path", "seclabel", "tee",
+    "vdispl", "vmtrace_buf_kb", "vnuma", "vsnd", "vtpm", "vuart",
 };
 
 static bool in_list(const char *key, const char *const *list, size_t n)
@@ -669,18 +686,19 @@ static bool in_list(const char *key, const char *const *list, size_t n)
 /* Judge KEY, which the file sets. */
 static int check_key(struct parse *p, const char *key)
 {
-    if (in_list(key, mapped_keys, sizeof(mapped_keys) / sizeof(*mapped_keys)))
+    if (in_list(key, mapped_keys, ARRAY_LEN(mapped_keys)))
         return 0;
-    for (size_t i = 0; i < sizeof(field_keys) / sizeof(*field_keys); i++)
+    for (size_t i = 0; i < ARRAY_LEN(field_keys); i++)
         if (!strcmp(key, field_keys[i].key))
             return 0;
-    if (in_list(key, xl_only_keys,
-                sizeof(xl_only_keys) / sizeof(*xl_only_keys)))
+    if (in_list(key, xl_only_keys, ARRAY_LEN(xl_only_keys)))
         return xlt_cfgfile_bad(p->cf, p->err, key, "not supported by xlt "
                                "yet (xl supports it)");
-    if (p->warn)
-        fprintf(p->warn, "%s:%d: warning: %s: unknown key, ignored\n",
-                xlt_cfgfile_path(p->cf), xlt_cfgfile_line(p->cf, key), key);
+    if (in_list(key, xl_own_keys, ARRAY_LEN(xl_own_keys))) {
+        config_warn(p, key, "a setting of xl itself, ignored");
+        return 0;
+    }
+    config_warn(p, key, "unknown key, ignored");
     return 0;
 }
 
@@ -722,8 +740,9 @@ static int (*const build_keys[])(struct parse *) = {
     parse_kernel, parse_ramdisk, parse_cmdline,
     parse_memory, parse_maxmem, parse_vcpus, parse_maxvcpus,
     parse_on_poweroff, parse_on_reboot, parse_on_watchdog, parse_on_crash,
-    parse_on_soft_reset, parse_field_keys, parse_device_model_version,
-    parse_tsc_mode, parse_timer_mode, parse_hvm_keys,
+    parse_on_soft_reset, parse_field_keys, parse_bootloader_args,
+    parse_cpuid, config_parse_hvm, config_parse_firmware,
+    config_parse_devices,
 };
 
 /* Defaults xl applies, and the checks that span several keys. */

@@ -13,6 +13,7 @@
 #include <libxl.h>
 #include <libxl_utils.h>
 #include <libxl_json.h>
+#include <libxlutil.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
@@ -52,9 +53,21 @@ int xlt_cfgfile_long(struct xlt_cfgfile *cf, const char *key, long min,
 /* A list of strings: 0 = found, 1 = absent or not a list, -1 = error. */
 int xlt_cfgfile_list_strings(struct xlt_cfgfile *cf, const char *key,
                              libxl_string_list *list, struct xlt_err *err);
+/* A list: 0 = found, 1 = absent, -1 = not a list (error in ERR). */
+int xlt_cfgfile_list(struct xlt_cfgfile *cf, const char *key,
+                     XLU_ConfigList **list_r, int *n_r, struct xlt_err *err);
 /* Say what is wrong with KEY's value, with file and line.  Returns -1. */
 int xlt_cfgfile_bad(struct xlt_cfgfile *cf, struct xlt_err *err,
                     const char *key, const char *fmt, ...) XLT_PRINTF(4, 5);
+/* The libxlutil handle, for its spec parsers (xlu_disk_parse, ...). */
+XLU_Config *xlt_cfgfile_xlu(struct xlt_cfgfile *cf);
+/* After one of those parsers failed on ITEM of KEY: what it said (or
+ * WHAT if it said nothing), as "PATH:LINE: KEY: ...".  Returns -1. */
+int xlt_cfgfile_xlu_failed(struct xlt_cfgfile *cf, struct xlt_err *err,
+                           const char *key, const char *item,
+                           const char *what);
+/* Forget what libxlutil has said so far. */
+void xlt_cfgfile_hush(struct xlt_cfgfile *cf);
 
 /* ---- config.c: xl.cfg -> libxl_domain_config ------------------------- */
 

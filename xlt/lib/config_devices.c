@@ -1,0 +1,665 @@
+/*
+ * config_devices.c: the device keys of xl.cfg (disk, vif, vfb, vkb,
+ * channel, pci, usbctrl, usbdev) -> the device arrays of
+ * libxl_domain_config.
+ *
+ * Disk specs, vif rates and PCI specs are libxlutil's to parse.  The other
+ * specs are "name=value" lists; each device has a table of its options.
+ * An option xlt does not know is an error (xl ignores it, which turns a
+ * typo such as `brige=' into a guest on the wrong bridge).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_parse.h"
+
+#include <xen/io/kbdif.h> /* the vkb option names; needs <stdint.h> first */
+
+/* Append one element to ARRAY (COUNT elements) and INIT it; ELEM points to
+ * it, or is NULL when memory ran out. */
+#define APPEND(array, count, init, elem)                                    \
+    do {                                                                    \
+        void *grown_ = realloc((array), sizeof(*(array)) * ((count) + 1)); \
+        (elem) = NULL;                                                      \
+        if (grown_) {                                                       \
+            (array) = grown_;                                               \
+            (elem) = &(array)[(count)++];                                   \
+            init(elem);                                                     \
+        }                                                                   \
+    } while (0)
+
+static int out_of_memory(struct parse *p, const char *key)
+{
+    return xlt_err_set(p->err, "%s: %s: out of memory",
+                       xlt_cfgfile_path(p->cf), key);
+}
+
+/* ---- "name=value" options, from a table --------------------------------- */
+
+enum opt_kind {
+    O_STRING,  /* char * */
+    O_DEFBOOL, /* a number, non-zero is true, into a libxl_defbool */
+    O_BOOL,    /* the same into a bool */
+    O_INT,     /* an int within [min, max] */
+    O_U32,     /* the same into a uint32_t */
+    O_U8,      /* the same into a uint8_t */
+};
+
+struct opt {
+    const char *name;
+    enum opt_kind kind;
+    size_t offset;
+    long min, max;
+};
+
+#define OPT_STR(name, type, field) {name, O_STRING, offsetof(type, field), 0, 0}
+#define OPT_NUM(name, kind, type, field, min, max)                          \
+    {name, kind, offsetof(type, field), min, max}
+
+static bool whole_number(const char *s, long *v)
+{
+    char *end;
+
+    errno = 0;
+    *v = strtol(s, &end, 0);
+    return *s && !*end && errno == 0;
+}
+
+/* Set the field O names in DEV from VALUE, the text after "name=". */
+static int set_opt(struct parse *p, const char *key, const struct opt *o,
+                   const char *value, void *dev)
+{
+    void *field = (char *)dev + o->offset;
+    long v;
+
+    if (o->kind == O_STRING) {
+        free(*(char **)field);
+        *(char **)field = strdup(value);
+        return *(char **)field ? 0 : out_of_memory(p, key);
+    }
+    if (o->kind == O_DEFBOOL || o->kind == O_BOOL) {
+        if (!whole_number(value, &v))
+            return xlt_cfgfile_bad(p->cf, p->err, key, "%s=%s: expected a "
+                                   "number (0 or 1)", o->name, value);
+    } else if (!whole_number(value, &v) || v < o->min || v > o->max) {
+        return xlt_cfgfile_bad(p->cf, p->err, key, "%s=%s: expected a "
+                               "number from %ld to %ld", o->name, value,
+                               o->min, o->max);
+    }
+    switch (o->kind) {
+    case O_DEFBOOL:
+        libxl_defbool_set(field, v != 0);
+        break;
+    case O_BOOL:
+        *(bool *)field = v != 0;
+        break;
+    case O_INT:
+        *(int *)field = (int)v;
+        break;
+    case O_U32:
+        *(uint32_t *)field = (uint32_t)v;
+        break;
+    default:
+        *(uint8_t *)field = (uint8_t)v;
+        break;
+    }
+    return 0;
+}
+
+/* "name=value" -> the table's entry for name, or NULL. */
+static const struct opt *find_opt(const struct opt *opts, size_t n,
+                                  const char *token, const char **value_r)
+{
+    size_t len = strcspn(token, "=");
+
+    if (!token[len])
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(opts[i].name) == len && !strncmp(token, opts[i].name, len)) {
+            *value_r = token + len + 1;
+            return &opts[i];
+        }
+    }
+    return NULL;
+}
+
+static int set_table_opt(struct parse *p, const char *key, const char *token,
+                         const struct opt *opts, size_t n, void *dev)
+{
+    const char *value;
+    const struct opt *o = find_opt(opts, n, token, &value);
+
+    if (!o)
+        return xlt_cfgfile_bad(p->cf, p->err, key, "`%s' is not a %s option",
+                               token, key);
+    return set_opt(p, key, o, value, dev);
+}
+
+/* Each "name=value" of SPEC through PARSE_TOKEN (which returns 1 for a
+ * token it leaves to the table). */
+static int parse_tokens(struct parse *p, const char *key, const char *spec,
+                        void *dev, const struct opt *opts, size_t n,
+                        int (*parse_token)(struct parse *, const char *,
+                                           void *))
+{
+    libxl_string_list tokens = NULL;
+    int rc = config_split(p, key, spec, ",", &tokens);
+
+    for (int i = 0; !rc && tokens && tokens[i]; i++) {
+        rc = parse_token ? parse_token(p, tokens[i], dev) : 1;
+        if (rc > 0)
+            rc = set_table_opt(p, key, tokens[i], opts, n, dev);
+    }
+    libxl_string_list_dispose(&tokens);
+    return rc;
+}
+
+/* Call ADD for each item of the list KEY. */
+static int each_item(struct parse *p, const char *key,
+                     int (*add)(struct parse *, const char *))
+{
+    XLU_ConfigList *list;
+    const char *item;
+    int n, rc = xlt_cfgfile_list(p->cf, key, &list, &n, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    for (int i = 0; (item = xlu_cfg_get_listitem(list, i)); i++)
+        if ((rc = add(p, item)))
+            return rc;
+    return 0;
+}
+
+/* ---- disk ------------------------------------------------------------- */
+
+/* Both the positional "TARGET,VDEV,ACCESS" and the key=value syntax, by
+ * libxlutil (xl-disk-configuration(5)). */
+static int add_disk(struct parse *p, const char *spec)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_disk *disk;
+    int e;
+
+    APPEND(cfg->disks, cfg->num_disks, libxl_device_disk_init, disk);
+    if (!disk)
+        return out_of_memory(p, "disk");
+    xlt_cfgfile_hush(p->cf);
+    e = xlu_disk_parse(xlt_cfgfile_xlu(p->cf), 1, &spec, disk);
+    if (e)
+        return xlt_cfgfile_xlu_failed(p->cf, p->err, "disk", spec,
+                                      strerror(e));
+    return 0;
+}
+
+/* ---- vif -------------------------------------------------------------- */
+
+static const struct opt nic_opts[] = {
+    OPT_STR("bridge", libxl_device_nic, bridge),
+    OPT_STR("gatewaydev", libxl_device_nic, gatewaydev),
+    OPT_STR("ip", libxl_device_nic, ip),
+    OPT_STR("script", libxl_device_nic, script),
+    OPT_STR("backend", libxl_device_nic, backend_domname),
+    OPT_STR("vifname", libxl_device_nic, ifname),
+    OPT_STR("model", libxl_device_nic, model),
+    OPT_NUM("devid", O_INT, libxl_device_nic, devid, 0, INT_MAX),
+    OPT_NUM("mtu", O_INT, libxl_device_nic, mtu, 0, 65535),
+};
+
+/* "00:16:3e:01:02:03" (or with '-'). */
+static bool parse_mac(const char *s, libxl_mac *mac)
+{
+    for (int i = 0; i < 6; i++) {
+        char *end;
+        size_t n = strspn(s, "0123456789abcdefABCDEF");
+        if (n < 1 || n > 2)
+            return false;
+        (*mac)[i] = (uint8_t)strtoul(s, &end, 16);
+        s = end;
+        if (i < 5 && *s != ':' && *s != '-')
+            return false;
+        s += i < 5;
+    }
+    return *s == '\0';
+}
+
+/* The vif options that are more than one field. */
+static int parse_nic_token(struct parse *p, const char *token, void *dev)
+{
+    libxl_device_nic *nic = dev;
+    const char *v = strchr(token, '=');
+
+    v = v ? v + 1 : "";
+    if (!strncmp(token, "type=", 5)) {
+        if (!strcmp(v, "vif") || !strcmp(v, "ioemu")) {
+            nic->nictype = strcmp(v, "vif") ? LIBXL_NIC_TYPE_VIF_IOEMU
+                                            : LIBXL_NIC_TYPE_VIF;
+            return 0;
+        }
+        return xlt_cfgfile_bad(p->cf, p->err, "vif", "type=%s: expected vif "
+                               "or ioemu", v);
+    }
+    if (!strncmp(token, "mac=", 4))
+        return parse_mac(v, &nic->mac) ? 0
+               : xlt_cfgfile_bad(p->cf, p->err, "vif", "mac=%s: expected six "
+                                 "hex bytes, as 00:16:3e:xx:xx:xx", v);
+    if (!strncmp(token, "rate=", 5)) {
+        xlt_cfgfile_hush(p->cf);
+        return xlu_vif_parse_rate(xlt_cfgfile_xlu(p->cf), v, nic)
+               ? xlt_cfgfile_xlu_failed(p->cf, p->err, "vif", v,
+                                        "not a rate such as 10Mb/s@50ms")
+               : 0;
+    }
+    if (!strncmp(token, "netdev=", 7)) {
+        config_warn(p, "vif", "netdev= is deprecated, use gatewaydev=");
+        free(nic->gatewaydev);
+        nic->gatewaydev = strdup(v);
+        return nic->gatewaydev ? 0 : out_of_memory(p, "vif");
+    }
+    if (!strcmp(token, "trusted") || !strcmp(token, "untrusted")) {
+        libxl_defbool_set(&nic->trusted, !strcmp(token, "trusted"));
+        return 0;
+    }
+    if (!strncmp(token, "accel=", 6)) {
+        config_warn(p, "vif", "accel= is not supported, ignored");
+        return 0;
+    }
+    if (!strncmp(token, "colo_", 5) || !strncmp(token, "forwarddev=", 11))
+        return xlt_cfgfile_bad(p->cf, p->err, "vif", "`%s': COLO is not "
+                               "supported by xlt", token);
+    return 1;
+}
+
+static int add_nic(struct parse *p, const char *spec)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_nic *nic;
+
+    APPEND(cfg->nics, cfg->num_nics, libxl_device_nic_init, nic);
+    if (!nic)
+        return out_of_memory(p, "vif");
+    nic->devid = cfg->num_nics - 1;
+    return parse_tokens(p, "vif", spec, nic, nic_opts, ARRAY_LEN(nic_opts),
+                        parse_nic_token);
+}
+
+/* ---- vfb and vkb ------------------------------------------------------ */
+
+/* The options of a vfb=[] entry, which are also the top-level keys a PV
+ * guest's framebuffer is made of. */
+static const struct opt vfb_opts[] = {
+    OPT_NUM("vnc", O_DEFBOOL, libxl_device_vfb, vnc.enable, 0, 0),
+    OPT_STR("vnclisten", libxl_device_vfb, vnc.listen),
+    OPT_STR("vncpasswd", libxl_device_vfb, vnc.passwd),
+    OPT_NUM("vncdisplay", O_INT, libxl_device_vfb, vnc.display, 0, INT_MAX),
+    OPT_NUM("vncunused", O_DEFBOOL, libxl_device_vfb, vnc.findunused, 0, 0),
+    OPT_NUM("sdl", O_DEFBOOL, libxl_device_vfb, sdl.enable, 0, 0),
+    OPT_NUM("opengl", O_DEFBOOL, libxl_device_vfb, sdl.opengl, 0, 0),
+    OPT_STR("display", libxl_device_vfb, sdl.display),
+    OPT_STR("xauthority", libxl_device_vfb, sdl.xauthority),
+    OPT_STR("keymap", libxl_device_vfb, keymap),
+};
+
+/* A framebuffer comes with a keyboard and mouse. */
+static libxl_device_vfb *new_vfb(struct parse *p)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_vfb *vfb;
+    libxl_device_vkb *vkb;
+
+    APPEND(cfg->vfbs, cfg->num_vfbs, libxl_device_vfb_init, vfb);
+    if (!vfb)
+        return NULL;
+    vfb->devid = cfg->num_vfbs - 1;
+    APPEND(cfg->vkbs, cfg->num_vkbs, libxl_device_vkb_init, vkb);
+    if (!vkb)
+        return NULL;
+    vkb->devid = cfg->num_vkbs - 1;
+    return vfb;
+}
+
+static int add_vfb(struct parse *p, const char *spec)
+{
+    libxl_device_vfb *vfb = new_vfb(p);
+
+    if (!vfb)
+        return out_of_memory(p, "vfb");
+    return parse_tokens(p, "vfb", spec, vfb, vfb_opts, ARRAY_LEN(vfb_opts),
+                        NULL);
+}
+
+/* A PV guest without vfb=[] gets one from the top-level vnc=1 and its
+ * companions; PVH guests have no framebuffer. */
+static int top_level_vfb(struct parse *p)
+{
+    libxl_domain_type type = p->cfg->c_info.type;
+    libxl_device_vfb *vfb;
+    const char *value;
+    long vnc = 0;
+    int rc = 0;
+
+    if (type == LIBXL_DOMAIN_TYPE_HVM)
+        return 0; /* config.c put these in b_info.u.hvm */
+    for (size_t i = 0; i < ARRAY_LEN(vfb_opts); i++) {
+        if (!xlt_cfgfile_is_set(p->cf, vfb_opts[i].name))
+            continue;
+        if (type == LIBXL_DOMAIN_TYPE_PVH)
+            config_warn(p, vfb_opts[i].name, "PVH guests have no "
+                        "framebuffer, ignored");
+        else if (p->cfg->num_vfbs)
+            config_warn(p, vfb_opts[i].name, "ignored, vfb= is set");
+    }
+    if (type != LIBXL_DOMAIN_TYPE_PV || p->cfg->num_vfbs)
+        return 0;
+    rc = xlt_cfgfile_long(p->cf, "vnc", LONG_MIN, LONG_MAX, &vnc, p->err);
+    if (rc < 0)
+        return rc;
+    if (!vnc)
+        return 0;
+    if (!(vfb = new_vfb(p)))
+        return out_of_memory(p, "vnc");
+    for (size_t i = 0; i < ARRAY_LEN(vfb_opts) && !rc; i++)
+        if (!xlt_cfgfile_string(p->cf, vfb_opts[i].name, &value, p->err))
+            rc = set_opt(p, vfb_opts[i].name, &vfb_opts[i], value, vfb);
+    return rc;
+}
+
+static const struct opt vkb_opts[] = {
+    OPT_STR("backend", libxl_device_vkb, backend_domname),
+    OPT_STR(XENKBD_FIELD_UNIQUE_ID, libxl_device_vkb, unique_id),
+    OPT_NUM(XENKBD_FIELD_FEAT_DSBL_KEYBRD, O_BOOL, libxl_device_vkb,
+            feature_disable_keyboard, 0, 0),
+    OPT_NUM(XENKBD_FIELD_FEAT_DSBL_POINTER, O_BOOL, libxl_device_vkb,
+            feature_disable_pointer, 0, 0),
+    OPT_NUM(XENKBD_FIELD_FEAT_ABS_POINTER, O_BOOL, libxl_device_vkb,
+            feature_abs_pointer, 0, 0),
+    OPT_NUM(XENKBD_FIELD_FEAT_RAW_POINTER, O_BOOL, libxl_device_vkb,
+            feature_raw_pointer, 0, 0),
+    OPT_NUM(XENKBD_FIELD_FEAT_MTOUCH, O_BOOL, libxl_device_vkb,
+            feature_multi_touch, 0, 0),
+    OPT_NUM(XENKBD_FIELD_WIDTH, O_U32, libxl_device_vkb, width, 0, INT_MAX),
+    OPT_NUM(XENKBD_FIELD_HEIGHT, O_U32, libxl_device_vkb, height, 0, INT_MAX),
+    OPT_NUM(XENKBD_FIELD_MT_WIDTH, O_U32, libxl_device_vkb,
+            multi_touch_width, 0, INT_MAX),
+    OPT_NUM(XENKBD_FIELD_MT_HEIGHT, O_U32, libxl_device_vkb,
+            multi_touch_height, 0, INT_MAX),
+    OPT_NUM(XENKBD_FIELD_MT_NUM_CONTACTS, O_U32, libxl_device_vkb,
+            multi_touch_num_contacts, 0, INT_MAX),
+};
+
+static int parse_vkb_token(struct parse *p, const char *token, void *dev)
+{
+    libxl_device_vkb *vkb = dev;
+    static const char name[] = "backend-type=";
+
+    if (strncmp(token, name, sizeof(name) - 1) != 0)
+        return 1;
+    if (libxl_vkb_backend_from_string(token + sizeof(name) - 1,
+                                      &vkb->backend_type))
+        return xlt_cfgfile_bad(p->cf, p->err, "vkb", "%s: expected qemu or "
+                               "linux", token);
+    return 0;
+}
+
+static int add_vkb(struct parse *p, const char *spec)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_vkb *vkb;
+    bool touch_size;
+    int rc;
+
+    APPEND(cfg->vkbs, cfg->num_vkbs, libxl_device_vkb_init, vkb);
+    if (!vkb)
+        return out_of_memory(p, "vkb");
+    vkb->devid = cfg->num_vkbs - 1;
+    rc = parse_tokens(p, "vkb", spec, vkb, vkb_opts, ARRAY_LEN(vkb_opts),
+                      parse_vkb_token);
+    if (rc)
+        return rc;
+    if (vkb->backend_type == LIBXL_VKB_BACKEND_UNKNOWN)
+        return xlt_cfgfile_bad(p->cf, p->err, "vkb", "`%s': backend-type= "
+                               "is required", spec);
+    touch_size = vkb->multi_touch_width || vkb->multi_touch_height ||
+                 vkb->multi_touch_num_contacts;
+    if (vkb->feature_multi_touch && !touch_size)
+        return xlt_cfgfile_bad(p->cf, p->err, "vkb", "`%s': multi-touch "
+                               "needs multi-touch-width, -height and "
+                               "-num-contacts", spec);
+    vkb->feature_multi_touch = vkb->feature_multi_touch || touch_size;
+    return 0;
+}
+
+/* ---- channel ---------------------------------------------------------- */
+
+static const struct opt channel_opts[] = {
+    OPT_STR("backend", libxl_device_channel, backend_domname),
+    OPT_STR("name", libxl_device_channel, name),
+    OPT_STR("path", libxl_device_channel, u.socket.path),
+};
+
+static int parse_channel_token(struct parse *p, const char *token, void *dev)
+{
+    libxl_device_channel *chn = dev;
+    static const char name[] = "connection=";
+    const char *v = token + sizeof(name) - 1;
+
+    if (strncmp(token, name, sizeof(name) - 1) != 0)
+        return 1;
+    if (!strcmp(v, "pty"))
+        chn->connection = LIBXL_CHANNEL_CONNECTION_PTY;
+    else if (!strcmp(v, "socket"))
+        chn->connection = LIBXL_CHANNEL_CONNECTION_SOCKET;
+    else
+        return xlt_cfgfile_bad(p->cf, p->err, "channel", "%s: expected pty "
+                               "or socket", token);
+    return 0;
+}
+
+static int add_channel(struct parse *p, const char *spec)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_channel *chn;
+    int rc;
+
+    APPEND(cfg->channels, cfg->num_channels, libxl_device_channel_init, chn);
+    if (!chn)
+        return out_of_memory(p, "channel");
+    chn->devid = cfg->num_channels - 1;
+    /* path= lands in u.socket.path, which only a socket may keep */
+    rc = parse_tokens(p, "channel", spec, chn, channel_opts,
+                      ARRAY_LEN(channel_opts), parse_channel_token);
+    if (rc)
+        return rc;
+    if (chn->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN)
+        return xlt_cfgfile_bad(p->cf, p->err, "channel", "`%s': connection= "
+                               "(pty or socket) is required", spec);
+    if (chn->connection == LIBXL_CHANNEL_CONNECTION_SOCKET &&
+        !chn->u.socket.path)
+        return xlt_cfgfile_bad(p->cf, p->err, "channel", "`%s': a socket "
+                               "needs path=", spec);
+    if (chn->connection == LIBXL_CHANNEL_CONNECTION_PTY && chn->u.socket.path) {
+        config_warn(p, "channel", "`%s': path= is only for sockets, ignored",
+                    spec);
+        free(chn->u.socket.path);
+        chn->u.socket.path = NULL;
+    }
+    return 0;
+}
+
+/* ---- pci -------------------------------------------------------------- */
+
+/* The defaults pci_msitranslate= etc. give every pci=[] device. */
+struct pci_defaults {
+    long msitranslate, power_mgmt, permissive, seize;
+};
+
+static int read_pci_defaults(struct parse *p, struct pci_defaults *d)
+{
+    const struct {
+        const char *key;
+        long *value;
+    } keys[] = {
+        {"pci_msitranslate", &d->msitranslate},
+        {"pci_power_mgmt", &d->power_mgmt},
+        {"pci_permissive", &d->permissive},
+        {"pci_seize", &d->seize},
+    };
+
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+        if (xlt_cfgfile_long(p->cf, keys[i].key, LONG_MIN, LONG_MAX,
+                             keys[i].value, p->err) < 0)
+            return -1;
+    return 0;
+}
+
+static int parse_rdm(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    libxl_rdm_reserve rdm;
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, "rdm", &s, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (p->cfg->c_info.type != LIBXL_DOMAIN_TYPE_HVM) {
+        config_warn(p, "rdm", "only for HVM guests, ignored");
+        return 0;
+    }
+    /* libxlutil sets only what the text names */
+    rdm = b->u.hvm.rdm;
+    xlt_cfgfile_hush(p->cf);
+    if (xlu_rdm_parse(xlt_cfgfile_xlu(p->cf), &rdm, s))
+        /* libxlutil 4.17 fails on any policy= (and xl then drops rdm=
+         * without a word) */
+        return xlt_cfgfile_xlu_failed(p->cf, p->err, "rdm", s, "libxlutil "
+                                      "cannot parse it; write "
+                                      "strategy=host, and rdm_policy= on "
+                                      "each pci device");
+    b->u.hvm.rdm.strategy = rdm.strategy;
+    b->u.hvm.rdm.policy = rdm.policy;
+    return 0;
+}
+
+static int parse_pcis(struct parse *p)
+{
+    libxl_domain_config *cfg = p->cfg;
+    struct pci_defaults d = {0, 0, 0, 0};
+    XLU_ConfigList *list;
+    const char *spec;
+    int n, rc;
+
+    if ((rc = parse_rdm(p)) || (rc = read_pci_defaults(p, &d)))
+        return rc;
+    rc = xlt_cfgfile_list(p->cf, "pci", &list, &n, p->err);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    for (int i = 0; (spec = xlu_cfg_get_listitem(list, i)); i++) {
+        libxl_device_pci *pci;
+        APPEND(cfg->pcidevs, cfg->num_pcidevs, libxl_device_pci_init, pci);
+        if (!pci)
+            return out_of_memory(p, "pci");
+        pci->msitranslate = d.msitranslate != 0;
+        pci->power_mgmt = d.power_mgmt != 0;
+        pci->permissive = d.permissive != 0;
+        pci->seize = d.seize != 0;
+        if (cfg->c_info.type == LIBXL_DOMAIN_TYPE_HVM)
+            pci->rdm_policy = cfg->b_info.u.hvm.rdm.policy;
+        xlt_cfgfile_hush(p->cf);
+        if (xlu_pci_parse_spec_string(xlt_cfgfile_xlu(p->cf), pci, spec))
+            return xlt_cfgfile_xlu_failed(p->cf, p->err, "pci", spec,
+                                          "not a PCI device spec "
+                                          "(xl-pci-configuration(5))");
+    }
+    if (cfg->num_pcidevs && cfg->c_info.type == LIBXL_DOMAIN_TYPE_PV)
+        libxl_defbool_set(&cfg->b_info.u.pv.e820_host, true);
+    return 0;
+}
+
+/* ---- usbctrl and usbdev ----------------------------------------------- */
+
+static const struct opt usbctrl_opts[] = {
+    OPT_NUM("version", O_INT, libxl_device_usbctrl, version, 1, 3),
+    OPT_NUM("ports", O_INT, libxl_device_usbctrl, ports, 1, 31),
+};
+
+static int parse_usbctrl_token(struct parse *p, const char *token, void *dev)
+{
+    libxl_device_usbctrl *ctrl = dev;
+
+    if (strncmp(token, "type=", 5) != 0)
+        return 1;
+    if (libxl_usbctrl_type_from_string(token + 5, &ctrl->type))
+        return xlt_cfgfile_bad(p->cf, p->err, "usbctrl", "%s: expected pv, "
+                               "devicemodel, qusb or auto", token);
+    return 0;
+}
+
+static int add_usbctrl(struct parse *p, const char *spec)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_usbctrl *ctrl;
+
+    APPEND(cfg->usbctrls, cfg->num_usbctrls, libxl_device_usbctrl_init, ctrl);
+    if (!ctrl)
+        return out_of_memory(p, "usbctrl");
+    ctrl->devid = cfg->num_usbctrls - 1;
+    return parse_tokens(p, "usbctrl", spec, ctrl, usbctrl_opts,
+                        ARRAY_LEN(usbctrl_opts), parse_usbctrl_token);
+}
+
+static const struct opt usbdev_opts[] = {
+    OPT_NUM("hostbus", O_U8, libxl_device_usbdev, u.hostdev.hostbus, 0, 255),
+    OPT_NUM("hostaddr", O_U8, libxl_device_usbdev, u.hostdev.hostaddr, 0,
+            255),
+    OPT_NUM("controller", O_INT, libxl_device_usbdev, ctrl, 0, INT_MAX),
+    OPT_NUM("port", O_INT, libxl_device_usbdev, port, 1, 31),
+};
+
+static int parse_usbdev_token(struct parse *p, const char *token, void *dev)
+{
+    libxl_device_usbdev *usb = dev;
+
+    if (strncmp(token, "type=", 5) != 0)
+        return 1;
+    if (libxl_usbdev_type_from_string(token + 5, &usb->type))
+        return xlt_cfgfile_bad(p->cf, p->err, "usbdev", "%s: expected "
+                               "hostdev", token);
+    return 0;
+}
+
+static int add_usbdev(struct parse *p, const char *spec)
+{
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_usbdev *usb;
+
+    APPEND(cfg->usbdevs, cfg->num_usbdevs, libxl_device_usbdev_init, usb);
+    if (!usb)
+        return out_of_memory(p, "usbdev");
+    return parse_tokens(p, "usbdev", spec, usb, usbdev_opts,
+                        ARRAY_LEN(usbdev_opts), parse_usbdev_token);
+}
+
+/* ---- all of them ------------------------------------------------------ */
+
+int config_parse_devices(struct parse *p)
+{
+    static const struct {
+        const char *key;
+        int (*add)(struct parse *, const char *);
+    } lists[] = {
+        {"disk", add_disk},       {"channel", add_channel},
+        {"vif", add_nic},         {"vfb", add_vfb},
+        {"usbctrl", add_usbctrl}, {"usbdev", add_usbdev},
+        {"vkb", add_vkb},
+    };
+    int rc = parse_pcis(p);
+
+    for (size_t i = 0; !rc && i < ARRAY_LEN(lists); i++) {
+        if (!strcmp(lists[i].key, "vkb") && (rc = top_level_vfb(p)))
+            break;
+        rc = each_item(p, lists[i].key, lists[i].add);
+    }
+    return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * config_parse.h: what the files of the config mapping share.  Not part
+ * of libxlt's interface (that is xlt_config_parse() in xlt.h).
+ */
+#ifndef XLT_CONFIG_PARSE_H
+#define XLT_CONFIG_PARSE_H
+
+#include "xlt.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof(*(a)))
+
+/* Largest size in MiB that still fits libxl's kB fields. */
+#define MAX_MEM_MB (LONG_MAX / 1024)
+
+struct parse {
+    struct xlt_cfgfile *cf;
+    libxl_domain_config *cfg;
+    FILE *warn;
+    struct xlt_err *err;
+    long vcpus; /* vcpus= (online at boot), 0 if not given */
+};
+
+/* ---- config.c ---- */
+
+/* "PATH:LINE: warning: KEY: ..." on the warning stream. */
+void config_warn(struct parse *p, const char *key, const char *fmt, ...)
+    XLT_PRINTF(3, 4);
+/* Size MAP for BITS bits, all clear, without a libxl context. */
+int config_bitmap_alloc(libxl_bitmap *map, int bits);
+/* A string key into a malloc'd field (replacing what it held). */
+int config_string(struct parse *p, const char *key, char **field);
+/* Split "a=1, b=2" into trimmed tokens; the caller frees the list. */
+int config_split(struct parse *p, const char *key, const char *text,
+                 const char *seps, libxl_string_list *list_r);
+
+/* ---- config_hvm.c: HVM keys with more than one form ---- */
+
+int config_parse_hvm(struct parse *p);
+/* firmware=, bios=, firmware_override=, bios_path_override=. */
+int config_parse_firmware(struct parse *p);
+
+/* ---- config_devices.c: disk, vif, vfb, vkb, channel, pci, usb ---- */
+
+int config_parse_devices(struct parse *p);
+
+#endif
