@@ -20,6 +20,10 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -DLIBXL_API_VERSION=0x041400 -DHAVE_YAJL_YAJL_
            -Wmissing-prototypes -Ixlt/lib -Idom0 $(PKG_CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS)
 
+ifeq ($(FUZZ),1)
+CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+endif
+
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -42,7 +46,7 @@ XLT    := $(BUILD)/bin/xlt
 XLTD   := $(BUILD)/bin/xltd
 UNIT   := $(BUILD)/bin/unit-tests
 
-.PHONY: all check unit lab-prepare lab-check demo bench install clean setup tidy
+.PHONY: all check unit fuzz lab-prepare lab-check demo bench install clean setup tidy
 all: $(XLT) $(XLTD)
 
 $(BUILD)/%.o: %.c
@@ -70,6 +74,22 @@ check: unit
 unit:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 $(BUILD)/san/bin/unit-tests
 	XLT_SRCDIR=$(CURDIR) $(BUILD)/san/bin/unit-tests
+
+# Fuzzing: libFuzzer on the config mapping (clang), seeded with every
+# config file of the tree; FUZZ_SECONDS of it.
+FUZZ_SECONDS ?= 60
+FUZZER := $(BUILD)/fuzz/bin/config-fuzz
+fuzz:
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 $(FUZZER)
+	rm -rf $(BUILD)/fuzz/corpus
+	mkdir -p $(BUILD)/fuzz/corpus
+	cp tests/unit/config/*.cfg configs/*.cfg $(BUILD)/fuzz/corpus/
+	$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	    $(BUILD)/fuzz/corpus
+
+$(BUILD)/bin/config-fuzz: $(BUILD)/tests/fuzz/config_fuzz.o $(LIBXLT)
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
 # System tests: build, install into an overlay, boot the lab once.
 LAB_OVERLAY := $(BUILD)/lab/overlay

@@ -71,7 +71,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
     if (!must_exist && access(path, F_OK) && errno == ENOENT)
         return 0;
     if (xlt_read_file(path, &text, &len, err) ||
-        xlt_cfgfile_open(&cf, path, text, len, err))
+        xlt_cfgfile_open(&cf, path, text, len, len, err))
         goto out;
     if (conf_path(cf, "socket", &conf->socket_path, err) ||
         conf_path(cf, "pid_file", &conf->pid_path, err) ||

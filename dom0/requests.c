@@ -47,9 +47,7 @@ static void op_free(struct op *op)
 }
 
 
-/* Send G's document (an object the caller opened and closed) as the
- * result, and free G. */
-static void reply_gen(struct xltd *d, unsigned conn, yajl_gen g)
+void requests_reply_gen(struct xltd *d, unsigned conn, yajl_gen g)
 {
     char *text = g ? xlt_json_gen_take(g) : NULL;
 
@@ -172,7 +170,7 @@ static void req_info(struct xltd *d, unsigned conn, yajl_val args)
         xlt_json_kv_int(g, "xend_config_format", 4);
         yajl_gen_map_close(g);
     }
-    reply_gen(d, conn, g);
+    requests_reply_gen(d, conn, g);
 }
 
 /* ---- list ---------------------------------------------------------------- */
@@ -320,7 +318,7 @@ static void req_list(struct xltd *d, unsigned conn, yajl_val args)
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
     }
-    reply_gen(d, conn, g);
+    requests_reply_gen(d, conn, g);
 out:
     if (info)
         libxl_dominfo_list_free(info, n);
@@ -427,7 +425,6 @@ static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
     op_free(op);
 }
 
-/* The one domain ARGS names in "domains": [REF]. */
 static int one_domain(struct xltd *d, yajl_val args, uint32_t *domid,
                       struct xlt_err *err)
 {
@@ -440,17 +437,25 @@ static int one_domain(struct xltd *d, yajl_val args, uint32_t *domid,
                              err);
 }
 
-static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
+int requests_the_domain(struct xltd *d, unsigned conn, yajl_val args,
+                        uint32_t *domid)
 {
     struct xlt_err err;
+
+    if (one_domain(d, args, domid, &err) == 0)
+        return 0;
+    control_reply_error(d, conn, "%s", err.msg);
+    return -1;
+}
+
+static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
+{
     struct op *op;
     uint32_t domid = INVALID_DOMID;
     int rc;
 
-    if (one_domain(d, args, &domid, &err)) {
-        control_reply_error(d, conn, "%s", err.msg);
+    if (requests_the_domain(d, conn, args, &domid))
         return;
-    }
     if (domid == 0) {
         control_reply_error(d, conn, "domain 0 cannot be destroyed");
         return;
@@ -476,13 +481,10 @@ static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
 static void req_rename(struct xltd *d, unsigned conn, yajl_val args)
 {
     const char *name = xlt_json_get_str(args, "name");
-    struct xlt_err err;
     uint32_t domid = INVALID_DOMID, other;
 
-    if (one_domain(d, args, &domid, &err)) {
-        control_reply_error(d, conn, "%s", err.msg);
+    if (requests_the_domain(d, conn, args, &domid))
         return;
-    }
     if (!name || !*name || strchr(name, '/')) {
         control_reply_error(d, conn, "`%s' is not a valid domain name",
                             name ? name : "");
@@ -508,14 +510,11 @@ static void req_rename(struct xltd *d, unsigned conn, yajl_val args)
 static void pause_or_unpause(struct xltd *d, unsigned conn, yajl_val args,
                              bool pause)
 {
-    struct xlt_err err;
     uint32_t domid = INVALID_DOMID;
     int rc;
 
-    if (one_domain(d, args, &domid, &err)) {
-        control_reply_error(d, conn, "%s", err.msg);
+    if (requests_the_domain(d, conn, args, &domid))
         return;
-    }
     d->log.last_libxl_error[0] = '\0';
     rc = pause ? libxl_domain_pause(d->ctx, domid, NULL)
                : libxl_domain_unpause(d->ctx, domid, NULL);
@@ -658,6 +657,10 @@ static const struct request {
     {"unpause", true, req_unpause},
     {"shutdown", true, req_shutdown},
     {"reboot", true, req_reboot},
+    {"console", true, req_console},
+    {"dmesg", true, req_dmesg},
+    {"sysrq", true, req_sysrq},
+    {"trigger", true, req_trigger},
 };
 
 void requests_dispatch(struct xltd *d, unsigned id, bool root,

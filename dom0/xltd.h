@@ -106,6 +106,20 @@ void control_reply_progress(struct xltd *d, unsigned id, const char *text);
 /* Run request MSG from connection ID; it replies now or later. */
 void requests_dispatch(struct xltd *d, unsigned id, bool root,
                        const struct xlt_msg *msg);
+/* The one domain ARGS names in "domains": [REF]; -1 once CONN has been
+ * told why there is none. */
+int requests_the_domain(struct xltd *d, unsigned conn, yajl_val args,
+                        uint32_t *domid);
+/* Send G's document (an object the caller opened and closed) as the
+ * result, and free G. */
+void requests_reply_gen(struct xltd *d, unsigned conn, yajl_gen g);
+
+/* ---- debug.c: consoles and the debugging requests -------------------- */
+
+void req_console(struct xltd *d, unsigned conn, yajl_val args);
+void req_dmesg(struct xltd *d, unsigned conn, yajl_val args);
+void req_sysrq(struct xltd *d, unsigned conn, yajl_val args);
+void req_trigger(struct xltd *d, unsigned conn, yajl_val args);
 
 /* ---- domain.c: starting domains ------------------------------------- */
 

@@ -5,10 +5,7 @@
 . /lab/lib.sh
 
 runs=${BENCH_RUNS:-5}
-base=/tmp/bench.cfg
-sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
-    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
-    /etc/xlt/examples/pv-busybox.cfg > "$base"
+base=$(lab_config pv-busybox bench-base)
 pgrep -x xltd >/dev/null || xltd
 
 # time_create TOOL NAME: create, print the ms it took, destroy.

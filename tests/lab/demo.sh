@@ -4,11 +4,7 @@
 . /lab/lib.sh
 
 say() { printf '\n### %s\n' "$*"; }
-cfg=/tmp/demo.cfg
-sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
-    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
-    -e 's|^name = .*|name = "demo"|' \
-    /etc/xlt/examples/pv-busybox.cfg > "$cfg"
+cfg=$(lab_config pv-busybox demo)
 
 say "xltd                      # start the daemon"
 xltd

@@ -88,3 +88,45 @@ now_ms() {
   done
   echo $((10#${up%.*} * 1000 + 10#${up#*.} * 10))
 }
+
+# An attaching command (xlt console, xlt create -c) runs in the background:
+# attach_start CMD... starts it with its input on fd 7 (a FIFO) and its
+# output in /tmp/attach.out; attach_type TEXT types (printf format: \035 is
+# Ctrl-]); attach_wait TIMEOUT succeeds when it has exited 0 in time.
+attach_start() {
+  rm -f /tmp/attach.in /tmp/attach.rc /tmp/attach.out
+  mkfifo /tmp/attach.in
+  ( "$@" </tmp/attach.in >/tmp/attach.out 2>&1; echo $? >/tmp/attach.rc ) &
+  exec 7>/tmp/attach.in
+}
+
+attach_type() {
+  # a subshell that ignores SIGPIPE: the command may have gone already
+  # shellcheck disable=SC2059 # the text is a format on purpose
+  (trap '' PIPE; printf "$1" >&7)
+}
+
+attach_wait() {
+  local deadline rc
+  deadline=$(($(now_ms) + $1 * 1000))
+  until [ -s /tmp/attach.rc ]; do
+    [ "$(now_ms)" -lt "$deadline" ] || { echo "still attached"; return 1; }
+    sleep 0.2
+  done
+  exec 7>&-
+  rc=$(cat /tmp/attach.rc)
+  [ "$rc" = 0 ] || { echo "exit $rc:"; cat /tmp/attach.out; return 1; }
+}
+
+# lab_config EXAMPLE [NAME]: /etc/xlt/examples/EXAMPLE.cfg with the lab's
+# guest kernel and ramdisk, and the domain renamed NAME if given, written
+# to /tmp/NAME.cfg (or /tmp/EXAMPLE.cfg); prints that path.
+lab_config() {
+  local out=/tmp/${2:-$1}.cfg
+  sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
+    -e "s|/lab/guest/vmlinuz|$LAB_GUEST_BZIMAGE|" \
+    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
+    -e "${2:+s|^name = .*|name = \"$2\"|}" \
+    "/etc/xlt/examples/$1.cfg" >"$out"
+  echo "$out"
+}

@@ -2,10 +2,7 @@
 # xlt creates a PV guest through xltd; the guest boots on real Xen.
 . /lab/lib.sh
 
-cfg=/tmp/pv-busybox.cfg
-sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
-    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
-    /etc/xlt/examples/pv-busybox.cfg > "$cfg"
+cfg=$(lab_config pv-busybox)
 console=$(guest_log pv-busybox)
 
 pgrep -x xltd >/dev/null || xltd

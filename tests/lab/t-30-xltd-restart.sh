@@ -2,11 +2,7 @@
 # Stopping xltd never stops a guest; a new xltd adopts the running ones.
 . /lab/lib.sh
 
-cfg=/tmp/pv-keep.cfg
-sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
-    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
-    -e 's|^name = .*|name = "keep"|' \
-    /etc/xlt/examples/pv-busybox.cfg > "$cfg"
+cfg=$(lab_config pv-busybox keep)
 
 pgrep -x xltd >/dev/null || xltd
 check "create a guest" xlt create "$cfg"

@@ -4,12 +4,11 @@
 
 # sysrq_always_enabled: Debian's kernel allows sysrq c (crash) only then.
 mkcfg() { # NAME [EXTRA LINE]: a PV guest config in /tmp/NAME.cfg
-    sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
-        -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
-        -e "s|^name = .*|name = \"$1\"|" -e '/^on_crash/d' \
-        -e 's|^extra = .*|extra = "console=hvc0 sysrq_always_enabled"|' \
-        /etc/xlt/examples/pv-busybox.cfg > "/tmp/$1.cfg"
-    [ -z "${2:-}" ] || echo "$2" >> "/tmp/$1.cfg"
+    local cfg
+    cfg=$(lab_config pv-busybox "$1")
+    sed -i -e '/^on_crash/d' \
+        -e 's|^extra = .*|extra = "console=hvc0 sysrq_always_enabled"|' "$cfg"
+    [ -z "${2:-}" ] || echo "$2" >> "$cfg"
 }
 log=/var/log/xlt/xltd.log
 

@@ -2,10 +2,7 @@
 # A PVH guest created by xlt; rename and uptime; a reboot keeps the new name.
 . /lab/lib.sh
 
-cfg=/tmp/pvh.cfg
-sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \
-    -e "s|/lab/guest/initrd.gz|$LAB_GUEST_RAMDISK|" \
-    /etc/xlt/examples/pvh-busybox.cfg > "$cfg"
+cfg=$(lab_config pvh-busybox)
 pgrep -x xltd >/dev/null || xltd
 
 t0=$(now_ms)
@@ -20,6 +17,15 @@ check "uptime lists it" sh -c \
     'xlt uptime pvh-busybox | grep -Eq "^pvh-busybox +[0-9]+ +0:0[0-9]:[0-9][0-9]$"'
 check "uptime of dom0 matches the host's" sh -c \
     'xlt uptime 0 | grep -Eq "^Domain-0 +0 +0:0[0-9]:[0-9][0-9]$"'
+
+attach_start xlt console pvh-busybox
+check "console of a PVH guest" \
+    wait_for_log /tmp/attach.out XLT-GUEST-HEARTBEAT 30
+attach_type '\035'
+check "Ctrl-] detaches" attach_wait 10
+check "sysrq to a PVH guest" xlt sysrq pvh-busybox h
+check "its kernel printed the sysrq help" \
+    wait_for_log "$(guest_log pvh-busybox)" "sysrq: HELP" 30
 
 check "rename it" xlt rename pvh-busybox renamed
 check "xl sees the new name" xl list renamed

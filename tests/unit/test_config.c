@@ -71,8 +71,8 @@ static void parse_file(const char *path, struct outcome *o)
 
     ck_assert(text && warn);
     libxl_domain_config_init(&cfg);
-    if (xlt_config_parse(relative(path), text, strlen(text), &cfg, warn,
-                         &err)) {
+    if (xlt_config_parse(relative(path), text, strlen(text), strlen(text),
+                         &cfg, warn, &err)) {
         if (asprintf(&o->error, "%s\n", err.msg) < 0)
             abort();
     } else {
@@ -169,8 +169,10 @@ START_TEST(uuid_generated_when_absent)
 
     libxl_domain_config_init(&a);
     libxl_domain_config_init(&b);
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), &a, NULL, &err));
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), &b, NULL, &err));
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text),
+                                &a, NULL, &err));
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text),
+                                &b, NULL, &err));
     ck_assert(!libxl_uuid_is_nil(&a.c_info.uuid));
     ck_assert(libxl_uuid_compare(&a.c_info.uuid, &b.c_info.uuid) != 0);
     libxl_domain_config_dispose(&a);
@@ -186,6 +188,79 @@ START_TEST(missing_file_names_it)
 
     ck_assert(xlt_read_file("/nonexistent/x.cfg", &text, &len, &err));
     ck_assert_str_eq(err.msg, "/nonexistent/x.cfg: No such file or directory");
+}
+END_TEST
+
+/* `create FILE KEY=VALUE...': parse FILE's TEXT with the overrides; the
+ * error (or "") lands in ERR, the warnings in WARNINGS. */
+static int parse_with(const char *text, char *const *ovr, int n,
+                      libxl_domain_config *cfg, struct xlt_err *err,
+                      char **warnings)
+{
+    char *joined = NULL;
+    size_t len, wlen = 0;
+    FILE *warn = open_memstream(warnings, &wlen);
+    int rc;
+
+    ck_assert(warn);
+    err->msg[0] = '\0';
+    libxl_domain_config_init(cfg);
+    rc = xlt_config_add_overrides(text, strlen(text), ovr, n, &joined, &len,
+                                  err);
+    if (rc == 0)
+        rc = xlt_config_parse("f.cfg", joined, len, strlen(text), cfg, warn,
+                              err);
+    fclose(warn);
+    free(joined);
+    return rc;
+}
+
+START_TEST(override_replaces_the_file)
+{
+    char *ovr[] = {"memory=512", "name=\"web2\"", "vif=['bridge=br1']"};
+    libxl_domain_config cfg;
+    struct xlt_err err;
+    char *warnings = NULL;
+
+    /* no newline at the end of the file: the override still starts a line */
+    ck_assert_msg(!parse_with("name='a'\nkernel='/k'\nmemory=128", ovr, 3,
+                              &cfg, &err, &warnings), "%s", err.msg);
+    ck_assert_uint_eq(cfg.b_info.target_memkb, 512 * 1024);
+    ck_assert_str_eq(cfg.c_info.name, "web2");
+    ck_assert_int_eq(cfg.num_nics, 1);
+    ck_assert_str_eq(cfg.nics[0].bridge, "br1");
+    ck_assert_str_eq(warnings, "");
+    libxl_domain_config_dispose(&cfg);
+    free(warnings);
+}
+END_TEST
+
+START_TEST(override_errors_say_command_line)
+{
+    static const char file[] = "name='a'\nkernel='/k'\n";
+    char *bad_value[] = {"memory=\"lots\""}, *not_kv[] = {"memory"};
+    char *bad_syntax[] = {"memory=[1"}, *unknown[] = {"frob=1"};
+    libxl_domain_config cfg;
+    struct xlt_err err;
+    char *warnings = NULL;
+
+    ck_assert(parse_with(file, bad_value, 1, &cfg, &err, &warnings));
+    ck_assert_str_eq(err.msg, "command line: memory: `lots' is not a number");
+    libxl_domain_config_dispose(&cfg);
+    free(warnings);
+    ck_assert(parse_with(file, not_kv, 1, &cfg, &err, &warnings));
+    ck_assert_str_eq(err.msg, "command line: `memory' is not KEY=VALUE");
+    libxl_domain_config_dispose(&cfg);
+    free(warnings);
+    ck_assert(parse_with(file, bad_syntax, 1, &cfg, &err, &warnings));
+    ck_assert_msg(!strncmp(err.msg, "command line:1: ", 16), "%s", err.msg);
+    libxl_domain_config_dispose(&cfg);
+    free(warnings);
+    ck_assert(!parse_with(file, unknown, 1, &cfg, &err, &warnings));
+    ck_assert_str_eq(warnings, "command line: warning: frob: unknown key, "
+                     "ignored\n");
+    libxl_domain_config_dispose(&cfg);
+    free(warnings);
 }
 END_TEST
 
@@ -215,6 +290,8 @@ Suite *config_suite(void)
     tcase_add_test(tc, fixtures_present);
     tcase_add_test(tc, uuid_generated_when_absent);
     tcase_add_test(tc, missing_file_names_it);
+    tcase_add_test(tc, override_replaces_the_file);
+    tcase_add_test(tc, override_errors_say_command_line);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,7 @@ struct cli {
     const char *socket_path;
     const char *prog;         /* "xlt" */
     const struct xlt_command *cmd;
+    bool quiet;               /* xltd's refusals are not printed */
 };
 
 enum {
@@ -82,7 +83,26 @@ int cmd_shutdown(struct cli *cli, int argc, char **argv); /* cmd_lifecycle.c */
 int cmd_reboot(struct cli *cli, int argc, char **argv);
 int cmd_pause(struct cli *cli, int argc, char **argv);
 int cmd_unpause(struct cli *cli, int argc, char **argv);
-/* {"domains":[ARGV...]} (cmd_domain.c) */
+int cmd_console(struct cli *cli, int argc, char **argv);  /* cmd_debug.c */
+int cmd_dmesg(struct cli *cli, int argc, char **argv);
+int cmd_sysrq(struct cli *cli, int argc, char **argv);
+int cmd_trigger(struct cli *cli, int argc, char **argv);
+/* Attach the terminal to domain DOMAIN's console; TYPE NULL = primary.
+ * WAIT_MS: how long to wait for the console to appear. */
+int cli_console(struct cli *cli, const char *domain, const char *type,
+                int num, int wait_ms);
+
+/* ---- console.c: a terminal joined to a console pty -------------------- */
+
+/* Relay between this terminal and TTY until Ctrl-] on the terminal or the
+ * console goes away.  0, or -1 with ERR. */
+int console_attach(const char *tty, struct xlt_err *err);
+/* Request arguments (cmd_domain.c): a generator holding {"domains":[ARGV...]
+ * with the object still open for more members (NULL: out of memory)... */
+yajl_gen cli_domains_open(int argc, char *const *argv);
+/* ... closed, as text (NULL if G is NULL); frees G. */
+char *cli_args_close(yajl_gen g);
+/* {"domains":[ARGV...]} */
 char *cli_domain_args(int argc, char **argv);
 /* A request naming exactly one domain, whose reply needs no printing. */
 int cli_one_domain(struct cli *cli, int argc, char **argv);

@@ -64,7 +64,8 @@ static int handle_reply(struct cli *cli, const char *line, yajl_val *reply_r)
         xlt_msg_dispose(&msg);
         return 0;
     case XLT_MSG_ERROR:
-        cli_fail(cli, "%s", msg.text);
+        if (!cli->quiet)
+            cli_fail(cli, "%s", msg.text);
         xlt_msg_dispose(&msg);
         return -1;
     case XLT_MSG_RESULT:

@@ -5,12 +5,13 @@
 
 #include "cli.h"
 
+/* How long create -c waits for the new domain's console to appear. */
+#define CONSOLE_WAIT_MS 10000
 
-/* {"domains":["a","7"]} from the command line's domain arguments. */
-char *cli_domain_args(int argc, char **argv)
+
+yajl_gen cli_domains_open(int argc, char *const *argv)
 {
     yajl_gen g = xlt_json_gen_new();
-    char *text = NULL;
 
     if (!g)
         return NULL;
@@ -20,10 +21,24 @@ char *cli_domain_args(int argc, char **argv)
     for (int i = 0; i < argc; i++)
         xlt_json_str(g, argv[i]);
     yajl_gen_array_close(g);
+    return g;
+}
+
+char *cli_args_close(yajl_gen g)
+{
+    char *text;
+
+    if (!g)
+        return NULL;
     yajl_gen_map_close(g);
     text = xlt_json_gen_take(g);
     yajl_gen_free(g);
     return text;
+}
+
+char *cli_domain_args(int argc, char **argv)
+{
+    return cli_args_close(cli_domains_open(argc, argv));
 }
 
 /* list and uptime: the same request, shown two ways. */
@@ -102,30 +117,35 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     libxl_domain_config cfg;
     struct xlt_err err;
     yajl_val reply = NULL;
-    char *text = NULL;
-    size_t len;
-    bool dry_run = false, paused = false;
+    char *file = NULL, *text = NULL;
+    size_t file_len, len;
+    bool dry_run = false, paused = false, console = false;
     long long domid = -1;
     int c, rc = 1;
 
     libxl_domain_config_init(&cfg);
-    while ((c = cli_getopt(cli, argc, argv, "np")) != -1) {
+    while ((c = cli_getopt(cli, argc, argv, "npc")) != -1) {
         if (c == 'n')
             dry_run = true;
         else if (c == 'p')
             paused = true;
+        else if (c == 'c')
+            console = true;
         else {
             rc = 2;
             goto out;
         }
     }
-    if (optind + 1 != argc) {
+    if (optind >= argc) {
         xlt_usage(stderr, cli->cmd);
         rc = 2;
         goto out;
     }
-    if (xlt_read_file(argv[optind], &text, &len, &err) ||
-        xlt_config_parse(argv[optind], text, len, &cfg, stderr, &err)) {
+    if (xlt_read_file(argv[optind], &file, &file_len, &err) ||
+        xlt_config_add_overrides(file, file_len, argv + optind + 1,
+                                 argc - optind - 1, &text, &len, &err) ||
+        xlt_config_parse(argv[optind], text, len, file_len, &cfg, stderr,
+                         &err)) {
         cli_fail(cli, "%s", err.msg);
         goto out;
     }
@@ -139,9 +159,16 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     xlt_json_get_int(xlt_json_get(reply, "result"), "domid", &domid);
     printf("created domain %s (id %lld)%s\n", cfg.c_info.name, domid,
            paused ? ", paused" : "");
+    fflush(stdout);
     rc = 0;
+    if (console) {
+        char ref[16];
+        snprintf(ref, sizeof(ref), "%lld", domid);
+        rc = cli_console(cli, ref, NULL, 0, CONSOLE_WAIT_MS);
+    }
 out:
     libxl_domain_config_dispose(&cfg);
+    free(file);
     free(text);
     if (reply)
         yajl_tree_free(reply);
@@ -213,7 +240,6 @@ int cmd_domname(struct cli *cli, int argc, char **argv)
 int cmd_rename(struct cli *cli, int argc, char **argv)
 {
     yajl_gen g;
-    char *args = NULL;
 
     if (cli_getopt(cli, argc, argv, "") != -1)
         return 2;
@@ -221,17 +247,8 @@ int cmd_rename(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
-    g = xlt_json_gen_new();
-    if (g) {
-        yajl_gen_map_open(g);
-        xlt_json_str(g, "domains");
-        yajl_gen_array_open(g);
-        xlt_json_str(g, argv[optind]);
-        yajl_gen_array_close(g);
+    g = cli_domains_open(1, argv + optind);
+    if (g)
         xlt_json_kv_str(g, "name", argv[optind + 1]);
-        yajl_gen_map_close(g);
-        args = xlt_json_gen_take(g);
-        yajl_gen_free(g);
-    }
-    return cli_run(cli, "rename", args);
+    return cli_run(cli, "rename", cli_args_close(g));
 }

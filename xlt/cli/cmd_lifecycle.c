@@ -7,24 +7,15 @@
 static char *lifecycle_args(const char *domain, bool all, bool wait,
                             bool fallback)
 {
-    yajl_gen g = xlt_json_gen_new();
-    char *text;
+    char *const domains[] = {(char *)domain};
+    yajl_gen g = cli_domains_open(domain ? 1 : 0, domains);
 
-    if (!g)
-        return NULL;
-    yajl_gen_map_open(g);
-    xlt_json_str(g, "domains");
-    yajl_gen_array_open(g);
-    if (domain)
-        xlt_json_str(g, domain);
-    yajl_gen_array_close(g);
-    xlt_json_kv_bool(g, "all", all);
-    xlt_json_kv_bool(g, "wait", wait);
-    xlt_json_kv_bool(g, "acpi_fallback", fallback);
-    yajl_gen_map_close(g);
-    text = xlt_json_gen_take(g);
-    yajl_gen_free(g);
-    return text;
+    if (g) {
+        xlt_json_kv_bool(g, "all", all);
+        xlt_json_kv_bool(g, "wait", wait);
+        xlt_json_kv_bool(g, "acpi_fallback", fallback);
+    }
+    return cli_args_close(g);
 }
 
 static int shutdown_or_reboot(struct cli *cli, int argc, char **argv)

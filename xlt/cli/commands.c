@@ -17,11 +17,13 @@ const struct xlt_command xlt_commands[] = {
      "List domains: name, id, memory (MiB), vCPUs, state, CPU time.",
      "-j, --json  print the result as JSON"},
     {"create", cmd_create, CMD_DAEMON | CMD_MODIFIES | CMD_DRYRUN,
-     "[-n] [-p] FILE",
-     "Create a domain from an xl.cfg file.",
+     "[-n] [-p] [-c] FILE [KEY=VALUE...]",
+     "Create a domain from an xl.cfg file.  Each KEY=VALUE is a line of "
+     "xl.cfg that overrides the file (quote strings: 'name=\"web2\"').",
      "-n, --dry-run  parse FILE and print the libxl_domain_config JSON; "
      "create nothing\n"
-     "-p, --paused   leave the domain paused"},
+     "-p, --paused   leave the domain paused\n"
+     "-c             attach to its console once created (Ctrl-] detaches)"},
     {"destroy", cmd_destroy, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
      "Destroy a domain at once (like pulling its power cord).", NULL},
     {"shutdown", cmd_shutdown, CMD_DAEMON | CMD_MODIFIES,
@@ -44,6 +46,21 @@ const struct xlt_command xlt_commands[] = {
      "Unpause a paused domain.", NULL},
     {"rename", cmd_rename, CMD_DAEMON | CMD_MODIFIES, "DOMAIN NEWNAME",
      "Rename a domain.", NULL},
+    {"console", cmd_console, CMD_DAEMON, "[-t pv|serial] [-n NUM] DOMAIN",
+     "Attach this terminal to a domain's console; Ctrl-] detaches.",
+     "-t TYPE  pv or serial (default: the domain's primary console, the\n"
+     "         serial port of an HVM guest)\n"
+     "-n NUM   which console of that type (default 0)"},
+    {"dmesg", cmd_dmesg, CMD_DAEMON, "[-c] [--json]",
+     "Print Xen's console ring (the hypervisor's boot and log messages).",
+     "-c          clear the ring after reading it\n"
+     "-j, --json  print {\"text\": ...}"},
+    {"sysrq", cmd_sysrq, CMD_DAEMON | CMD_MODIFIES, "DOMAIN LETTER",
+     "Send a magic SysRq letter to a PV or PVH guest's kernel.", NULL},
+    {"trigger", cmd_trigger, CMD_DAEMON | CMD_MODIFIES,
+     "DOMAIN nmi|reset|init|power|sleep|s3resume [VCPU]",
+     "Send a hardware event to a domain (an HVM guest for all but nmi).",
+     NULL},
     {"uptime", cmd_uptime, CMD_DAEMON, "[--json] [DOMAIN...]",
      "Show how long domains have been running (like xl uptime).",
      "-j, --json  print the result as JSON"},

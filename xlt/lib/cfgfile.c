@@ -8,6 +8,7 @@
  * as a list) makes libxlutil report "PATH:LINE: ..." for that key.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 struct xlt_cfgfile {
     XLU_Config *xlu;
     char *path;
+    int file_lines;     /* lines past this are command-line overrides */
     FILE *report;       /* libxlutil writes here */
     char *report_buf;   /* ... which lands here */
     size_t report_len;
@@ -39,8 +41,18 @@ static const char *take_report(struct xlt_cfgfile *cf)
     return text;
 }
 
+static int count_lines(const char *text, size_t len)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    return n + (len > 0 && text[len - 1] != '\n');
+}
+
 int xlt_cfgfile_open(struct xlt_cfgfile **cf_r, const char *path,
-                     const char *text, size_t len, struct xlt_err *err)
+                     const char *text, size_t len, size_t file_len,
+                     struct xlt_err *err)
 {
     struct xlt_cfgfile *cf = NULL;
     int e, rc = -1;
@@ -55,6 +67,7 @@ int xlt_cfgfile_open(struct xlt_cfgfile **cf_r, const char *path,
         xlt_err_errno(err, ENOMEM, "%s", path);
         goto out;
     }
+    cf->file_lines = count_lines(text, file_len < len ? file_len : len);
     cf->report = open_memstream(&cf->report_buf, &cf->report_len);
     if (!cf->report) {
         xlt_err_errno(err, errno, "%s", path);
@@ -127,19 +140,32 @@ int xlt_cfgfile_line(struct xlt_cfgfile *cf, const char *key)
     return 0;
 }
 
+const char *xlt_cfgfile_where(struct xlt_cfgfile *cf, const char *key,
+                              char *buf, size_t size)
+{
+    int line = xlt_cfgfile_line(cf, key);
+
+    if (line > cf->file_lines)
+        snprintf(buf, size, "command line");
+    else if (line > 0)
+        snprintf(buf, size, "%s:%d", cf->path, line);
+    else
+        snprintf(buf, size, "%s", cf->path);
+    return buf;
+}
+
 int xlt_cfgfile_bad(struct xlt_cfgfile *cf, struct xlt_err *err,
                     const char *key, const char *fmt, ...)
 {
-    char what[512];
+    char what[512], where[PATH_MAX + 32];
     va_list ap;
-    int line = xlt_cfgfile_line(cf, key);
 
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    if (line > 0)
-        return xlt_err_set(err, "%s:%d: %s: %s", cf->path, line, key, what);
-    return xlt_err_set(err, "%s: %s: %s", cf->path, key, what);
+    return xlt_err_set(err, "%s: %s: %s",
+                       xlt_cfgfile_where(cf, key, where, sizeof(where)), key,
+                       what);
 }
 
 int xlt_cfgfile_string(struct xlt_cfgfile *cf, const char *key,

@@ -24,10 +24,12 @@ void config_warn(struct parse *p, const char *key, const char *fmt, ...)
 {
     va_list ap;
 
+    char where[PATH_MAX + 32];
+
     if (!p->warn)
         return;
-    fprintf(p->warn, "%s:%d: warning: %s: ", xlt_cfgfile_path(p->cf),
-            xlt_cfgfile_line(p->cf, key), key);
+    fprintf(p->warn, "%s: warning: %s: ",
+            xlt_cfgfile_where(p->cf, key, where, sizeof(where)), key);
     va_start(ap, fmt);
     vfprintf(p->warn, fmt, ap);
     va_end(ap);
@@ -784,13 +786,13 @@ static int run_keys(struct parse *p, int (*const *keys)(struct parse *),
 }
 
 int xlt_config_parse(const char *path, const char *text, size_t len,
-                     libxl_domain_config *cfg, FILE *warn,
+                     size_t file_len, libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err)
 {
     struct parse p = {.cfg = cfg, .warn = warn, .err = err};
     int rc;
 
-    rc = xlt_cfgfile_open(&p.cf, path, text, len, err);
+    rc = xlt_cfgfile_open(&p.cf, path, text, len, file_len, err);
     if (rc)
         goto out;
     rc = check_keys(&p, text);

@@ -36,15 +36,20 @@ int xlt_err_errno(struct xlt_err *err, int errnum, const char *fmt, ...)
 struct xlt_cfgfile;
 
 /* Parse TEXT (LEN bytes) as the xl.cfg file PATH.  On a syntax error the
- * message is libxlutil's own "PATH:LINE: ...". */
+ * message is libxlutil's own "PATH:LINE: ...".  Only the first FILE_LEN
+ * bytes are the file; lines after them are command-line overrides. */
 int xlt_cfgfile_open(struct xlt_cfgfile **cf_r, const char *path,
-                     const char *text, size_t len, struct xlt_err *err);
+                     const char *text, size_t len, size_t file_len,
+                     struct xlt_err *err);
 void xlt_cfgfile_close(struct xlt_cfgfile *cf);
 const char *xlt_cfgfile_path(const struct xlt_cfgfile *cf);
 /* Does the file set KEY (to anything)? */
 bool xlt_cfgfile_is_set(struct xlt_cfgfile *cf, const char *key);
 /* The line KEY is set on (0 if unknown). */
 int xlt_cfgfile_line(struct xlt_cfgfile *cf, const char *key);
+/* Where KEY is set, for a message: "PATH:LINE", "command line" or "PATH". */
+const char *xlt_cfgfile_where(struct xlt_cfgfile *cf, const char *key,
+                              char *buf, size_t size);
 /* Getters: 0 = found, 1 = absent, -1 = error in ERR ("PATH:LINE: KEY: ..."). */
 int xlt_cfgfile_string(struct xlt_cfgfile *cf, const char *key,
                        const char **val_r, struct xlt_err *err);
@@ -72,10 +77,17 @@ void xlt_cfgfile_hush(struct xlt_cfgfile *cf);
 /* ---- config.c: xl.cfg -> libxl_domain_config ------------------------- */
 
 /* CFG must have been libxl_domain_config_init()ed; the caller disposes it
- * whatever the result.  Warnings (e.g. ignored keys) go to WARN. */
+ * whatever the result.  Warnings (e.g. ignored keys) go to WARN.  TEXT's
+ * first FILE_LEN bytes are the file, the rest command-line overrides
+ * (xlt_config_add_overrides). */
 int xlt_config_parse(const char *path, const char *text, size_t len,
-                     libxl_domain_config *cfg, FILE *warn,
+                     size_t file_len, libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err);
+/* TEXT (the file) followed by the N "KEY=VALUE" overrides, one per line,
+ * as xl create takes them; each must be xl.cfg syntax on its own. */
+int xlt_config_add_overrides(const char *text, size_t len,
+                             char *const *overrides, int n, char **joined_r,
+                             size_t *joined_len_r, struct xlt_err *err);
 /* Read PATH whole into a NUL-terminated buffer the caller frees. */
 int xlt_read_file(const char *path, char **text_r, size_t *len_r,
                   struct xlt_err *err);
