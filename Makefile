@@ -85,7 +85,10 @@ fuzz:
 	mkdir -p $(BUILD)/fuzz/corpus
 	cp tests/unit/config/*.cfg configs/*.cfg $(BUILD)/fuzz/corpus/
 	$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-	    $(BUILD)/fuzz/corpus
+	    $(BUILD)/fuzz/corpus > $(BUILD)/fuzz/log 2>&1 || \
+	    { cat $(BUILD)/fuzz/log; exit 1; }
+	@grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss))' \
+	    $(BUILD)/fuzz/log
 
 $(BUILD)/bin/config-fuzz: $(BUILD)/tests/fuzz/config_fuzz.o $(LIBXLT)
 	@mkdir -p $(dir $@)

@@ -130,3 +130,27 @@ lab_config() {
     "/etc/xlt/examples/$1.cfg" >"$out"
   echo "$out"
 }
+
+# pause_check NAME LOG: pause and unpause guest NAME, checking with xl that
+# it is paused and from its console LOG that it stops and goes on.
+pause_check() {
+  local name=$1 log=$2 n
+  check "pause $name" xlt pause "$name"
+  check "xl shows $name paused" sh -c \
+    "xl list $name | awk 'NR==2 { print \$5 }' | grep -q p"
+  n=$(grep -c XLT-GUEST-HEARTBEAT "$log")
+  sleep 5
+  check "no heartbeat while paused" \
+    test "$(grep -c XLT-GUEST-HEARTBEAT "$log")" -eq "$n"
+  check "unpause $name" xlt unpause "$name"
+  check "the heartbeat goes on" \
+    wait_for_count "$log" XLT-GUEST-HEARTBEAT $((n + 1)) 30
+}
+
+# ids_check NAME: domid and domname agree with xl.
+ids_check() {
+  local id
+  id=$(xl domid "$1")
+  check "domid $1 is xl's" test "$(xlt domid "$1")" = "$id"
+  check "domname $id is $1" test "$(xlt domname "$id")" = "$1"
+}

@@ -22,6 +22,8 @@ attach_type '\035'
 check "Ctrl-] detaches create -c" attach_wait 10
 check "the overrides took effect (xl list: pv-con, 96 MiB)" sh -c \
     'xl list pv-con | grep -Eq "^pv-con +[0-9]+ +96 "'
+check "domid --json shows the domain's entry" sh -c \
+    "xlt domid --json pv-con | grep -q '\"domid\": $(xl domid pv-con),'"
 n=$(grep -c XLT-GUEST-HEARTBEAT "$log")
 check "the guest runs on after the detach" \
     wait_for_count "$log" XLT-GUEST-HEARTBEAT $((n + 2)) 30

@@ -26,6 +26,8 @@ check "Ctrl-] detaches" attach_wait 10
 check "sysrq to a PVH guest" xlt sysrq pvh-busybox h
 check "its kernel printed the sysrq help" \
     wait_for_log "$(guest_log pvh-busybox)" "sysrq: HELP" 30
+pause_check pvh-busybox "$(guest_log pvh-busybox)"
+ids_check pvh-busybox
 
 check "rename it" xlt rename pvh-busybox renamed
 check "xl sees the new name" xl list renamed
@@ -41,4 +43,7 @@ check "it comes back under its new name" sh -c \
 check "and boots" wait_for_log "$(guest_log renamed)" XLT-GUEST-UP 180
 check "shutdown -w" xlt shutdown -w renamed
 check "gone" sh -c '! xl list renamed 2>/dev/null'
+check "create -p" xlt create -p "$cfg"
+check "destroy a PVH guest" xlt destroy pvh-busybox
+check "it is gone" sh -c '! xl list pvh-busybox 2>/dev/null'
 exit 0

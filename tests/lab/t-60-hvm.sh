@@ -13,8 +13,7 @@ check "create an HVM guest" xlt create "$cfg"
 note "HVM: xlt create returned in $(( $(now_ms) - t0 )) ms"
 id=$(xl domid hvm-busybox)
 # [x]: so that pgrep -f does not find the shell running it
-dm="[x]en-qemu-system-i386 -xen-domid $id "
-check "its device model runs" pgrep -f "$dm"
+check "its device model runs" pgrep -f "[x]en-qemu-system-i386 -xen-domid $id "
 check "xlt says it is HVM" sh -c \
     'xlt list --json hvm-busybox | grep -q "\"type\": \"hvm\""'
 attach_start xlt console hvm-busybox
@@ -23,10 +22,35 @@ note "HVM: marker $(( $(now_ms) - t0 )) ms after create began"
 check "it runs on" wait_for_log "$serial" "XLT-GUEST-HEARTBEAT 2" 60
 check "trigger nmi" xlt trigger hvm-busybox nmi
 check "the guest kernel saw the NMI" wait_for_log "$serial" "NMI received" 60
+pause_check hvm-busybox "$serial"
+ids_check hvm-busybox
+check "uptime lists it" sh -c \
+    'xlt uptime hvm-busybox | grep -Eq "^hvm-busybox +[0-9]+ +0:0[0-9]:[0-9][0-9]$"'
+check "rename it" xlt rename hvm-busybox hvm-renamed
+check "rename it back" xlt rename hvm-renamed hvm-busybox
 attach_type '\035'
 check "Ctrl-] detaches the serial console" attach_wait 10
 check "shutdown -F -w" xlt shutdown -F -w hvm-busybox
 check "it is gone" sh -c '! xl list hvm-busybox 2>/dev/null'
-check "its device model too" sh -c \
-    "for i in \$(seq 60); do pgrep -f '$dm' >/dev/null || exit 0; sleep 0.5; done; ps -o pid,ppid,stat,args | grep '[q]emu'; exit 1"
+gone() { # the device model of domain $1 has exited
+    local dm="[x]en-qemu-system-i386 -xen-domid $1 "
+    for i in $(seq 60); do pgrep -f "$dm" >/dev/null || return 0; sleep 0.5; done
+    ps -o pid,ppid,stat,args | grep '[q]emu'
+    return 1
+}
+check "its device model too" gone "$id"
+
+# reboot -F: the reset button (no PV drivers); xltd restarts the domain.
+check "create it again" xlt create "$cfg"
+id=$(xl domid hvm-busybox)
+check "reboot -F" xlt reboot -F hvm-busybox
+check "xltd restarts it" wait_for_log /var/log/xlt/xltd.log \
+    "hvm-busybox \($id\): shut down \(reboot\); on_reboot=restart" 60
+check "it is back with a new id" sh -c \
+    "for i in \$(seq 60); do n=\$(xl domid hvm-busybox 2>/dev/null) && [ \"\$n\" != $id ] && exit 0; sleep 1; done; exit 1"
+new=$(xl domid hvm-busybox)
+check "with a device model of its own" pgrep -f "[x]en-qemu-system-i386 -xen-domid $new "
+check "destroy an HVM guest" xlt destroy hvm-busybox
+check "it is gone too" sh -c '! xl list hvm-busybox 2>/dev/null'
+check "and its device model" gone "$new"
 exit 0

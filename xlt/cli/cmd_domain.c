@@ -200,16 +200,26 @@ int cmd_destroy(struct cli *cli, int argc, char **argv)
     return cli_one_domain(cli, argc, argv);
 }
 
-/* domid and domname: one domain's entry in the list, one field printed. */
+/* domid and domname: one domain's entry in the list, one field printed
+ * (--json: the whole entry, as list --json has it). */
 static int print_domain_field(struct cli *cli, int argc, char **argv,
                               const char *field)
 {
-    char *dom = (char *)cli_one_operand(cli, argc, argv);
     yajl_val reply = NULL, doms, v;
-    int rc = 1;
+    bool json = false;
+    char *dom;
+    int c, rc = 1;
 
-    if (!dom)
+    while ((c = cli_getopt(cli, argc, argv, "j")) != -1) {
+        if (c != 'j')
+            return 2;
+        json = true;
+    }
+    if (optind + 1 != argc) {
+        xlt_usage(stderr, cli->cmd);
         return 2;
+    }
+    dom = argv[optind];
     if (cli_call_owned(cli, "list", cli_domain_args(1, &dom), &reply))
         goto out;
     doms = xlt_json_get(xlt_json_get(reply, "result"), "domains");
@@ -218,8 +228,11 @@ static int print_domain_field(struct cli *cli, int argc, char **argv,
         goto out;
     }
     v = xlt_json_get(doms->u.array.values[0], field);
-    printf("%s\n", YAJL_IS_STRING(v) ? v->u.string
-                    : YAJL_IS_NUMBER(v) ? v->u.number.r : "");
+    if (json)
+        cli_print_json(doms->u.array.values[0]);
+    else
+        printf("%s\n", YAJL_IS_STRING(v) ? v->u.string
+                        : YAJL_IS_NUMBER(v) ? v->u.number.r : "");
     rc = 0;
 out:
     if (reply)

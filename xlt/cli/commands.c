@@ -64,9 +64,11 @@ const struct xlt_command xlt_commands[] = {
     {"uptime", cmd_uptime, CMD_DAEMON, "[--json] [DOMAIN...]",
      "Show how long domains have been running (like xl uptime).",
      "-j, --json  print the result as JSON"},
-    {"domid", cmd_domid, CMD_DAEMON, "NAME", "Print a domain's id.", NULL},
-    {"domname", cmd_domname, CMD_DAEMON, "ID", "Print a domain's name.",
-     NULL},
+    {"domid", cmd_domid, CMD_DAEMON, "[--json] NAME", "Print a domain's id.",
+     "-j, --json  print the domain's entry, as list --json does"},
+    {"domname", cmd_domname, CMD_DAEMON, "[--json] ID",
+     "Print a domain's name.",
+     "-j, --json  print the domain's entry, as list --json does"},
 };
 
 const size_t xlt_ncommands = sizeof(xlt_commands) / sizeof(xlt_commands[0]);
