@@ -28,6 +28,15 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+/* Where DOMAIN's console of TYPE (NULL: primary) and NUM is, per xltd. */
+static int ask_console(struct cli *cli, const char *domain, const char *type,
+                       int num, yajl_val *reply_r)
+{
+    return cli_call_owned(cli, "console",
+                          domain_args(domain, "type", type, "num", num),
+                          reply_r);
+}
+
 int cli_console(struct cli *cli, const char *domain, const char *type,
                 int num, int wait_ms)
 {
@@ -37,19 +46,15 @@ int cli_console(struct cli *cli, const char *domain, const char *type,
     bool quiet = cli->quiet;
     int rc = 1;
 
-    /* A new domain's console appears once xenconsoled (or QEMU) set it up */
-    cli->quiet = wait_ms > 0;
-    for (int waited = 0;; waited += 100) {
-        if (waited >= wait_ms)
-            cli->quiet = quiet;
-        if (!cli_call_owned(cli, "console",
-                            domain_args(domain, "type", type, "num", num),
-                            &reply))
-            break;
-        if (waited >= wait_ms)
-            goto out;
-        sleep_ms(100);
-    }
+    /* A new domain's console appears once xenconsoled (or QEMU) has set it
+     * up: ask quietly until WAIT_MS is over, then once more aloud. */
+    cli->quiet = true;
+    for (int waited = 0; waited < wait_ms && !reply; waited += 100)
+        if (ask_console(cli, domain, type, num, &reply))
+            sleep_ms(100);
+    cli->quiet = quiet;
+    if (!reply && ask_console(cli, domain, type, num, &reply))
+        goto out;
     tty = xlt_json_get_str(xlt_json_get(reply, "result"), "tty");
     if (!tty) {
         cli_fail(cli, "xltd named no console tty");

@@ -46,6 +46,7 @@ enum opt_kind {
     O_INT,     /* an int within [min, max] */
     O_U32,     /* the same into a uint32_t */
     O_U8,      /* the same into a uint8_t */
+    O_ENUM,    /* a libxl enum, by from_string() */
 };
 
 struct opt {
@@ -53,11 +54,22 @@ struct opt {
     enum opt_kind kind;
     size_t offset;
     long min, max;
+    int (*from_string)(const char *, int *); /* O_ENUM */
+    const char *names;                       /* O_ENUM: for the error */
 };
 
-#define OPT_STR(name, type, field) {name, O_STRING, offsetof(type, field), 0, 0}
+#define OPT_STR(name, type, field)                                          \
+    {name, O_STRING, offsetof(type, field), 0, 0, NULL, NULL}
 #define OPT_NUM(name, kind, type, field, min, max)                          \
-    {name, kind, offsetof(type, field), min, max}
+    {name, kind, offsetof(type, field), min, max, NULL, NULL}
+#define OPT_ENUM(name, type, field, enum_name, names)                       \
+    {name, O_ENUM, offsetof(type, field), 0, 0, enum_name##_from_string,    \
+     names}
+
+ENUM_FROM_STRING(vkb_backend, libxl_vkb_backend)
+ENUM_FROM_STRING(channel_connection, libxl_channel_connection)
+ENUM_FROM_STRING(usbctrl_type, libxl_usbctrl_type)
+ENUM_FROM_STRING(usbdev_type, libxl_usbdev_type)
 
 static bool whole_number(const char *s, long *v)
 {
@@ -80,6 +92,10 @@ static int set_opt(struct parse *p, const char *key, const struct opt *o,
         *(char **)field = strdup(value);
         return *(char **)field ? 0 : out_of_memory(p, key);
     }
+    if (o->kind == O_ENUM) /* libxl's enums are int-sized */
+        return o->from_string(value, field) == 0
+               ? 0 : xlt_cfgfile_bad(p->cf, p->err, key, "%s=%s: expected %s",
+                                     o->name, value, o->names);
     if (o->kind == O_DEFBOOL || o->kind == O_BOOL) {
         if (!whole_number(value, &v))
             return xlt_cfgfile_bad(p->cf, p->err, key, "%s=%s: expected a "
@@ -157,9 +173,10 @@ static int parse_tokens(struct parse *p, const char *key, const char *spec,
     return rc;
 }
 
-/* Call ADD for each item of the list KEY. */
+/* Call ADD(P, ITEM, CTX) for each item of the list KEY. */
 static int each_item(struct parse *p, const char *key,
-                     int (*add)(struct parse *, const char *))
+                     int (*add)(struct parse *, const char *, void *),
+                     void *ctx)
 {
     XLU_ConfigList *list;
     const char *item;
@@ -168,7 +185,7 @@ static int each_item(struct parse *p, const char *key,
     if (rc)
         return rc < 0 ? rc : 0;
     for (int i = 0; (item = xlu_cfg_get_listitem(list, i)); i++)
-        if ((rc = add(p, item)))
+        if ((rc = add(p, item, ctx)))
             return rc;
     return 0;
 }
@@ -177,8 +194,9 @@ static int each_item(struct parse *p, const char *key,
 
 /* Both the positional "TARGET,VDEV,ACCESS" and the key=value syntax, by
  * libxlutil (xl-disk-configuration(5)). */
-static int add_disk(struct parse *p, const char *spec)
+static int add_disk(struct parse *p, const char *spec, void *unused)
 {
+    (void)unused;
     libxl_domain_config *cfg = p->cfg;
     libxl_device_disk *disk;
     int e;
@@ -272,8 +290,9 @@ static int parse_nic_token(struct parse *p, const char *token, void *dev)
     return 1;
 }
 
-static int add_nic(struct parse *p, const char *spec)
+static int add_nic(struct parse *p, const char *spec, void *unused)
 {
+    (void)unused;
     libxl_domain_config *cfg = p->cfg;
     libxl_device_nic *nic;
 
@@ -320,8 +339,9 @@ static libxl_device_vfb *new_vfb(struct parse *p)
     return vfb;
 }
 
-static int add_vfb(struct parse *p, const char *spec)
+static int add_vfb(struct parse *p, const char *spec, void *unused)
 {
+    (void)unused;
     libxl_device_vfb *vfb = new_vfb(p);
 
     if (!vfb)
@@ -368,6 +388,8 @@ static int top_level_vfb(struct parse *p)
 
 static const struct opt vkb_opts[] = {
     OPT_STR("backend", libxl_device_vkb, backend_domname),
+    OPT_ENUM("backend-type", libxl_device_vkb, backend_type, vkb_backend,
+             "qemu or linux"),
     OPT_STR(XENKBD_FIELD_UNIQUE_ID, libxl_device_vkb, unique_id),
     OPT_NUM(XENKBD_FIELD_FEAT_DSBL_KEYBRD, O_BOOL, libxl_device_vkb,
             feature_disable_keyboard, 0, 0),
@@ -389,22 +411,9 @@ static const struct opt vkb_opts[] = {
             multi_touch_num_contacts, 0, INT_MAX),
 };
 
-static int parse_vkb_token(struct parse *p, const char *token, void *dev)
+static int add_vkb(struct parse *p, const char *spec, void *unused)
 {
-    libxl_device_vkb *vkb = dev;
-    static const char name[] = "backend-type=";
-
-    if (strncmp(token, name, sizeof(name) - 1) != 0)
-        return 1;
-    if (libxl_vkb_backend_from_string(token + sizeof(name) - 1,
-                                      &vkb->backend_type))
-        return xlt_cfgfile_bad(p->cf, p->err, "vkb", "%s: expected qemu or "
-                               "linux", token);
-    return 0;
-}
-
-static int add_vkb(struct parse *p, const char *spec)
-{
+    (void)unused;
     libxl_domain_config *cfg = p->cfg;
     libxl_device_vkb *vkb;
     bool touch_size;
@@ -415,7 +424,7 @@ static int add_vkb(struct parse *p, const char *spec)
         return out_of_memory(p, "vkb");
     vkb->devid = cfg->num_vkbs - 1;
     rc = parse_tokens(p, "vkb", spec, vkb, vkb_opts, ARRAY_LEN(vkb_opts),
-                      parse_vkb_token);
+                      NULL);
     if (rc)
         return rc;
     if (vkb->backend_type == LIBXL_VKB_BACKEND_UNKNOWN)
@@ -437,28 +446,13 @@ static const struct opt channel_opts[] = {
     OPT_STR("backend", libxl_device_channel, backend_domname),
     OPT_STR("name", libxl_device_channel, name),
     OPT_STR("path", libxl_device_channel, u.socket.path),
+    OPT_ENUM("connection", libxl_device_channel, connection,
+             channel_connection, "pty or socket"),
 };
 
-static int parse_channel_token(struct parse *p, const char *token, void *dev)
+static int add_channel(struct parse *p, const char *spec, void *unused)
 {
-    libxl_device_channel *chn = dev;
-    static const char name[] = "connection=";
-    const char *v = token + sizeof(name) - 1;
-
-    if (strncmp(token, name, sizeof(name) - 1) != 0)
-        return 1;
-    if (!strcmp(v, "pty"))
-        chn->connection = LIBXL_CHANNEL_CONNECTION_PTY;
-    else if (!strcmp(v, "socket"))
-        chn->connection = LIBXL_CHANNEL_CONNECTION_SOCKET;
-    else
-        return xlt_cfgfile_bad(p->cf, p->err, "channel", "%s: expected pty "
-                               "or socket", token);
-    return 0;
-}
-
-static int add_channel(struct parse *p, const char *spec)
-{
+    (void)unused;
     libxl_domain_config *cfg = p->cfg;
     libxl_device_channel *chn;
     int rc;
@@ -469,7 +463,7 @@ static int add_channel(struct parse *p, const char *spec)
     chn->devid = cfg->num_channels - 1;
     /* path= lands in u.socket.path, which only a socket may keep */
     rc = parse_tokens(p, "channel", spec, chn, channel_opts,
-                      ARRAY_LEN(channel_opts), parse_channel_token);
+                      ARRAY_LEN(channel_opts), NULL);
     if (rc)
         return rc;
     if (chn->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN)
@@ -542,62 +536,55 @@ static int parse_rdm(struct parse *p)
     return 0;
 }
 
-static int parse_pcis(struct parse *p)
+/* One pci=[] device, given DEFAULTS (struct pci_defaults). */
+static int add_pci(struct parse *p, const char *spec, void *defaults)
 {
     libxl_domain_config *cfg = p->cfg;
-    struct pci_defaults d = {0, 0, 0, 0};
-    XLU_ConfigList *list;
-    const char *spec;
-    int n, rc;
+    const struct pci_defaults *d = defaults;
+    libxl_device_pci *pci;
 
-    if ((rc = parse_rdm(p)) || (rc = read_pci_defaults(p, &d)))
+    APPEND(cfg->pcidevs, cfg->num_pcidevs, libxl_device_pci_init, pci);
+    if (!pci)
+        return out_of_memory(p, "pci");
+    pci->msitranslate = d->msitranslate != 0;
+    pci->power_mgmt = d->power_mgmt != 0;
+    pci->permissive = d->permissive != 0;
+    pci->seize = d->seize != 0;
+    if (cfg->c_info.type == LIBXL_DOMAIN_TYPE_HVM)
+        pci->rdm_policy = cfg->b_info.u.hvm.rdm.policy;
+    xlt_cfgfile_hush(p->cf);
+    if (xlu_pci_parse_spec_string(xlt_cfgfile_xlu(p->cf), pci, spec))
+        return xlt_cfgfile_xlu_failed(p->cf, p->err, "pci", spec,
+                                      "not a PCI device spec "
+                                      "(xl-pci-configuration(5))");
+    return 0;
+}
+
+static int parse_pcis(struct parse *p)
+{
+    struct pci_defaults d = {0, 0, 0, 0};
+    int rc;
+
+    if ((rc = parse_rdm(p)) || (rc = read_pci_defaults(p, &d)) ||
+        (rc = each_item(p, "pci", add_pci, &d)))
         return rc;
-    rc = xlt_cfgfile_list(p->cf, "pci", &list, &n, p->err);
-    if (rc)
-        return rc < 0 ? rc : 0;
-    for (int i = 0; (spec = xlu_cfg_get_listitem(list, i)); i++) {
-        libxl_device_pci *pci;
-        APPEND(cfg->pcidevs, cfg->num_pcidevs, libxl_device_pci_init, pci);
-        if (!pci)
-            return out_of_memory(p, "pci");
-        pci->msitranslate = d.msitranslate != 0;
-        pci->power_mgmt = d.power_mgmt != 0;
-        pci->permissive = d.permissive != 0;
-        pci->seize = d.seize != 0;
-        if (cfg->c_info.type == LIBXL_DOMAIN_TYPE_HVM)
-            pci->rdm_policy = cfg->b_info.u.hvm.rdm.policy;
-        xlt_cfgfile_hush(p->cf);
-        if (xlu_pci_parse_spec_string(xlt_cfgfile_xlu(p->cf), pci, spec))
-            return xlt_cfgfile_xlu_failed(p->cf, p->err, "pci", spec,
-                                          "not a PCI device spec "
-                                          "(xl-pci-configuration(5))");
-    }
-    if (cfg->num_pcidevs && cfg->c_info.type == LIBXL_DOMAIN_TYPE_PV)
-        libxl_defbool_set(&cfg->b_info.u.pv.e820_host, true);
+    if (p->cfg->num_pcidevs && p->cfg->c_info.type == LIBXL_DOMAIN_TYPE_PV)
+        libxl_defbool_set(&p->cfg->b_info.u.pv.e820_host, true);
     return 0;
 }
 
 /* ---- usbctrl and usbdev ----------------------------------------------- */
 
 static const struct opt usbctrl_opts[] = {
+    OPT_ENUM("type", libxl_device_usbctrl, type, usbctrl_type,
+             "pv, devicemodel, qusb or auto"),
     OPT_NUM("version", O_INT, libxl_device_usbctrl, version, 1, 3),
     OPT_NUM("ports", O_INT, libxl_device_usbctrl, ports, 1, 31),
 };
 
-static int parse_usbctrl_token(struct parse *p, const char *token, void *dev)
+static int add_usbctrl(struct parse *p, const char *spec, void *unused)
 {
-    libxl_device_usbctrl *ctrl = dev;
-
-    if (strncmp(token, "type=", 5) != 0)
-        return 1;
-    if (libxl_usbctrl_type_from_string(token + 5, &ctrl->type))
-        return xlt_cfgfile_bad(p->cf, p->err, "usbctrl", "%s: expected pv, "
-                               "devicemodel, qusb or auto", token);
-    return 0;
-}
-
-static int add_usbctrl(struct parse *p, const char *spec)
-{
+    (void)unused;
     libxl_domain_config *cfg = p->cfg;
     libxl_device_usbctrl *ctrl;
 
@@ -606,10 +593,11 @@ static int add_usbctrl(struct parse *p, const char *spec)
         return out_of_memory(p, "usbctrl");
     ctrl->devid = cfg->num_usbctrls - 1;
     return parse_tokens(p, "usbctrl", spec, ctrl, usbctrl_opts,
-                        ARRAY_LEN(usbctrl_opts), parse_usbctrl_token);
+                        ARRAY_LEN(usbctrl_opts), NULL);
 }
 
 static const struct opt usbdev_opts[] = {
+    OPT_ENUM("type", libxl_device_usbdev, type, usbdev_type, "hostdev"),
     OPT_NUM("hostbus", O_U8, libxl_device_usbdev, u.hostdev.hostbus, 0, 255),
     OPT_NUM("hostaddr", O_U8, libxl_device_usbdev, u.hostdev.hostaddr, 0,
             255),
@@ -617,20 +605,9 @@ static const struct opt usbdev_opts[] = {
     OPT_NUM("port", O_INT, libxl_device_usbdev, port, 1, 31),
 };
 
-static int parse_usbdev_token(struct parse *p, const char *token, void *dev)
+static int add_usbdev(struct parse *p, const char *spec, void *unused)
 {
-    libxl_device_usbdev *usb = dev;
-
-    if (strncmp(token, "type=", 5) != 0)
-        return 1;
-    if (libxl_usbdev_type_from_string(token + 5, &usb->type))
-        return xlt_cfgfile_bad(p->cf, p->err, "usbdev", "%s: expected "
-                               "hostdev", token);
-    return 0;
-}
-
-static int add_usbdev(struct parse *p, const char *spec)
-{
+    (void)unused;
     libxl_domain_config *cfg = p->cfg;
     libxl_device_usbdev *usb;
 
@@ -638,7 +615,7 @@ static int add_usbdev(struct parse *p, const char *spec)
     if (!usb)
         return out_of_memory(p, "usbdev");
     return parse_tokens(p, "usbdev", spec, usb, usbdev_opts,
-                        ARRAY_LEN(usbdev_opts), parse_usbdev_token);
+                        ARRAY_LEN(usbdev_opts), NULL);
 }
 
 /* ---- all of them ------------------------------------------------------ */
@@ -647,7 +624,7 @@ int config_parse_devices(struct parse *p)
 {
     static const struct {
         const char *key;
-        int (*add)(struct parse *, const char *);
+        int (*add)(struct parse *, const char *, void *);
     } lists[] = {
         {"disk", add_disk},       {"channel", add_channel},
         {"vif", add_nic},         {"vfb", add_vfb},
@@ -659,7 +636,7 @@ int config_parse_devices(struct parse *p)
     for (size_t i = 0; !rc && i < ARRAY_LEN(lists); i++) {
         if (!strcmp(lists[i].key, "vkb") && (rc = top_level_vfb(p)))
             break;
-        rc = each_item(p, lists[i].key, lists[i].add);
+        rc = each_item(p, lists[i].key, lists[i].add, NULL);
     }
     return rc;
 }

@@ -27,17 +27,6 @@ static void drop_hvmloader_kernel(struct parse *p)
     b->kernel = NULL;
 }
 
-/* libxl's NAME_from_string() for an enum, into an int. */
-#define ENUM_FROM_STRING(name, type)                                         \
-    static int name##_from_string(const char *s, int *v)                    \
-    {                                                                        \
-        type t;                                                              \
-        int rc = libxl_##name##_from_string(s, &t);                          \
-        if (rc == 0)                                                         \
-            *v = (int)t;                                                     \
-        return rc;                                                           \
-    }
-
 ENUM_FROM_STRING(tsc_mode, libxl_tsc_mode)
 ENUM_FROM_STRING(timer_mode, libxl_timer_mode)
 ENUM_FROM_STRING(hdtype, libxl_hdtype)

@@ -20,6 +20,18 @@ struct parse {
     long vcpus; /* vcpus= (online at boot), 0 if not given */
 };
 
+/* libxl's NAME_from_string() for an enum type, as
+ * "static int NAME_from_string(const char *s, int *v)" (0 = found). */
+#define ENUM_FROM_STRING(name, type)                                         \
+    static int name##_from_string(const char *s, int *v)                    \
+    {                                                                        \
+        type t;                                                              \
+        int rc = libxl_##name##_from_string(s, &t);                          \
+        if (rc == 0)                                                         \
+            *v = (int)t;                                                     \
+        return rc;                                                           \
+    }
+
 /* ---- config.c ---- */
 
 /* "PATH:LINE: warning: KEY: ..." on the warning stream. */
