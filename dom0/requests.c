@@ -581,14 +581,15 @@ static int ask_domain(struct xltd *d, uint32_t domid, bool reboot,
     d->log.last_libxl_error[0] = '\0';
     rc = reboot ? libxl_domain_reboot(d->ctx, domid, NULL)
                 : libxl_domain_shutdown(d->ctx, domid, NULL);
-    if (rc == ERROR_NOPARAVIRT && fallback)
-        rc = libxl_send_trigger(d->ctx, domid,
-                                reboot ? LIBXL_TRIGGER_RESET
-                                       : LIBXL_TRIGGER_POWER, 0, NULL);
+    if (rc == ERROR_NOPARAVIRT && fallback && reboot)
+        rc = domain_remote_shutdown(d, domid, LIBXL_SHUTDOWN_REASON_REBOOT)
+                 ? ERROR_FAIL : 0;
+    else if (rc == ERROR_NOPARAVIRT && fallback)
+        rc = libxl_send_trigger(d->ctx, domid, LIBXL_TRIGGER_POWER, 0, NULL);
     else if (rc == ERROR_NOPARAVIRT)
         return xlt_err_set(err, "domain %u has no PV drivers to ask; -F "
-                           "presses its ACPI %s button instead", domid,
-                           reboot ? "reset" : "power");
+                           "%s instead", domid, reboot ? "resets it"
+                           : "presses its ACPI power button");
     if (rc)
         return xlt_err_set(err, "asking domain %u to %s failed: %s", domid,
                            reboot ? "reboot" : "shut down",

@@ -130,6 +130,11 @@ int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
                  unsigned conn);
 /* libxl's last error message, or "libxl error RC". */
 const char *domain_libxl_said(struct xltd *d, int rc);
+/* Shut DOMID down for REASON from outside, without asking the guest, as a
+ * reset button would; libxl then reports the shutdown and xltd applies
+ * the matching on_* action (xenctrl.c). */
+int domain_remote_shutdown(struct xltd *d, uint32_t domid,
+                           libxl_shutdown_reason reason);
 
 /* ---- supervise.c: watching domains ----------------------------------- */
 

@@ -69,6 +69,18 @@ wait_for_count() {
   done
 }
 
+# wait_until TIMEOUT CMD...: until CMD succeeds; non-zero after TIMEOUT
+# seconds (with CMD's last output).
+wait_until() {
+  local deadline out
+  deadline=$(($(now_ms) + $1 * 1000))
+  shift
+  until out=$("$@" 2>&1); do
+    [ "$(now_ms)" -lt "$deadline" ] || { echo "$out"; return 1; }
+    sleep 0.5
+  done
+}
+
 # guest_log NAME: where xenconsoled writes guest NAME's console.
 guest_log() {
   echo "/var/log/xen/console/guest-$1.log"
@@ -96,8 +108,10 @@ now_ms() {
 attach_start() {
   rm -f /tmp/attach.in /tmp/attach.rc /tmp/attach.out
   mkfifo /tmp/attach.in
-  ( "$@" </tmp/attach.in >/tmp/attach.out 2>&1; echo $? >/tmp/attach.rc ) &
-  exec 7>/tmp/attach.in
+  # read-write: opening a FIFO write-only would block for good if the
+  # reader never came
+  exec 7<>/tmp/attach.in
+  ( exec 7>&-; "$@" </tmp/attach.in >/tmp/attach.out 2>&1; echo $? >/tmp/attach.rc ) &
 }
 
 attach_type() {

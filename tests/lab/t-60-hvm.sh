@@ -40,7 +40,8 @@ gone() { # the device model of domain $1 has exited
 }
 check "its device model too" gone "$id"
 
-# reboot -F: the reset button (no PV drivers); xltd restarts the domain.
+# reboot -F before its PV drivers are up: xltd resets it (Xen on x86 has
+# no reset trigger: a remote shutdown for reboot) and on_reboot restarts it.
 check "create it again" xlt create "$cfg"
 id=$(xl domid hvm-busybox)
 check "reboot -F" xlt reboot -F hvm-busybox

@@ -38,8 +38,8 @@ const struct xlt_command xlt_commands[] = {
      "Ask a domain to reboot; xltd then applies its on_reboot action.",
      "-a, --all   every domain but dom0\n"
      "-w, --wait  wait until the domains have shut down\n"
-     "-F          press the ACPI reset button of an HVM guest without PV "
-     "drivers"},
+     "-F          reset an HVM guest without PV drivers (Xen on x86 has no\n"
+     "            reset button: xltd shuts it down for reboot itself)"},
     {"pause", cmd_pause, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
      "Pause a domain: its vCPUs stop being scheduled.", NULL},
     {"unpause", cmd_unpause, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
