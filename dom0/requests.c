@@ -232,11 +232,14 @@ static libxl_domain_type type_of(struct xltd *d, const libxl_dominfo *i)
     return t;
 }
 
-static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
+static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i,
+                     void *unused)
 {
     char *name = libxl_domid_to_name(d->ctx, i->domid);
     char uuid[LIBXL_UUID_FMTLEN + 1], state[7];
+    uint64_t kb;
 
+    (void)unused;
     snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(i->uuid));
     state_letters(i, state);
     yajl_gen_map_open(g);
@@ -247,7 +250,10 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
     xlt_json_kv_str(g, "state", state);
     xlt_json_kv_uint(g, "memory", (i->current_memkb + i->outstanding_memkb)
                                       / 1024);
-    xlt_json_kv_uint(g, "max_memory", i->max_memkb / 1024);
+    if (!memory_target(d, i->domid, &kb))
+        xlt_json_kv_uint(g, "target_memory", kb / 1024);
+    xlt_json_kv_uint(g, "max_memory", memory_static_max(d, i->domid, &kb)
+                                          ? i->max_memkb / 1024 : kb / 1024);
     xlt_json_kv_int(g, "vcpus", i->vcpu_online);
     xlt_json_kv_int(g, "max_vcpus", i->vcpu_max_id + 1);
     xlt_json_kv_double(g, "cpu_time", (double)i->cpu_time / 1e9);
@@ -256,10 +262,8 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i)
     free(name);
 }
 
-/* Is DOMID among the domains ARGS names (all, if it names none)?  A name
- * that matches no domain is an error. */
-static int list_filter(struct xltd *d, yajl_val refs, uint32_t **ids_r,
-                       size_t *n_r, struct xlt_err *err)
+int requests_domain_ids(struct xltd *d, yajl_val refs, uint32_t **ids_r,
+                        size_t *n_r, struct xlt_err *err)
 {
     size_t n = YAJL_IS_ARRAY(refs) ? refs->u.array.len : 0;
     uint32_t *ids = calloc(n ? n : 1, sizeof(*ids));
@@ -281,6 +285,7 @@ static int list_filter(struct xltd *d, yajl_val refs, uint32_t **ids_r,
     return 0;
 }
 
+/* Is DOMID among IDS (all, if there are none)? */
 static bool wanted(uint32_t domid, const uint32_t *ids, size_t n)
 {
     for (size_t k = 0; k < n; k++)
@@ -289,7 +294,8 @@ static bool wanted(uint32_t domid, const uint32_t *ids, size_t n)
     return n == 0;
 }
 
-static void req_list(struct xltd *d, unsigned conn, yajl_val args)
+void requests_reply_domains(struct xltd *d, unsigned conn, yajl_val args,
+                            requests_gen_domain *gen, void *arg)
 {
     libxl_dominfo *info = NULL;
     struct xlt_err err;
@@ -298,7 +304,7 @@ static void req_list(struct xltd *d, unsigned conn, yajl_val args)
     yajl_gen g = NULL;
     int n = 0;
 
-    if (list_filter(d, xlt_json_get(args, "domains"), &ids, &nids, &err)) {
+    if (requests_domain_ids(d, xlt_json_get(args, "domains"), &ids, &nids, &err)) {
         control_reply_error(d, conn, "%s", err.msg);
         goto out;
     }
@@ -314,7 +320,7 @@ static void req_list(struct xltd *d, unsigned conn, yajl_val args)
         yajl_gen_array_open(g);
         for (int k = 0; k < n; k++)
             if (wanted(info[k].domid, ids, nids))
-                list_one(d, g, &info[k]);
+                gen(d, g, &info[k], arg);
         yajl_gen_array_close(g);
         yajl_gen_map_close(g);
     }
@@ -323,6 +329,11 @@ out:
     if (info)
         libxl_dominfo_list_free(info, n);
     free(ids);
+}
+
+static void req_list(struct xltd *d, unsigned conn, yajl_val args)
+{
+    requests_reply_domains(d, conn, args, list_one, NULL);
 }
 
 /* ---- create -------------------------------------------------------------- */
@@ -572,7 +583,9 @@ static int named_domains(struct xltd *d, yajl_val args, uint32_t **ids_r,
 }
 
 /* Ask DOMID to shut down or reboot: through its PV drivers, else (with
- * FALLBACK) through an ACPI power or reset button. */
+ * FALLBACK) through the ACPI power button, or for a reboot a reset: Xen on
+ * x86 has no reset trigger (ENOSYS), so xltd shuts the domain down for
+ * reboot itself and on_reboot follows, as after a reset. */
 static int ask_domain(struct xltd *d, uint32_t domid, bool reboot,
                       bool fallback, struct xlt_err *err)
 {
@@ -662,6 +675,20 @@ static const struct request {
     {"dmesg", true, req_dmesg},
     {"sysrq", true, req_sysrq},
     {"trigger", true, req_trigger},
+    {"topology", false, req_topology},
+    {"vcpu-list", false, req_vcpu_list},
+    {"vcpu-pin", true, req_vcpu_pin},
+    {"vcpu-set", true, req_vcpu_set},
+    {"mem-set", true, req_mem_set},
+    {"mem-max", true, req_mem_max},
+    {"sched", true, req_sched},
+    {"cpupool-list", false, req_cpupool_list},
+    {"cpupool-create", true, req_cpupool_create},
+    {"cpupool-destroy", true, req_cpupool_destroy},
+    {"cpupool-rename", true, req_cpupool_rename},
+    {"cpupool-cpu-add", true, req_cpupool_cpu_add},
+    {"cpupool-cpu-remove", true, req_cpupool_cpu_remove},
+    {"cpupool-migrate", true, req_cpupool_migrate},
 };
 
 void requests_dispatch(struct xltd *d, unsigned id, bool root,

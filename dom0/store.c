@@ -60,20 +60,15 @@ static char *entry_text(const libxl_domain_config *cfg, const char *path,
     return out;
 }
 
-int store_put(struct xltd *d, const libxl_domain_config *cfg,
-              const char *path, const char *text)
+/* Write JSON as UUID's entry, atomically (a new file renamed over). */
+static int write_entry(struct xltd *d, const libxl_uuid *uuid,
+                       const char *json)
 {
     char tmp[4096], final[4096];
-    char *json = entry_text(cfg, path, text);
     int fd = -1, rc = -1;
 
-    entry_path(d, &cfg->c_info.uuid, ".new", tmp, sizeof(tmp));
-    entry_path(d, &cfg->c_info.uuid, "", final, sizeof(final));
-    if (!json) {
-        log_err(&d->log, "%s: out of memory for its store entry",
-                cfg->c_info.name);
-        goto out;
-    }
+    entry_path(d, uuid, ".new", tmp, sizeof(tmp));
+    entry_path(d, uuid, "", final, sizeof(final));
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || xlt_write_all(fd, json, strlen(json)) || fsync(fd) ||
         rename(tmp, final)) {
@@ -85,6 +80,75 @@ int store_put(struct xltd *d, const libxl_domain_config *cfg,
 out:
     if (fd >= 0)
         close(fd);
+    return rc;
+}
+
+int store_put(struct xltd *d, const libxl_domain_config *cfg,
+              const char *path, const char *text)
+{
+    char *json = entry_text(cfg, path, text);
+    int rc;
+
+    if (!json) {
+        log_err(&d->log, "%s: out of memory for its store entry",
+                cfg->c_info.name);
+        return -1;
+    }
+    rc = write_entry(d, &cfg->c_info.uuid, json);
+    free(json);
+    return rc;
+}
+
+int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r)
+{
+    char path[4096], *text = NULL, errbuf[128];
+    struct xlt_err err;
+    size_t len;
+
+    *entry_r = NULL;
+    entry_path(d, uuid, "", path, sizeof(path));
+    if (xlt_read_file(path, &text, &len, &err))
+        return -1;
+    *entry_r = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+    if (!YAJL_IS_OBJECT(*entry_r)) {
+        log_err(&d->log, "%s: not a store entry: %s", path, errbuf);
+        yajl_tree_free(*entry_r);
+        *entry_r = NULL;
+    }
+    free(text);
+    return *entry_r ? 0 : -1;
+}
+
+int store_set(struct xltd *d, const libxl_uuid *uuid, const char *key,
+              yajl_val value)
+{
+    yajl_val entry = NULL;
+    yajl_gen g = NULL;
+    char *json = NULL;
+    int rc = -1;
+
+    if (store_get(d, uuid, &entry))
+        return -1;
+    g = xlt_json_gen_new();
+    if (!g)
+        goto out;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < entry->u.object.len; i++) {
+        if (!strcmp(entry->u.object.keys[i], key))
+            continue;
+        xlt_json_str(g, entry->u.object.keys[i]);
+        xlt_json_emit(g, entry->u.object.values[i]);
+    }
+    xlt_json_str(g, key);
+    xlt_json_emit(g, value);
+    if (yajl_gen_map_close(g) == yajl_gen_status_ok)
+        json = xlt_json_gen_take(g);
+    rc = json ? write_entry(d, uuid, json) : -1;
+out:
+    if (g)
+        yajl_gen_free(g);
+    yajl_tree_free(entry);
     free(json);
     return rc;
 }

@@ -243,10 +243,12 @@ static int rename_old(struct xltd *d, uint32_t domid,
 }
 
 /* Start a new instance from CFG, the old one's configuration (which libxl
- * keeps up to date with hotplugged devices). */
+ * keeps up to date with hotplugged devices, the memory target and the
+ * online vCPUs), with the pinning set at run time. */
 static void restart(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
                     bool keep_old)
 {
+    pinning_apply(d, cfg); /* logs what went wrong; restart all the same */
     if (keep_old) {
         if (rename_old(d, domid, cfg))
             return;

@@ -82,6 +82,11 @@ int store_init(struct xltd *d);
 int store_put(struct xltd *d, const libxl_domain_config *cfg,
               const char *path, const char *text);
 bool store_has(const struct xltd *d, const libxl_uuid *uuid);
+/* UUID's entry as a JSON tree (the caller frees it); -1 if it has none. */
+int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r);
+/* Set member KEY of UUID's entry to VALUE (a copy is written). */
+int store_set(struct xltd *d, const libxl_uuid *uuid, const char *key,
+              yajl_val value);
 void store_drop(struct xltd *d, const libxl_uuid *uuid);
 /* Drop the entries of domains not among INFO (at start-up); returns how
  * many entries remain, -1 on error. */
@@ -110,6 +115,17 @@ void requests_dispatch(struct xltd *d, unsigned id, bool root,
  * told why there is none. */
 int requests_the_domain(struct xltd *d, unsigned conn, yajl_val args,
                         uint32_t *domid);
+/* The domains REFS names ([REF...]; a name or id that matches no domain
+ * is an error), as *N_R ids in *IDS_R (the caller frees it). */
+int requests_domain_ids(struct xltd *d, yajl_val refs, uint32_t **ids_r,
+                        size_t *n_r, struct xlt_err *err);
+/* What a per-domain reply says of one domain (an object, or nothing). */
+typedef void requests_gen_domain(struct xltd *d, yajl_gen g,
+                                 const libxl_dominfo *info, void *arg);
+/* Reply {"domains": [...]}: what GEN says of each domain ARGS' "domains"
+ * names (every domain if it names none). */
+void requests_reply_domains(struct xltd *d, unsigned conn, yajl_val args,
+                            requests_gen_domain *gen, void *arg);
 /* Send G's document (an object the caller opened and closed) as the
  * result, and free G. */
 void requests_reply_gen(struct xltd *d, unsigned conn, yajl_gen g);
@@ -120,6 +136,47 @@ void req_console(struct xltd *d, unsigned conn, yajl_val args);
 void req_dmesg(struct xltd *d, unsigned conn, yajl_val args);
 void req_sysrq(struct xltd *d, unsigned conn, yajl_val args);
 void req_trigger(struct xltd *d, unsigned conn, yajl_val args);
+
+/* ---- vcpus.c: the host's CPUs, the domains' vCPUs ------------------ */
+
+/* The host's CPUs and NUMA nodes from libxl; -1 if libxl cannot say. */
+int vcpus_topology(struct xltd *d, struct xlt_topology *t);
+void req_topology(struct xltd *d, unsigned conn, yajl_val args);
+void req_vcpu_list(struct xltd *d, unsigned conn, yajl_val args);
+void req_vcpu_pin(struct xltd *d, unsigned conn, yajl_val args);
+void req_vcpu_set(struct xltd *d, unsigned conn, yajl_val args);
+
+/* ---- pinning.c: vcpu-pin kept across restarts ------------------------ */
+
+/* Keep a successful vcpu-pin of DOMID (UUID; VCPU -1: all of MAX_VCPUS;
+ * HARD or SOFT NULL: unchanged) in its store entry, if xltd manages it. */
+int pinning_record(struct xltd *d, uint32_t domid, const libxl_uuid *uuid,
+                   long long vcpu, int max_vcpus, const char *hard,
+                   const char *soft);
+/* Apply the kept pinning of CFG's domain to CFG, before a restart. */
+int pinning_apply(struct xltd *d, libxl_domain_config *cfg);
+
+/* ---- sched.c: credit and credit2 weight and cap ---------------------- */
+
+void req_sched(struct xltd *d, unsigned conn, yajl_val args);
+
+/* ---- cpupools.c: CPU pools ------------------------------------------ */
+
+void req_cpupool_list(struct xltd *d, unsigned conn, yajl_val args);
+void req_cpupool_create(struct xltd *d, unsigned conn, yajl_val args);
+void req_cpupool_destroy(struct xltd *d, unsigned conn, yajl_val args);
+void req_cpupool_rename(struct xltd *d, unsigned conn, yajl_val args);
+void req_cpupool_cpu_add(struct xltd *d, unsigned conn, yajl_val args);
+void req_cpupool_cpu_remove(struct xltd *d, unsigned conn, yajl_val args);
+void req_cpupool_migrate(struct xltd *d, unsigned conn, yajl_val args);
+
+/* ---- memory.c: balloon target and maximum --------------------------- */
+
+/* xenstore's memory/target and memory/static-max of DOMID, in KiB. */
+int memory_target(struct xltd *d, uint32_t domid, uint64_t *kb_r);
+int memory_static_max(struct xltd *d, uint32_t domid, uint64_t *kb_r);
+void req_mem_set(struct xltd *d, unsigned conn, yajl_val args);
+void req_mem_max(struct xltd *d, unsigned conn, yajl_val args);
 
 /* ---- domain.c: starting domains ------------------------------------- */
 

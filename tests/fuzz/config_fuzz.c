@@ -10,6 +10,12 @@
 
 #include "xlt.h"
 
+/* A host of 4 CPUs on 2 NUMA nodes, for cpus= and cpus_soft=. */
+static int fuzz_nodes[4] = {0, 0, 1, 1};
+static const struct xlt_topology fuzz_topology = {
+    .max_cpus = 4, .nr_nodes = 2, .node_of_cpu = fuzz_nodes,
+};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The lines of TEXT as an argv-like array (TEXT is cut in place). */
@@ -41,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (xlt_config_add_overrides(file, file_len, overrides, n, &joined, &len,
                                  &err))
         goto out;
-    if (xlt_config_parse("fuzz.cfg", joined, len, file_len, &cfg, NULL, &err))
+    if (xlt_config_parse("fuzz.cfg", joined, len, file_len, &fuzz_topology,
+                         &cfg, NULL, &err))
         goto out;
     free(libxl_domain_config_to_json(NULL, &cfg));
 out:

@@ -4,6 +4,9 @@
 # the same host.  UUIDs are random when a file sets none: those are masked.
 . /lab/lib.sh
 
+# cpus= and cpus_soft= need the host's CPUs, which xlt asks xltd for.
+pgrep -x xltd >/dev/null || xltd
+
 # Files xl refuses but xlt accepts on purpose: xm's builder='linux'.
 extensions=" xm-builder-linux.cfg "
 
@@ -31,4 +34,14 @@ for cfg in /lab/configs/*.cfg; do
     grep -q '^uuid' "$cfg" || { mask_uuid </tmp/xl.json >/tmp/xl.m; mv /tmp/xl.m /tmp/xl.json; }
     check "create -n matches xl: $name" diff -u /tmp/xl.json /tmp/xlt.json
 done
+
+# Without xltd, a file that pins cannot be sized for the host: it says so.
+pkill -x xltd && sleep 1
+check_not "without xltd, create -n of a file with cpus= fails" \
+    xlt create -n /lab/configs/pv-cpus.cfg
+check "and says xltd is needed" sh -c \
+    'xlt create -n /lab/configs/pv-cpus.cfg 2>&1 | grep -q "cpus: needs the host.s CPUs.*xltd running"'
+check "a file without cpus= still works without xltd" \
+    xlt create -n /lab/configs/pv-minimal.cfg
+xltd
 exit 0

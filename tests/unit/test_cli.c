@@ -99,6 +99,32 @@ START_TEST(help_and_man_list_every_command)
 }
 END_TEST
 
+START_TEST(memory_sizes_as_xl)
+{
+    static const struct {
+        const char *in;
+        uint64_t kb;
+    } ok[] = {
+        {"128", 131072}, {"128m", 131072}, {"128M", 131072},
+        {"1g", 1048576}, {"2T", 2147483648ULL}, {"512k", 512},
+        {"4096b", 4}, {"0", 0},
+    };
+    static const char *const bad[] = {
+        "", "m", "-5", "12x", "12mb", " 12", "99999999999999999999",
+        "18014398509481984t",
+    };
+    uint64_t kb;
+
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        ck_assert_msg(!xlt_mem_size_kb(ok[i].in, &kb), "%s", ok[i].in);
+        ck_assert_msg(kb == ok[i].kb, "%s: %llu", ok[i].in,
+                      (unsigned long long)kb);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(xlt_mem_size_kb(bad[i], &kb), "%s accepted", bad[i]);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -110,6 +136,7 @@ Suite *cli_suite(void)
     tcase_add_test(tc, unknown_command_refused);
     tcase_add_test(tc, real_table_is_sound);
     tcase_add_test(tc, help_and_man_list_every_command);
+    tcase_add_test(tc, memory_sizes_as_xl);
     suite_add_tcase(s, tc);
     return s;
 }

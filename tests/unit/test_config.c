@@ -71,7 +71,7 @@ static void parse_file(const char *path, struct outcome *o)
 
     ck_assert(text && warn);
     libxl_domain_config_init(&cfg);
-    if (xlt_config_parse(relative(path), text, strlen(text), strlen(text),
+    if (xlt_config_parse(relative(path), text, strlen(text), strlen(text), &unit_topology,
                          &cfg, warn, &err)) {
         if (asprintf(&o->error, "%s\n", err.msg) < 0)
             abort();
@@ -169,9 +169,9 @@ START_TEST(uuid_generated_when_absent)
 
     libxl_domain_config_init(&a);
     libxl_domain_config_init(&b);
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text),
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
                                 &a, NULL, &err));
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text),
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
                                 &b, NULL, &err));
     ck_assert(!libxl_uuid_is_nil(&a.c_info.uuid));
     ck_assert(libxl_uuid_compare(&a.c_info.uuid, &b.c_info.uuid) != 0);
@@ -208,7 +208,7 @@ static int parse_with(const char *text, char *const *ovr, int n,
     rc = xlt_config_add_overrides(text, strlen(text), ovr, n, &joined, &len,
                                   err);
     if (rc == 0)
-        rc = xlt_config_parse("f.cfg", joined, len, strlen(text), cfg, warn,
+        rc = xlt_config_parse("f.cfg", joined, len, strlen(text), &unit_topology, cfg, warn,
                               err);
     fclose(warn);
     free(joined);

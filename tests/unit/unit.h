@@ -4,10 +4,15 @@
 
 #include <check.h>
 
+#include "xlt.h"
+
 Suite *config_suite(void);
 Suite *proto_suite(void);
 Suite *json_suite(void);
 Suite *cli_suite(void);
+Suite *cpumap_suite(void);
+/* The made-up host the config tests parse cpus= against (test_cpumap.c). */
+extern const struct xlt_topology unit_topology;
 /* XLT_SRCDIR/REL (the tests' fixtures); the caller frees. */
 char *unit_path(const char *rel);
 

@@ -11,7 +11,8 @@ struct cli {
     const char *socket_path;
     const char *prog;         /* "xlt" */
     const struct xlt_command *cmd;
-    bool quiet;               /* xltd's refusals are not printed */
+    bool quiet;               /* cli_fail() prints nothing: for calls whose
+                                 failure the caller handles */
 };
 
 enum {
@@ -58,6 +59,11 @@ int cli_call_owned(struct cli *cli, const char *cmd, char *args,
                    yajl_val *reply_r);
 /* A request whose answer needs no printing; returns the exit status. */
 int cli_run(struct cli *cli, const char *cmd, char *args);
+/* A request that reads state, for a command "[--json] [DOMAIN...]" (or
+ * just "[--json]" when KEY is NULL): member KEY of the result (the whole
+ * result if NULL), as JSON with --json, else as SHOW prints it. */
+int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
+              const char *key, void (*show)(yajl_val));
 
 /* ---- output.c --------------------------------------------------------- */
 
@@ -87,6 +93,20 @@ int cmd_console(struct cli *cli, int argc, char **argv);  /* cmd_debug.c */
 int cmd_dmesg(struct cli *cli, int argc, char **argv);
 int cmd_sysrq(struct cli *cli, int argc, char **argv);
 int cmd_trigger(struct cli *cli, int argc, char **argv);
+int cmd_vcpu_list(struct cli *cli, int argc, char **argv); /* cmd_vcpu.c */
+int cmd_vcpu_pin(struct cli *cli, int argc, char **argv);
+int cmd_vcpu_set(struct cli *cli, int argc, char **argv);
+int cmd_mem_set(struct cli *cli, int argc, char **argv);  /* cmd_memory.c */
+int cmd_mem_max(struct cli *cli, int argc, char **argv);
+int cmd_sched_credit(struct cli *cli, int argc, char **argv); /* cmd_sched.c */
+int cmd_sched_credit2(struct cli *cli, int argc, char **argv);
+int cmd_cpupool_list(struct cli *cli, int argc, char **argv); /* cmd_cpupool.c */
+int cmd_cpupool_create(struct cli *cli, int argc, char **argv);
+int cmd_cpupool_destroy(struct cli *cli, int argc, char **argv);
+int cmd_cpupool_rename(struct cli *cli, int argc, char **argv);
+int cmd_cpupool_cpu_add(struct cli *cli, int argc, char **argv);
+int cmd_cpupool_cpu_remove(struct cli *cli, int argc, char **argv);
+int cmd_cpupool_migrate(struct cli *cli, int argc, char **argv);
 /* Attach the terminal to domain DOMAIN's console; TYPE NULL = primary.
  * WAIT_MS: how long to wait for the console to appear. */
 int cli_console(struct cli *cli, const char *domain, const char *type,
@@ -109,6 +129,10 @@ int cli_one_domain(struct cli *cli, int argc, char **argv);
 /* The one operand of a command that takes no options; NULL after printing
  * the usage. */
 const char *cli_one_operand(struct cli *cli, int argc, char **argv);
+/* "DOMAIN VALUE" and no options: {"domains":[DOMAIN] opened, for the
+ * caller to add VALUE to; NULL after printing the usage (or on ENOMEM). */
+yajl_gen cli_domain_and_value(struct cli *cli, int argc, char **argv,
+                              const char **value_r);
 
 /* getopt for a command's own argv; prints usage on a bad option.
  * Returns the option, -1 at the end, '?' on error. */

@@ -64,8 +64,7 @@ static int handle_reply(struct cli *cli, const char *line, yajl_val *reply_r)
         xlt_msg_dispose(&msg);
         return 0;
     case XLT_MSG_ERROR:
-        if (!cli->quiet)
-            cli_fail(cli, "%s", msg.text);
+        cli_fail(cli, "%s", msg.text);
         xlt_msg_dispose(&msg);
         return -1;
     case XLT_MSG_RESULT:
@@ -148,4 +147,37 @@ int cli_run(struct cli *cli, const char *cmd, char *args)
     if (reply)
         yajl_tree_free(reply);
     return rc ? 1 : 0;
+}
+
+int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
+              const char *key, void (*show)(yajl_val))
+{
+    yajl_val reply = NULL, result;
+    bool json = false;
+    int c, rc = 1;
+
+    while ((c = cli_getopt(cli, argc, argv, "j")) != -1) {
+        if (c != 'j')
+            return 2;
+        json = true;
+    }
+    if (!key && optind != argc) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    if (cli_call_owned(cli, cmd, cli_domain_args(argc - optind, argv + optind),
+                       &reply))
+        goto out;
+    result = xlt_json_get(reply, "result");
+    if (key)
+        result = xlt_json_get(result, key);
+    if (json)
+        cli_print_json(result);
+    else
+        show(result);
+    rc = 0;
+out:
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
 }

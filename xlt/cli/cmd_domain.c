@@ -41,41 +41,14 @@ char *cli_domain_args(int argc, char **argv)
     return cli_args_close(cli_domains_open(argc, argv));
 }
 
-/* list and uptime: the same request, shown two ways. */
-static int list_domains(struct cli *cli, int argc, char **argv,
-                        void (*show)(yajl_val))
-{
-    yajl_val reply = NULL;
-    bool json = false;
-    int c, rc = 1;
-
-    while ((c = cli_getopt(cli, argc, argv, "j")) != -1) {
-        if (c != 'j')
-            return 2;
-        json = true;
-    }
-    if (cli_call_owned(cli, "list",
-                       cli_domain_args(argc - optind, argv + optind), &reply))
-        goto out;
-    if (json)
-        cli_print_json(xlt_json_get(xlt_json_get(reply, "result"), "domains"));
-    else
-        show(xlt_json_get(xlt_json_get(reply, "result"), "domains"));
-    rc = 0;
-out:
-    if (reply)
-        yajl_tree_free(reply);
-    return rc;
-}
-
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
-    return list_domains(cli, argc, argv, cli_print_domains);
+    return cli_query(cli, argc, argv, "list", "domains", cli_print_domains);
 }
 
 int cmd_uptime(struct cli *cli, int argc, char **argv)
 {
-    return list_domains(cli, argc, argv, cli_print_uptimes);
+    return cli_query(cli, argc, argv, "list", "domains", cli_print_uptimes);
 }
 
 /* The create request: the file's path and text, and libxl's config. */
@@ -112,6 +85,25 @@ static int print_config_json(struct cli *cli, libxl_domain_config *cfg)
     return 0;
 }
 
+/* The host's CPUs, from xltd, for cpus= and cpus_soft=.  Quiet: without
+ * xltd a dry run still works for files that do not pin. */
+static int host_topology(struct cli *cli, struct xlt_topology *topo)
+{
+    yajl_val reply = NULL;
+    struct xlt_err err;
+    bool quiet = cli->quiet;
+    int rc;
+
+    cli->quiet = true;
+    rc = cli_call(cli, "topology", NULL, &reply);
+    cli->quiet = quiet;
+    if (!rc)
+        rc = xlt_topology_parse(xlt_json_get(reply, "result"), topo, &err);
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
+}
+
 int cmd_create(struct cli *cli, int argc, char **argv)
 {
     libxl_domain_config cfg;
@@ -119,7 +111,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     yajl_val reply = NULL;
     char *file = NULL, *text = NULL;
     size_t file_len, len;
-    bool dry_run = false, paused = false, console = false;
+    bool dry_run = false, paused = false, console = false, have_topo;
+    struct xlt_topology topo = {0};
     long long domid = -1;
     int c, rc = 1;
 
@@ -141,11 +134,12 @@ int cmd_create(struct cli *cli, int argc, char **argv)
         rc = 2;
         goto out;
     }
+    have_topo = !host_topology(cli, &topo);
     if (xlt_read_file(argv[optind], &file, &file_len, &err) ||
         xlt_config_add_overrides(file, file_len, argv + optind + 1,
                                  argc - optind - 1, &text, &len, &err) ||
-        xlt_config_parse(argv[optind], text, len, file_len, &cfg, stderr,
-                         &err)) {
+        xlt_config_parse(argv[optind], text, len, file_len,
+                         have_topo ? &topo : NULL, &cfg, stderr, &err)) {
         cli_fail(cli, "%s", err.msg);
         goto out;
     }
@@ -168,6 +162,7 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     }
 out:
     libxl_domain_config_dispose(&cfg);
+    xlt_topology_dispose(&topo);
     free(file);
     free(text);
     if (reply)
@@ -175,15 +170,30 @@ out:
     return rc;
 }
 
-const char *cli_one_operand(struct cli *cli, int argc, char **argv)
+/* Exactly N operands and no options; false after printing the usage. */
+static bool operands(struct cli *cli, int argc, char **argv, int n)
 {
     if (cli_getopt(cli, argc, argv, "") != -1)
-        return NULL;
-    if (optind + 1 != argc) {
+        return false;
+    if (optind + n != argc) {
         xlt_usage(stderr, cli->cmd);
-        return NULL;
+        return false;
     }
-    return argv[optind];
+    return true;
+}
+
+const char *cli_one_operand(struct cli *cli, int argc, char **argv)
+{
+    return operands(cli, argc, argv, 1) ? argv[optind] : NULL;
+}
+
+yajl_gen cli_domain_and_value(struct cli *cli, int argc, char **argv,
+                              const char **value_r)
+{
+    if (!operands(cli, argc, argv, 2))
+        return NULL;
+    *value_r = argv[optind + 1];
+    return cli_domains_open(1, argv + optind);
 }
 
 int cli_one_domain(struct cli *cli, int argc, char **argv)

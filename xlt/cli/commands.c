@@ -69,6 +69,64 @@ const struct xlt_command xlt_commands[] = {
     {"domname", cmd_domname, CMD_DAEMON, "[--json] ID",
      "Print a domain's name.",
      "-j, --json  print the domain's entry, as list --json does"},
+    {"vcpu-list", cmd_vcpu_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+     "List the vCPUs of domains: where each runs, its state, CPU time and "
+     "hard and soft affinity.",
+     "-j, --json  print the result as JSON"},
+    {"vcpu-pin", cmd_vcpu_pin, CMD_DAEMON | CMD_MODIFIES,
+     "DOMAIN VCPU|all HARD [SOFT]",
+     "Set where a domain's vCPUs may run (hard) and prefer to run (soft). "
+     "HARD and SOFT are CPU lists as in xl: 2, 0-3, 0-7,^5, node:1, all; "
+     "\"-\" leaves that affinity as it is.", NULL},
+    {"vcpu-set", cmd_vcpu_set, CMD_DAEMON | CMD_MODIFIES, "DOMAIN COUNT",
+     "Bring COUNT vCPUs of a domain online (up to its maxvcpus) and the "
+     "rest offline.", NULL},
+    {"mem-set", cmd_mem_set, CMD_DAEMON | CMD_MODIFIES, "DOMAIN SIZE",
+     "Set a domain's memory target: its balloon driver gives memory back "
+     "to Xen or takes more, up to its maximum.  SIZE: a number with an "
+     "optional unit b, k, m, g or t (m if none).", NULL},
+    {"mem-max", cmd_mem_max, CMD_DAEMON | CMD_MODIFIES, "DOMAIN SIZE",
+     "Set the most memory a domain may balloon up to (SIZE as for "
+     "mem-set).", NULL},
+    {"sched-credit2", cmd_sched_credit2, CMD_DAEMON | CMD_MODIFIES,
+     "[--json] [-d DOMAIN [-w WEIGHT] [-c CAP]]",
+     "Show the credit2 scheduler's weight and cap of the domains (or of "
+     "DOMAIN), or set them.",
+     "-d DOMAIN  only this domain\n"
+     "-w WEIGHT  its share relative to others (1-65535; default 256)\n"
+     "-c CAP     at most this percentage of one CPU (0: no cap)\n"
+     "-j, --json print the result as JSON"},
+    {"sched-credit", cmd_sched_credit, CMD_DAEMON | CMD_MODIFIES,
+     "[--json] [-d DOMAIN [-w WEIGHT] [-c CAP]]",
+     "As sched-credit2, for domains in a pool running the credit "
+     "scheduler.",
+     "-d DOMAIN  only this domain\n"
+     "-w WEIGHT  its share relative to others (1-65535; default 256)\n"
+     "-c CAP     at most this percentage of one CPU (0: no cap)\n"
+     "-j, --json print the result as JSON"},
+    {"cpupool-list", cmd_cpupool_list, CMD_DAEMON, "[-c] [--json] [POOL]",
+     "List the CPU pools: CPUs, scheduler, domains.",
+     "-c          show each pool's CPUs instead\n"
+     "-j, --json  print the result as JSON"},
+    {"cpupool-create", cmd_cpupool_create,
+     CMD_DAEMON | CMD_MODIFIES | CMD_DRYRUN, "[-n] [-f FILE] [KEY=VALUE...]",
+     "Create a CPU pool from xl's pool definition: name=\"POOL\" (default: "
+     "FILE's name), sched=\"credit2\" (default: the host's), cpus=\"2-3\" "
+     "or [\"2\",\"3\"], or nodes=[\"1\"]; the CPUs must be free.",
+     "-f FILE        read the definition from FILE; KEY=VALUE lines are "
+     "added\n"
+     "-n, --dry-run  check it and say what would be created"},
+    {"cpupool-destroy", cmd_cpupool_destroy, CMD_DAEMON | CMD_MODIFIES,
+     "POOL", "Destroy an empty CPU pool; its CPUs become free.", NULL},
+    {"cpupool-rename", cmd_cpupool_rename, CMD_DAEMON | CMD_MODIFIES,
+     "POOL NEWNAME", "Rename a CPU pool.", NULL},
+    {"cpupool-cpu-add", cmd_cpupool_cpu_add, CMD_DAEMON | CMD_MODIFIES,
+     "POOL CPUS", "Add free CPUs (an xl CPU list: 2, 2-3, node:1) to a "
+     "pool.", NULL},
+    {"cpupool-cpu-remove", cmd_cpupool_cpu_remove, CMD_DAEMON | CMD_MODIFIES,
+     "POOL CPUS", "Take CPUs out of a pool; they become free.", NULL},
+    {"cpupool-migrate", cmd_cpupool_migrate, CMD_DAEMON | CMD_MODIFIES,
+     "DOMAIN POOL", "Move a domain to another CPU pool.", NULL},
 };
 
 const size_t xlt_ncommands = sizeof(xlt_commands) / sizeof(xlt_commands[0]);

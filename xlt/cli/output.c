@@ -8,6 +8,8 @@ int cli_fail(struct cli *cli, const char *fmt, ...)
 {
     va_list ap;
 
+    if (cli->quiet)
+        return 1;
     fprintf(stderr, "%s: ", cli->prog);
     if (cli->cmd && strcmp(cli->cmd->name, "help") != 0)
         fprintf(stderr, "%s: ", cli->cmd->name);

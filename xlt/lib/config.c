@@ -266,20 +266,6 @@ static int parse_maxmem(struct parse *p)
     return parse_mem_key(p, "maxmem", &p->cfg->b_info.max_memkb);
 }
 
-/* libxl_bitmap_alloc() needs a libxl context, which a dry run (and the unit
- * tests) do not have; a libxl_bitmap is a plain calloc'd byte array that
- * libxl_bitmap_dispose() frees. */
-int config_bitmap_alloc(libxl_bitmap *map, int bits)
-{
-    libxl_bitmap_dispose(map);
-    libxl_bitmap_init(map);
-    map->map = calloc((size_t)(bits + 7) / 8, 1);
-    if (!map->map)
-        return -1;
-    map->size = (uint32_t)(bits + 7) / 8;
-    return 0;
-}
-
 static int parse_vcpus(struct parse *p)
 {
     libxl_domain_build_info *b = &p->cfg->b_info;
@@ -288,7 +274,7 @@ static int parse_vcpus(struct parse *p)
 
     if (rc)
         return rc < 0 ? rc : 0;
-    if (config_bitmap_alloc(&b->avail_vcpus, (int)n))
+    if (xlt_bitmap_alloc(&b->avail_vcpus, (int)n))
         return xlt_err_set(p->err, "%s: vcpus: out of memory",
                            xlt_cfgfile_path(p->cf));
     for (long i = 0; i < n; i++)
@@ -651,6 +637,8 @@ static const char *const mapped_keys[] = {
     "extra", "memory", "maxmem", "vcpus", "maxvcpus", "on_poweroff",
     "on_reboot", "on_watchdog", "on_crash", "on_soft_reset",
     "bootloader_args", "cpuid",
+    /* config_cpus.c */
+    "cpus", "cpus_soft",
     /* config_hvm.c */
     "device_model_version", "tsc_mode", "timer_mode", "vga", "stdvga",
     "serial", "viridian", "firmware", "bios", "firmware_override",
@@ -670,7 +658,7 @@ static const char *const xl_own_keys[] = {
 /* The rest of xl.cfg(5): a file that sets one of these must not become a
  * domain without it, so they are errors until they are mapped. */
 static const char *const xl_only_keys[] = {
-    "cpus", "cpus_soft", "device_tree", "dtdev", "gfx_passthru",
+    "device_tree", "dtdev", "gfx_passthru",
     "gic_version", "init_seclabel", "iomem", "ioports", "irqs", "mca_caps",
     "ms_vm_genid", "p9", "passthrough", "pvcalls", "pvshim",
     "pvshim_cmdline", "pvshim_extra", "pvshim_path", "seclabel", "tee",
@@ -768,6 +756,8 @@ static int finish(struct parse *p)
         return xlt_cfgfile_bad(p->cf, p->err, "maxvcpus",
                                "%d is less than vcpus=%ld", b->max_vcpus,
                                p->vcpus);
+    if (config_parse_cpus(p))
+        return -1;
     if (b->type == LIBXL_DOMAIN_TYPE_PV && !b->kernel && !b->bootloader)
         return xlt_err_set(p->err, "%s: kernel: a PV guest needs kernel= "
                            "(or bootloader=)", xlt_cfgfile_path(p->cf));
@@ -786,10 +776,11 @@ static int run_keys(struct parse *p, int (*const *keys)(struct parse *),
 }
 
 int xlt_config_parse(const char *path, const char *text, size_t len,
-                     size_t file_len, libxl_domain_config *cfg, FILE *warn,
+                     size_t file_len, const struct xlt_topology *topo,
+                     libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err)
 {
-    struct parse p = {.cfg = cfg, .warn = warn, .err = err};
+    struct parse p = {.cfg = cfg, .warn = warn, .err = err, .topo = topo};
     int rc;
 
     rc = xlt_cfgfile_open(&p.cf, path, text, len, file_len, err);

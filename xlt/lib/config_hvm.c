@@ -179,8 +179,8 @@ static int parse_viridian(struct parse *p)
         return rc < 0 ? rc : 0;
     }
     if (names[0] &&
-        (config_bitmap_alloc(on, LIBXL_BUILDINFO_HVM_VIRIDIAN_ENABLE_DISABLE_WIDTH) ||
-         config_bitmap_alloc(off, LIBXL_BUILDINFO_HVM_VIRIDIAN_ENABLE_DISABLE_WIDTH)))
+        (xlt_bitmap_alloc(on, LIBXL_BUILDINFO_HVM_VIRIDIAN_ENABLE_DISABLE_WIDTH) ||
+         xlt_bitmap_alloc(off, LIBXL_BUILDINFO_HVM_VIRIDIAN_ENABLE_DISABLE_WIDTH)))
         rc = xlt_err_set(p->err, "%s: viridian: out of memory",
                          xlt_cfgfile_path(p->cf));
     for (int i = 0; !rc && names[i]; i++) {

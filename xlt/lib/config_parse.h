@@ -18,6 +18,7 @@ struct parse {
     FILE *warn;
     struct xlt_err *err;
     long vcpus; /* vcpus= (online at boot), 0 if not given */
+    const struct xlt_topology *topo; /* NULL: cpus= and cpus_soft= fail */
 };
 
 /* libxl's NAME_from_string() for an enum type, as
@@ -37,8 +38,6 @@ struct parse {
 /* "PATH:LINE: warning: KEY: ..." on the warning stream. */
 void config_warn(struct parse *p, const char *key, const char *fmt, ...)
     XLT_PRINTF(3, 4);
-/* Size MAP for BITS bits, all clear, without a libxl context. */
-int config_bitmap_alloc(libxl_bitmap *map, int bits);
 /* A string key into a malloc'd field (replacing what it held). */
 int config_string(struct parse *p, const char *key, char **field);
 /* Split "a=1, b=2" into trimmed tokens; the caller frees the list. */
@@ -54,5 +53,10 @@ int config_parse_firmware(struct parse *p);
 /* ---- config_devices.c: disk, vif, vfb, vkb, channel, pci, usb ---- */
 
 int config_parse_devices(struct parse *p);
+
+/* ---- config_cpus.c ---- */
+
+/* cpus= and cpus_soft=; needs max_vcpus settled (from finish()). */
+int config_parse_cpus(struct parse *p);
 
 #endif

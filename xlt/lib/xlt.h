@@ -74,14 +74,61 @@ int xlt_cfgfile_xlu_failed(struct xlt_cfgfile *cf, struct xlt_err *err,
 /* Forget what libxlutil has said so far. */
 void xlt_cfgfile_hush(struct xlt_cfgfile *cf);
 
+/* ---- cpumap.c: xl's CPU lists ---------------------------------------- */
+
+/* The host's CPUs as libxl sees them (libxl_get_max_cpus() and
+ * libxl_get_cpu_topology()); xltd fills it, xlt asks xltd for it. */
+struct xlt_topology {
+    int max_cpus;     /* bitmaps have this many bits */
+    int nr_nodes;     /* NUMA nodes, at least 1 */
+    int *node_of_cpu; /* [max_cpus]; -1 for a CPU that is not there */
+};
+
+/* Size MAP for BITS bits, all clear.  libxl_bitmap_alloc() needs a libxl
+ * context, which a dry run and the unit tests do not have; a libxl_bitmap
+ * is a plain calloc'd byte array that libxl_bitmap_dispose() frees. */
+int xlt_bitmap_alloc(libxl_bitmap *map, int bits);
+/* MAP sized for TOPO's CPUs, as libxl_cpu_bitmap_alloc() sizes it. */
+int xlt_cpumap_alloc(libxl_bitmap *map, const struct xlt_topology *topo);
+/* SPEC in xl's syntax: comma-separated items, each [^][node:|nodes:] and
+ * then all, N or N-M.  "^" takes away, later items win.  MAP is
+ * (re)allocated; ERR says what is wrong with which item. */
+int xlt_cpumap_parse(const char *spec, const struct xlt_topology *topo,
+                     libxl_bitmap *map, struct xlt_err *err);
+/* MAP as xl vcpu-list shows it ("all", "0-3,6", "none"); NULL on ENOMEM,
+ * else the caller frees it. */
+char *xlt_cpumap_format(const libxl_bitmap *map, int max_cpus);
+/* The topology as JSON (xltd's "topology" reply) and back. */
+yajl_gen_status xlt_topology_gen(yajl_gen g, const struct xlt_topology *t);
+int xlt_topology_parse(yajl_val v, struct xlt_topology *t,
+                       struct xlt_err *err);
+void xlt_topology_dispose(struct xlt_topology *t);
+
+/* ---- cpupool.c: xl's cpupool-create definitions ---------------------- */
+
+struct xlt_cpupool_spec {
+    char *name;  /* name=, or the file's base name */
+    char *sched; /* NULL: the host's default scheduler */
+    char *cpus;  /* an xl CPU list ("2,3", "node:1"); NULL: none */
+};
+
+/* TEXT as for xlt_config_parse (PATH NULL: only command-line lines).  On
+ * error ERR says "FILE:LINE: KEY: ..." and S is left empty. */
+int xlt_cpupool_parse(const char *path, const char *text, size_t len,
+                      size_t file_len, struct xlt_cpupool_spec *s,
+                      struct xlt_err *err);
+void xlt_cpupool_spec_dispose(struct xlt_cpupool_spec *s);
+
 /* ---- config.c: xl.cfg -> libxl_domain_config ------------------------- */
 
 /* CFG must have been libxl_domain_config_init()ed; the caller disposes it
  * whatever the result.  Warnings (e.g. ignored keys) go to WARN.  TEXT's
  * first FILE_LEN bytes are the file, the rest command-line overrides
- * (xlt_config_add_overrides). */
+ * (xlt_config_add_overrides).  TOPO sizes the CPU maps of cpus= and
+ * cpus_soft=; without it (NULL) those keys are an error. */
 int xlt_config_parse(const char *path, const char *text, size_t len,
-                     size_t file_len, libxl_domain_config *cfg, FILE *warn,
+                     size_t file_len, const struct xlt_topology *topo,
+                     libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err);
 /* TEXT (the file) followed by the N "KEY=VALUE" overrides, one per line,
  * as xl create takes them; each must be xl.cfg syntax on its own. */
@@ -168,6 +215,13 @@ char *xlt_msg_text(enum xlt_msg_kind kind, const char *text);
 /* "7" -> domid 7; a name -> looked up.  CTX may be NULL for ids only. */
 int xlt_domain_lookup(libxl_ctx *ctx, const char *ref, uint32_t *domid_r,
                       struct xlt_err *err);
+
+/* ---- units.c --------------------------------------------------------- */
+
+/* A memory size as xl mem-set takes it: a number with an optional unit,
+ * b, k, m (the default), g or t (either case), into KiB.  -1 if it is not
+ * one. */
+int xlt_mem_size_kb(const char *s, uint64_t *kb_r);
 
 /* ---- util.c ---------------------------------------------------------- */
 
