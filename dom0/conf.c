@@ -13,6 +13,9 @@ void conf_init(struct xltd_conf *conf)
     conf->log_path = strdup(XLTD_LOG_PATH);
     conf->state_dir = strdup(XLTD_STATE_DIR);
     conf->log_level = LOG_INFO;
+    conf->balloon.mode = AUTOBALLOON_AUTO;
+    conf->balloon.dom0_min_kb = (uint64_t)512 * 1024;
+    conf->balloon.seconds = 30;
 }
 
 void conf_dispose(struct xltd_conf *conf)
@@ -60,6 +63,39 @@ static int conf_level(struct xlt_cfgfile *cf, enum log_level *level,
                            s);
 }
 
+/* autoballoon = "auto" | "on" | "off", dom0_min_mem (MiB),
+ * autoballoon_seconds. */
+static int conf_balloon(struct xlt_cfgfile *cf, struct balloon_conf *b,
+                        struct xlt_err *err)
+{
+    static const char *const modes[] = {"auto", "on", "off"};
+    const char *s;
+    long n;
+    int rc = xlt_cfgfile_string(cf, "autoballoon", &s, err);
+
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; rc == 0 && i < sizeof(modes) / sizeof(modes[0]); i++)
+        if (!strcmp(s, modes[i])) {
+            b->mode = (enum autoballoon)i;
+            rc = 1;
+        }
+    if (rc == 0)
+        return xlt_cfgfile_bad(cf, err, "autoballoon", "`%s' is not auto, "
+                               "on or off", s);
+    rc = xlt_cfgfile_long(cf, "dom0_min_mem", 64, 1L << 30, &n, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        b->dom0_min_kb = (uint64_t)n * 1024;
+    rc = xlt_cfgfile_long(cf, "autoballoon_seconds", 1, 3600, &n, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        b->seconds = (int)n;
+    return 0;
+}
+
 int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
               struct xlt_err *err)
 {
@@ -77,7 +113,8 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_path(cf, "pid_file", &conf->pid_path, err) ||
         conf_path(cf, "log_file", &conf->log_path, err) ||
         conf_path(cf, "state_dir", &conf->state_dir, err) ||
-        conf_level(cf, &conf->log_level, err))
+        conf_level(cf, &conf->log_level, err) ||
+        conf_balloon(cf, &conf->balloon, err))
         goto out;
     rc = 0;
 out:

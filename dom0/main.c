@@ -262,6 +262,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
 static void stop(struct xltd *d)
 {
     notify_systemd(&d->log, "STOPPING=1");
+    balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
     supervise_stop(d);
     libxl_ctx_free(d->ctx);
@@ -316,6 +317,7 @@ int main(int argc, char **argv)
     }
     d.socket_path = conf.socket_path;
     d.state_dir = conf.state_dir;
+    d.balloon_conf = conf.balloon;
     d.pid_path = conf.pid_path;
     d.pid_fd = take_pid_lock(conf.pid_path, &err);
     if (d.pid_fd < 0) {

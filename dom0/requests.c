@@ -377,29 +377,40 @@ static int create_config(struct xltd *d, yajl_val args,
     return create_precheck(d, cfg, err);
 }
 
+void requests_create_go(struct xltd *d, unsigned conn,
+                        libxl_domain_config *cfg, const char *path,
+                        const char *text, bool paused)
+{
+    char progress[256];
+
+    if (store_put(d, cfg, path, text)) {
+        control_reply_error(d, conn, "%s: cannot record it in %s/domains "
+                            "(see xltd's log); nothing created",
+                            cfg->c_info.name, d->state_dir);
+        return;
+    }
+    snprintf(progress, sizeof(progress), "creating %s", cfg->c_info.name);
+    control_reply_progress(d, conn, progress);
+    log_info(&d->log, "%s: creating from %s", cfg->c_info.name,
+             path ? path : "(no file)");
+    domain_start(d, cfg, paused, conn);
+}
+
 static void req_create(struct xltd *d, unsigned conn, yajl_val args)
 {
+    const char *path = xlt_json_get_str(args, "path");
+    const char *text = xlt_json_get_str(args, "text");
+    bool paused = YAJL_IS_TRUE(xlt_json_get(args, "paused"));
     libxl_domain_config cfg;
     struct xlt_err err;
-    const char *path = xlt_json_get_str(args, "path");
-    char progress[256];
 
     libxl_domain_config_init(&cfg);
     if (create_config(d, args, &cfg, &err)) {
         control_reply_error(d, conn, "%s", err.msg);
         goto out;
     }
-    if (store_put(d, &cfg, path, xlt_json_get_str(args, "text"))) {
-        control_reply_error(d, conn, "%s: cannot record it in %s/domains "
-                            "(see xltd's log); nothing created",
-                            cfg.c_info.name, d->state_dir);
-        goto out;
-    }
-    snprintf(progress, sizeof(progress), "creating %s", cfg.c_info.name);
-    control_reply_progress(d, conn, progress);
-    log_info(&d->log, "%s: creating from %s", cfg.c_info.name,
-             path ? path : "(no file)");
-    domain_start(d, &cfg, YAJL_IS_TRUE(xlt_json_get(args, "paused")), conn);
+    if (balloon_make_room(d, conn, &cfg, path, text, paused) == 0)
+        requests_create_go(d, conn, &cfg, path, text, paused);
 out:
     libxl_domain_config_dispose(&cfg);
 }
@@ -493,6 +504,7 @@ static void req_rename(struct xltd *d, unsigned conn, yajl_val args)
 {
     const char *name = xlt_json_get_str(args, "name");
     uint32_t domid = INVALID_DOMID, other;
+    libxl_uuid uuid;
 
     if (requests_the_domain(d, conn, args, &domid))
         return;
@@ -513,6 +525,10 @@ static void req_rename(struct xltd *d, unsigned conn, yajl_val args)
         return;
     }
     log_info(&d->log, "domain %u: renamed to %s", domid, name);
+    domain_uuid(d, domid, &uuid);
+    if (store_has(d, &uuid) && store_set_str(d, &uuid, "name", name))
+        log_err(&d->log, "domain %u: its store entry keeps the old name",
+                domid);
     control_reply_result(d, conn, "{}");
 }
 

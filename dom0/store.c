@@ -153,6 +153,45 @@ out:
     return rc;
 }
 
+int store_set_str(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                  const char *value)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *text = NULL;
+    yajl_val v = NULL;
+    int rc = -1;
+
+    if (g && xlt_json_str(g, value) == yajl_gen_status_ok)
+        text = xlt_json_gen_take(g);
+    if (text)
+        v = yajl_tree_parse(text, NULL, 0);
+    if (v)
+        rc = store_set(d, uuid, key, v);
+    if (g)
+        yajl_gen_free(g);
+    yajl_tree_free(v);
+    free(text);
+    return rc;
+}
+
+int store_move(struct xltd *d, const libxl_uuid *old,
+               const libxl_domain_config *cfg)
+{
+    yajl_val entry = NULL, pinning;
+    int rc;
+
+    store_get(d, old, &entry); /* none: a bare entry for the new one */
+    rc = store_put(d, cfg, xlt_json_get_str(entry, "path"),
+                   xlt_json_get_str(entry, "text"));
+    pinning = xlt_json_get(entry, "pinning");
+    if (!rc && pinning)
+        rc = store_set(d, &cfg->c_info.uuid, "pinning", pinning);
+    if (!rc)
+        store_drop(d, old);
+    yajl_tree_free(entry);
+    return rc;
+}
+
 bool store_has(const struct xltd *d, const libxl_uuid *uuid)
 {
     char path[4096];

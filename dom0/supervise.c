@@ -228,6 +228,7 @@ static int rename_old(struct xltd *d, uint32_t domid,
                       libxl_domain_config *cfg)
 {
     char newname[256];
+    libxl_uuid old;
 
     snprintf(newname, sizeof(newname), "%s-%u", cfg->c_info.name, domid);
     if (libxl_domain_rename(d->ctx, domid, cfg->c_info.name, newname)) {
@@ -237,9 +238,9 @@ static int rename_old(struct xltd *d, uint32_t domid,
     }
     log_info(&d->log, "%s (%u): kept as %s, no longer managed", cfg->c_info.name,
              domid, newname);
-    store_drop(d, &cfg->c_info.uuid);
+    libxl_uuid_copy(d->ctx, &old, &cfg->c_info.uuid);
     libxl_uuid_generate(&cfg->c_info.uuid);
-    return store_put(d, cfg, NULL, NULL);
+    return store_move(d, &old, cfg);
 }
 
 /* Start a new instance from CFG, the old one's configuration (which libxl

@@ -38,12 +38,22 @@ void log_msg(struct xltd_log *log, enum log_level level, const char *fmt, ...)
 #define XLTD_LOG_PATH "/var/log/xlt/xltd.log"
 #define XLTD_STATE_DIR "/var/lib/xlt"
 
+enum autoballoon { AUTOBALLOON_AUTO, AUTOBALLOON_ON, AUTOBALLOON_OFF };
+
+/* How xltd makes room for a domain by shrinking dom0. */
+struct balloon_conf {
+    enum autoballoon mode;  /* auto: on unless Xen has dom0_mem= */
+    uint64_t dom0_min_kb;   /* dom0 is never lowered below this */
+    int seconds;            /* how long dom0 may take to free it */
+};
+
 struct xltd_conf {
     char *socket_path;
     char *pid_path;
     char *log_path;
     char *state_dir;
     enum log_level log_level;
+    struct balloon_conf balloon;
 };
 
 void conf_init(struct xltd_conf *conf);
@@ -58,6 +68,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
 struct conn;
 struct watch;
 struct waiter;
+struct balloon_op;
 
 struct xltd {
     struct xltd_log log;
@@ -74,6 +85,8 @@ struct xltd {
     struct waiter *waiters;
     const char *state_dir;
     struct xs_handle *xs; /* for @introduceDomain */
+    struct balloon_conf balloon_conf;
+    struct balloon_op *balloon; /* a create waiting for dom0's memory */
 };
 
 /* ---- store.c: the domains xltd manages, on disk ----------------------- */
@@ -87,6 +100,13 @@ int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r);
 /* Set member KEY of UUID's entry to VALUE (a copy is written). */
 int store_set(struct xltd *d, const libxl_uuid *uuid, const char *key,
               yajl_val value);
+/* store_set with the string VALUE. */
+int store_set_str(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                  const char *value);
+/* The entry of OLD becomes CFG's (its UUID and name), keeping the config
+ * file's path and text and the kept pinning. */
+int store_move(struct xltd *d, const libxl_uuid *old,
+               const libxl_domain_config *cfg);
 void store_drop(struct xltd *d, const libxl_uuid *uuid);
 /* Drop the entries of domains not among INFO (at start-up); returns how
  * many entries remain, -1 on error. */
@@ -119,6 +139,10 @@ int requests_the_domain(struct xltd *d, unsigned conn, yajl_val args,
  * is an error), as *N_R ids in *IDS_R (the caller frees it). */
 int requests_domain_ids(struct xltd *d, yajl_val refs, uint32_t **ids_r,
                         size_t *n_r, struct xlt_err *err);
+/* Record CFG in the store and start it (for create, once it fits). */
+void requests_create_go(struct xltd *d, unsigned conn,
+                        libxl_domain_config *cfg, const char *path,
+                        const char *text, bool paused);
 /* What a per-domain reply says of one domain (an object, or nothing). */
 typedef void requests_gen_domain(struct xltd *d, yajl_gen g,
                                  const libxl_dominfo *info, void *arg);
@@ -169,6 +193,19 @@ void req_cpupool_rename(struct xltd *d, unsigned conn, yajl_val args);
 void req_cpupool_cpu_add(struct xltd *d, unsigned conn, yajl_val args);
 void req_cpupool_cpu_remove(struct xltd *d, unsigned conn, yajl_val args);
 void req_cpupool_migrate(struct xltd *d, unsigned conn, yajl_val args);
+
+/* ---- balloon.c: dom0 autoballoon -------------------------------------- */
+
+/* Make room for CFG: 0 if it fits now; 1 if dom0 is being lowered (the
+ * create goes on from balloon_tick); -1 once CONN has been told why not. */
+int balloon_make_room(struct xltd *d, unsigned conn,
+                      const libxl_domain_config *cfg, const char *path,
+                      const char *text, bool paused);
+/* The timer to poll while ballooning (-1 otherwise), and its handler. */
+int balloon_fd(const struct xltd *d);
+void balloon_tick(struct xltd *d);
+/* On xltd's stop: give dom0 its target back, fail the create. */
+void balloon_stop(struct xltd *d);
 
 /* ---- memory.c: balloon target and maximum --------------------------- */
 

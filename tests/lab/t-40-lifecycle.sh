@@ -67,6 +67,24 @@ check "it is preserved, shut down for crash" sh -c \
     '[ "$(xl list crashy | awk "NR==2{print \$5}" | cut -c4-5)" = sc ]'
 check "destroy the wreck" xlt destroy crashy
 
+# rename-restart: the old instance stays as NAME-DOMID, the new one runs
+# under a new UUID, and its store entry keeps the file and the pinning.
+mkcfg phoenix2 'on_reboot = "rename-restart"'
+check "create phoenix2 (on_reboot=rename-restart)" xlt create /tmp/phoenix2.cfg
+check "phoenix2 boots" wait_for_log "$(guest_log phoenix2)" XLT-GUEST-UP 120
+check "pin its vCPU to CPU 1" xlt vcpu-pin phoenix2 0 1
+id=$(xl domid phoenix2)
+check "reboot phoenix2" xlt reboot phoenix2
+check "the old one is kept as phoenix2-$id" wait_until 60 xl list "phoenix2-$id"
+check "a new phoenix2 runs" wait_until 60 sh -c \
+    "n=\$(xl domid phoenix2) && [ \"\$n\" != $id ]"
+check "its store entry has the file's text and path" sh -c \
+    "f=\$(grep -l '\"name\": \"phoenix2\"' /var/lib/xlt/domains/*.json) &&
+     grep -q '\"path\": \"/tmp/phoenix2.cfg\"' \$f && grep -q '\"text\": \"' \$f"
+check "and its vCPU is still pinned to CPU 1" wait_until 30 sh -c \
+    "xl vcpu-list phoenix2 | awk '\$3 == 0 { exit \$7 != 1 }'"
+check "destroy the old one" xl destroy "phoenix2-$id"
+
 # restart; then shutdown -a for everything left.
 crash_with restart phoenix
 check "it comes back" wait_for_count "$(guest_log phoenix)" XLT-GUEST-UP 2 120

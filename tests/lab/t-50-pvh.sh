@@ -31,6 +31,8 @@ ids_check pvh-busybox
 
 check "rename it" xlt rename pvh-busybox renamed
 check "xl sees the new name" xl list renamed
+check "the store entry has the new name" \
+    grep -q '"name": "renamed"' /var/lib/xlt/domains/*.json
 check_not "the old name is gone" xl list pvh-busybox
 check_not "renaming onto a taken name fails" xlt rename renamed Domain-0
 check_not "a name with a slash is refused" xlt rename renamed a/b
