@@ -33,7 +33,7 @@ restart_xltd
 t0=$(now_ms)
 check "autoballoon on: the big guest is created" sh -c \
     "xlt create $cfg 'name=\"big\"' memory=$big 2>/tmp/big.err || { cat /tmp/big.err; false; }"
-note "create with autoballoon took $(($(now_ms) - t0)) ms"
+note "create with autoballoon took $(($(now_ms) - t0)) ms; it said: $(tr '\n' '|' </tmp/big.err)"
 check "it showed dom0 being lowered" grep -q "autoballoon: .*lowering dom0" /tmp/big.err
 check "xl: big runs" xl list big
 check "dom0 gave up the memory" test "$(dom0_mb)" -lt $((dom0_before - 60))
