@@ -9,6 +9,8 @@ CC      ?= cc
 PKGS    := xenlight xlutil xenstore xencontrol xentoollog yajl uuid
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# Where the device drivers (libxl's hotplug scripts) are installed
+DRIVER_DIR ?= $(PREFIX)/lib/xlt
 # Where Xen keeps pvgrub (xl's XENFIRMWAREDIR; Debian: /usr/lib/xen-X.Y/boot)
 XEN_VERSION := $(shell pkg-config --modversion xenlight | cut -d. -f1,2)
 XEN_FIRMWARE_DIR ?= /usr/lib/xen-$(XEN_VERSION)/boot
@@ -16,6 +18,7 @@ XEN_FIRMWARE_DIR ?= /usr/lib/xen-$(XEN_VERSION)/boot
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -DLIBXL_API_VERSION=0x041400 -DHAVE_YAJL_YAJL_VERSION_H \
            -DXEN_FIRMWARE_DIR='"$(XEN_FIRMWARE_DIR)"' \
+           -DXLT_DRIVER_DIR='"$(DRIVER_DIR)"' \
            -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Ixlt/lib -Idom0 $(PKG_CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS)
@@ -32,6 +35,8 @@ endif
 LIB_SRC  := $(wildcard xlt/lib/*.c)
 CLI_SRC  := $(wildcard xlt/cli/*.c)
 D_SRC    := $(wildcard dom0/*.c)
+DRV_LIB  := drivers/hotplug.c
+DRV_MAIN := $(filter-out $(DRV_LIB),$(wildcard drivers/*.c))
 TEST_SRC := $(wildcard tests/unit/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -44,10 +49,14 @@ CLI_LIBOBJ := $(filter-out $(BUILD)/xlt/cli/main.o,$(CLI_OBJ))
 LIBXLT := $(BUILD)/libxlt.a
 XLT    := $(BUILD)/bin/xlt
 XLTD   := $(BUILD)/bin/xltd
+DRIVERS := $(DRV_MAIN:drivers/%.c=$(BUILD)/bin/drivers/%)
+# rtnetlink for vif-bridge: libnl-route-3, the usual netlink library
+NL_CFLAGS := $(shell pkg-config --cflags libnl-route-3.0)
+NL_LIBS   := $(shell pkg-config --libs libnl-route-3.0)
 UNIT   := $(BUILD)/bin/unit-tests
 
 .PHONY: all check unit fuzz lab-prepare lab-check demo bench install clean setup tidy
-all: $(XLT) $(XLTD)
+all: $(XLT) $(XLTD) $(DRIVERS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -67,6 +76,12 @@ $(XLT): $(CLI_OBJ) $(LIBXLT)
 $(XLTD): $(D_OBJ) $(LIBXLT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+.SECONDARY: $(DRV_MAIN:%.c=$(BUILD)/%.o) $(BUILD)/drivers/hotplug.o
+$(BUILD)/drivers/%.o: CFLAGS += $(NL_CFLAGS)
+$(BUILD)/bin/drivers/%: $(BUILD)/drivers/%.o $(BUILD)/drivers/hotplug.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs xenstore) $(NL_LIBS)
 
 $(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(LIBXLT)
 	@mkdir -p $(dir $@)
@@ -127,8 +142,9 @@ bench: lab-prepare
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	           $(DESTDIR)/etc/xlt/examples $(DESTDIR)$(PREFIX)/share/man/man1 \
-	           $(DESTDIR)$(PREFIX)/share/man/man8
+	           $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(DRIVER_DIR)
 	install -m 0755 $(XLT) $(XLTD) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 $(DRIVERS) $(DESTDIR)$(DRIVER_DIR)/
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dom0/xltd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/xltd.service
 	install -m 0644 configs/xlt.conf $(DESTDIR)/etc/xlt/xlt.conf
 	install -m 0644 configs/*.cfg $(DESTDIR)/etc/xlt/examples/
@@ -140,12 +156,15 @@ setup:
 
 clean:
 	rm -rf $(BUILD)/*.o $(BUILD)/xlt $(BUILD)/dom0 $(BUILD)/tests $(BUILD)/san \
+	       $(BUILD)/drivers $(BUILD)/bin/drivers \
 	       $(BUILD)/libxlt.a $(BUILD)/xltd
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(D_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(D_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
+         $(wildcard $(BUILD)/drivers/*.d)
 
 # clang-tidy over every C file, with .clang-tidy's checks
 GNU_SRC := dom0/xenctrl.c
 tidy:
 	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) $(filter-out $(GNU_SRC),$(D_SRC)) -- $(filter-out -MMD -MP,$(CFLAGS))
 	clang-tidy -quiet $(GNU_SRC) -- $(filter-out -MMD -MP,$(CFLAGS)) -std=gnu11
+	clang-tidy -quiet $(DRV_LIB) $(DRV_MAIN) -- $(filter-out -MMD -MP,$(CFLAGS)) $(NL_CFLAGS)

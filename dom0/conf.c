@@ -12,6 +12,7 @@ void conf_init(struct xltd_conf *conf)
     conf->pid_path = strdup(XLTD_PID_PATH);
     conf->log_path = strdup(XLTD_LOG_PATH);
     conf->state_dir = strdup(XLTD_STATE_DIR);
+    conf->bridge = strdup("xenbr0");
     conf->log_level = LOG_INFO;
     conf->balloon.mode = AUTOBALLOON_AUTO;
     conf->balloon.dom0_min_kb = (uint64_t)512 * 1024;
@@ -24,6 +25,7 @@ void conf_dispose(struct xltd_conf *conf)
     free(conf->pid_path);
     free(conf->log_path);
     free(conf->state_dir);
+    free(conf->bridge);
     memset(conf, 0, sizeof(*conf));
 }
 
@@ -38,6 +40,23 @@ static int conf_path(struct xlt_cfgfile *cf, const char *key, char **field,
     if (s[0] != '/')
         return xlt_cfgfile_bad(cf, err, key, "`%s' is not an absolute path",
                                s);
+    free(*field);
+    *field = strdup(s);
+    return *field ? 0 : xlt_err_set(err, "out of memory");
+}
+
+/* A network interface's name (IFNAMSIZ: 15 characters at most). */
+static int conf_ifname(struct xlt_cfgfile *cf, const char *key, char **field,
+                       struct xlt_err *err)
+{
+    const char *s;
+    int rc = xlt_cfgfile_string(cf, key, &s, err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (!*s || strlen(s) > 15 || strpbrk(s, "/ \t"))
+        return xlt_cfgfile_bad(cf, err, key, "`%s' is not an interface "
+                               "name", s);
     free(*field);
     *field = strdup(s);
     return *field ? 0 : xlt_err_set(err, "out of memory");
@@ -113,6 +132,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_path(cf, "pid_file", &conf->pid_path, err) ||
         conf_path(cf, "log_file", &conf->log_path, err) ||
         conf_path(cf, "state_dir", &conf->state_dir, err) ||
+        conf_ifname(cf, "bridge", &conf->bridge, err) ||
         conf_level(cf, &conf->log_level, err) ||
         conf_balloon(cf, &conf->balloon, err))
         goto out;

@@ -39,6 +39,7 @@ static void start_done(libxl_ctx *ctx, int rc, void *arg)
     const char *name = s->cfg.c_info.name;
     char result[64];
 
+    dedicated_started(d, &s->cfg);
     if (rc) {
         store_drop(d, &s->cfg.c_info.uuid);
         log_err(&d->log, "creating %s failed: %s", name,
@@ -88,6 +89,7 @@ int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     rc = libxl_domain_create_new(d->ctx, &s->cfg, &s->domid, &s->how, NULL);
     if (rc) {
         store_drop(d, &s->cfg.c_info.uuid);
+        dedicated_started(d, &s->cfg);
         log_err(&d->log, "creating %s failed: %s", s->cfg.c_info.name,
                 domain_libxl_said(d, rc));
         control_reply_error(d, conn, "creating %s failed: %s",

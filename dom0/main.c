@@ -251,7 +251,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
         return -1;
     }
     if (store_init(d) || open_libxl(d) || supervise_open_xenstore(d) ||
-        supervise_adopt_all(d) || control_listen(d))
+        supervise_adopt_all(d) || dedicated_init(d) || control_listen(d))
         return -1;
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
              conf->socket_path);
@@ -265,6 +265,7 @@ static void stop(struct xltd *d)
     balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
     supervise_stop(d);
+    libxl_bitmap_dispose(&d->dedicated_pending);
     libxl_ctx_free(d->ctx);
     if (d->signal_fd >= 0)
         close(d->signal_fd);
@@ -318,6 +319,7 @@ int main(int argc, char **argv)
     d.socket_path = conf.socket_path;
     d.state_dir = conf.state_dir;
     d.balloon_conf = conf.balloon;
+    d.bridge = conf.bridge;
     d.pid_path = conf.pid_path;
     d.pid_fd = take_pid_lock(conf.pid_path, &err);
     if (d.pid_fd < 0) {

@@ -122,6 +122,7 @@ static void info_physinfo(struct xltd *d, yajl_gen g,
     xlt_json_kv_uint(g, "outstanding_claims", p.outstanding_pages / per_mb);
     if (!libxl_get_freecpus(d->ctx, &free_cpus))
         xlt_json_kv_int(g, "free_cpus", libxl_bitmap_count_set(&free_cpus));
+    dedicated_gen_info(d, g);
 out:
     libxl_bitmap_dispose(&free_cpus);
     libxl_physinfo_dispose(&p);
@@ -382,11 +383,27 @@ void requests_create_go(struct xltd *d, unsigned conn,
                         const char *text, bool paused)
 {
     char progress[256];
+    struct xlt_err err;
+    bool dedicated = false;
 
-    if (store_put(d, cfg, path, text)) {
+    if (text && xlt_config_dedicated(path ? path : "(config)", text,
+                                     strlen(text), strlen(text), &dedicated,
+                                     &err)) {
+        control_reply_error(d, conn, "%s", err.msg);
+        return;
+    }
+    if (dedicated && dedicated_reserve(d, cfg, &err)) {
+        control_reply_error(d, conn, "%s; nothing created", err.msg);
+        return;
+    }
+    if (store_put(d, cfg, path, text) ||
+        (dedicated &&
+         store_set_bool(d, &cfg->c_info.uuid, "dedicated", true))) {
         control_reply_error(d, conn, "%s: cannot record it in %s/domains "
                             "(see xltd's log); nothing created",
                             cfg->c_info.name, d->state_dir);
+        store_drop(d, &cfg->c_info.uuid);
+        dedicated_started(d, cfg);
         return;
     }
     snprintf(progress, sizeof(progress), "creating %s", cfg->c_info.name);
@@ -407,6 +424,11 @@ static void req_create(struct xltd *d, unsigned conn, yajl_val args)
     libxl_domain_config_init(&cfg);
     if (create_config(d, args, &cfg, &err)) {
         control_reply_error(d, conn, "%s", err.msg);
+        goto out;
+    }
+    if (devices_prepare(d, &cfg, &err)) {
+        control_reply_error(d, conn, "%s: %s; nothing created",
+                            cfg.c_info.name, err.msg);
         goto out;
     }
     if (balloon_make_room(d, conn, &cfg, path, text, paused) == 0)
@@ -441,6 +463,7 @@ static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
     } else {
         log_info(&op->d->log, "domain %u: destroyed on request", op->domid);
         store_drop(op->d, &op->uuid);
+        dedicated_rebalance(op->d);
         snprintf(result, sizeof(result), "{\"domid\":%u}", op->domid);
         control_reply_result(op->d, op->conn, result);
     }
@@ -695,6 +718,7 @@ static const struct request {
     {"vcpu-list", false, req_vcpu_list},
     {"vcpu-pin", true, req_vcpu_pin},
     {"vcpu-set", true, req_vcpu_set},
+    {"vcpu-dedicate", true, req_vcpu_dedicate},
     {"mem-set", true, req_mem_set},
     {"mem-max", true, req_mem_max},
     {"sched", true, req_sched},

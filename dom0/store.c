@@ -156,36 +156,46 @@ out:
 int store_set_str(struct xltd *d, const libxl_uuid *uuid, const char *key,
                   const char *value)
 {
-    yajl_gen g = xlt_json_gen_new();
-    char *text = NULL;
-    yajl_val v = NULL;
-    int rc = -1;
+    struct yajl_val_s v = {.type = yajl_t_string};
 
-    if (g && xlt_json_str(g, value) == yajl_gen_status_ok)
-        text = xlt_json_gen_take(g);
-    if (text)
-        v = yajl_tree_parse(text, NULL, 0);
-    if (v)
-        rc = store_set(d, uuid, key, v);
-    if (g)
-        yajl_gen_free(g);
-    yajl_tree_free(v);
-    free(text);
-    return rc;
+    v.u.string = (char *)value; /* only read */
+    return store_set(d, uuid, key, &v);
+}
+
+int store_set_bool(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                   bool value)
+{
+    struct yajl_val_s v = {.type = value ? yajl_t_true : yajl_t_false};
+
+    return store_set(d, uuid, key, &v);
+}
+
+bool store_get_bool(struct xltd *d, const libxl_uuid *uuid, const char *key)
+{
+    yajl_val entry = NULL;
+    bool value = false;
+
+    if (!store_get(d, uuid, &entry))
+        value = YAJL_IS_TRUE(xlt_json_get(entry, key));
+    yajl_tree_free(entry);
+    return value;
 }
 
 int store_move(struct xltd *d, const libxl_uuid *old,
                const libxl_domain_config *cfg)
 {
-    yajl_val entry = NULL, pinning;
+    static const char *const kept[] = {"pinning", "dedicated"};
+    yajl_val entry = NULL;
     int rc;
 
     store_get(d, old, &entry); /* none: a bare entry for the new one */
     rc = store_put(d, cfg, xlt_json_get_str(entry, "path"),
                    xlt_json_get_str(entry, "text"));
-    pinning = xlt_json_get(entry, "pinning");
-    if (!rc && pinning)
-        rc = store_set(d, &cfg->c_info.uuid, "pinning", pinning);
+    for (size_t i = 0; !rc && i < sizeof(kept) / sizeof(kept[0]); i++) {
+        yajl_val v = xlt_json_get(entry, kept[i]);
+        if (v)
+            rc = store_set(d, &cfg->c_info.uuid, kept[i], v);
+    }
     if (!rc)
         store_drop(d, old);
     yajl_tree_free(entry);

@@ -249,6 +249,8 @@ static int rename_old(struct xltd *d, uint32_t domid,
 static void restart(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
                     bool keep_old)
 {
+    struct xlt_err err;
+
     pinning_apply(d, cfg); /* logs what went wrong; restart all the same */
     if (keep_old) {
         if (rename_old(d, domid, cfg))
@@ -256,6 +258,11 @@ static void restart(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
     } else if (libxl_domain_destroy(d->ctx, domid, NULL)) {
         log_err(&d->log, "%s (%u): destroy failed; not restarting",
                 cfg->c_info.name, domid);
+        return;
+    }
+    if (dedicated_restart(d, cfg, &err)) {
+        log_err(&d->log, "%s: not restarted: %s", cfg->c_info.name, err.msg);
+        store_drop(d, &cfg->c_info.uuid);
         return;
     }
     log_info(&d->log, "%s: restarting", cfg->c_info.name);
@@ -338,6 +345,7 @@ void supervise_event(struct xltd *d, libxl_event *ev)
     case LIBXL_EVENT_TYPE_DOMAIN_DEATH:
         log_info(&d->log, "domain %u: died", ev->domid);
         watch_drop(d, ev->domid);
+        dedicated_rebalance(d);
         waiters_done(d, ev->domid);
         break;
     default:

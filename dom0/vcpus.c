@@ -81,6 +81,7 @@ static void gen_domain_vcpus(struct xltd *d, yajl_gen g,
     yajl_gen_map_open(g);
     xlt_json_kv_str(g, "name", name ? name : "");
     xlt_json_kv_uint(g, "domid", domid);
+    xlt_json_kv_bool(g, "dedicated", dedicated_domain(d, domid));
     xlt_json_str(g, "vcpus");
     yajl_gen_array_open(g);
     for (int i = 0; i < nr_vcpus; i++) {
@@ -147,6 +148,11 @@ void req_vcpu_pin(struct xltd *d, unsigned conn, yajl_val args)
     if (vcpus_topology(d, &t) || libxl_domain_info(d->ctx, &info, domid)) {
         control_reply_error(d, conn, "cannot read domain %u or the host's "
                             "CPUs", domid);
+        goto out;
+    }
+    if (dedicated_domain(d, domid)) {
+        control_reply_error(d, conn, "domain %u has dedicated CPUs: "
+                            "`vcpu-dedicate -r' it before pinning it", domid);
         goto out;
     }
     xlt_json_get_int(args, "vcpu", &vcpu);

@@ -52,6 +52,7 @@ struct xltd_conf {
     char *pid_path;
     char *log_path;
     char *state_dir;
+    char *bridge; /* for vifs whose spec names none */
     enum log_level log_level;
     struct balloon_conf balloon;
 };
@@ -84,9 +85,11 @@ struct xltd {
     struct watch *watches;
     struct waiter *waiters;
     const char *state_dir;
+    const char *bridge;
     struct xs_handle *xs; /* for @introduceDomain */
     struct balloon_conf balloon_conf;
     struct balloon_op *balloon; /* a create waiting for dom0's memory */
+    libxl_bitmap dedicated_pending; /* CPUs creates under way will hold */
 };
 
 /* ---- store.c: the domains xltd manages, on disk ----------------------- */
@@ -103,8 +106,12 @@ int store_set(struct xltd *d, const libxl_uuid *uuid, const char *key,
 /* store_set with the string VALUE. */
 int store_set_str(struct xltd *d, const libxl_uuid *uuid, const char *key,
                   const char *value);
+int store_set_bool(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                   bool value);
+/* Member KEY of UUID's entry is true (false if absent or no entry). */
+bool store_get_bool(struct xltd *d, const libxl_uuid *uuid, const char *key);
 /* The entry of OLD becomes CFG's (its UUID and name), keeping the config
- * file's path and text and the kept pinning. */
+ * file's path and text, the kept pinning and the dedicated flag. */
 int store_move(struct xltd *d, const libxl_uuid *old,
                const libxl_domain_config *cfg);
 void store_drop(struct xltd *d, const libxl_uuid *uuid);
@@ -170,6 +177,30 @@ void req_vcpu_list(struct xltd *d, unsigned conn, yajl_val args);
 void req_vcpu_pin(struct xltd *d, unsigned conn, yajl_val args);
 void req_vcpu_set(struct xltd *d, unsigned conn, yajl_val args);
 
+/* ---- dedicated.c: dedicated cores -------------------------------------- */
+
+/* Give each vCPU of CFG a CPU of its own (CFG gets the pool and the
+ * pinning); -1 with ERR (nothing taken) when the host has too few. */
+int dedicated_reserve(struct xltd *d, libxl_domain_config *cfg,
+                      struct xlt_err *err);
+/* Before a restart from CFG (libxl's copy of the old instance's config):
+ * fresh CPUs if the store says it is dedicated, else out of the pool
+ * (a vcpu-dedicate -r since).  -1 with ERR if it cannot have its CPUs. */
+int dedicated_restart(struct xltd *d, libxl_domain_config *cfg,
+                      struct xlt_err *err);
+/* A create from CFG has ended, well or not: its CPUs are no longer
+ * pending, and those nobody holds go back to Pool-0. */
+void dedicated_started(struct xltd *d, const libxl_domain_config *cfg);
+/* At start-up, once the domains are adopted: give back what nobody holds. */
+int dedicated_init(struct xltd *d);
+/* Give the CPUs no dedicated domain holds back to Pool-0 (after a death,
+ * at start-up). */
+void dedicated_rebalance(struct xltd *d);
+bool dedicated_domain(struct xltd *d, uint32_t domid);
+/* "shared_cpus" and "dedicated_cpus" ("CPU=NAME/VCPU ..."), for info. */
+void dedicated_gen_info(struct xltd *d, yajl_gen g);
+void req_vcpu_dedicate(struct xltd *d, unsigned conn, yajl_val args);
+
 /* ---- pinning.c: vcpu-pin kept across restarts ------------------------ */
 
 /* Keep a successful vcpu-pin of DOMID (UUID; VCPU -1: all of MAX_VCPUS;
@@ -214,6 +245,13 @@ int memory_target(struct xltd *d, uint32_t domid, uint64_t *kb_r);
 int memory_static_max(struct xltd *d, uint32_t domid, uint64_t *kb_r);
 void req_mem_set(struct xltd *d, unsigned conn, yajl_val args);
 void req_mem_max(struct xltd *d, unsigned conn, yajl_val args);
+
+/* ---- devices.c: xlt's drivers for a new domain's devices ------------- */
+
+/* Name xlt's drivers as CFG's hotplug scripts, and check what they will
+ * need (a vif's bridge); -1 with ERR if the domain cannot have them. */
+int devices_prepare(struct xltd *d, libxl_domain_config *cfg,
+                    struct xlt_err *err);
 
 /* ---- domain.c: starting domains ------------------------------------- */
 

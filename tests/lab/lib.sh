@@ -86,6 +86,16 @@ guest_log() {
   echo "/var/log/xen/console/guest-$1.log"
 }
 
+# guest_cpus_since_boot LOG WANT: the guest's latest XLT-GUEST-CPUS since
+# its latest XLT-GUEST-UP is WANT; otherwise says what it is.
+guest_cpus_since_boot() {
+  local got
+  got=$(awk '/XLT-GUEST-UP/ { cpus = "none yet" }
+             /XLT-GUEST-CPUS/ { sub(/.*XLT-GUEST-CPUS /, ""); sub(/[ \r]+$/, ""); cpus = $0 }
+             END { print cpus }' "$1")
+  [ "$got" = "$2" ] || { echo "online CPUs since boot: $got, not $2"; return 1; }
+}
+
 # note TEXT: a measurement or remark, shown by scripts/lab/run.
 note() {
   printf 'LAB-NOTE %s\n' "$*"

@@ -116,6 +116,8 @@ check_not "weight 0 is refused" xlt sched-credit2 -d pv-tune -w 0
 # (libxl keeps those in the config it hands back).
 check "mem-set 112m" xlt mem-set pv-tune 112m
 check "vcpu-set 2 again" xlt vcpu-set pv-tune 2
+check "the guest brings CPU 1 online again" \
+    wait_for_count "$log" "XLT-GUEST-CPUS 0-1" 2 30
 check "vcpu-pin 0 1 - and 1 0 all" sh -c \
     'xlt vcpu-pin pv-tune 0 1 - && xlt vcpu-pin pv-tune 1 0 all'
 check "the pinning is in the store" sh -c \
@@ -125,7 +127,7 @@ check "reboot -w pv-tune" xlt reboot -w pv-tune
 check "it restarts and boots again" wait_for_count "$log" XLT-GUEST-UP 2 90
 check "with a new id" sh -c "[ \"\$(xl domid pv-tune)\" != $id ]"
 check "both vCPUs online again (its console)" \
-    wait_for_count "$log" "XLT-GUEST-CPUS 0-1" 3 60
+    wait_until 60 guest_cpus_since_boot "$log" 0-1
 check "xl: vCPU 0 still on CPU 1, vCPU 1 on CPU 0" sh -c \
     "[ \"\$(xl vcpu-list pv-tune | awk '\$3 == 0 { print \$7 }')\" = 1 ] &&
      [ \"\$(xl vcpu-list pv-tune | awk '\$3 == 1 { print \$7 }')\" = 0 ]"

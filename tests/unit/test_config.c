@@ -180,6 +180,32 @@ START_TEST(uuid_generated_when_absent)
 }
 END_TEST
 
+/* xltd reads dedicated_cpus= from the text a create sends (the file and
+ * the command line's overrides). */
+START_TEST(dedicated_read_for_xltd)
+{
+    static const char on[] = "name='a'\nkernel='/k'\ndedicated_cpus=1\n";
+    static const char off[] = "name='a'\nkernel='/k'\n";
+    static const char overridden[] =
+        "name='a'\nkernel='/k'\ndedicated_cpus=1\ndedicated_cpus=0\n";
+    struct xlt_err err;
+    bool yes = false;
+
+    ck_assert(!xlt_config_dedicated("a.cfg", on, strlen(on), strlen(on), &yes,
+                                    &err));
+    ck_assert(yes);
+    ck_assert(!xlt_config_dedicated("a.cfg", off, strlen(off), strlen(off),
+                                    &yes, &err));
+    ck_assert(!yes);
+    ck_assert(!xlt_config_dedicated("a.cfg", overridden, strlen(overridden),
+                                    strlen(on), &yes, &err));
+    ck_assert(!yes);
+    ck_assert(xlt_config_dedicated("a.cfg", "dedicated_cpus='x'\n", 19, 19,
+                                   &yes, &err));
+    ck_assert_str_eq(err.msg, "a.cfg:1: dedicated_cpus: `x' is not a number");
+}
+END_TEST
+
 START_TEST(missing_file_names_it)
 {
     struct xlt_err err;
@@ -290,6 +316,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, fixtures_present);
     tcase_add_test(tc, uuid_generated_when_absent);
     tcase_add_test(tc, missing_file_names_it);
+    tcase_add_test(tc, dedicated_read_for_xltd);
     tcase_add_test(tc, override_replaces_the_file);
     tcase_add_test(tc, override_errors_say_command_line);
     suite_add_tcase(s, tc);

@@ -96,6 +96,7 @@ int cmd_trigger(struct cli *cli, int argc, char **argv);
 int cmd_vcpu_list(struct cli *cli, int argc, char **argv); /* cmd_vcpu.c */
 int cmd_vcpu_pin(struct cli *cli, int argc, char **argv);
 int cmd_vcpu_set(struct cli *cli, int argc, char **argv);
+int cmd_vcpu_dedicate(struct cli *cli, int argc, char **argv);
 int cmd_mem_set(struct cli *cli, int argc, char **argv);  /* cmd_memory.c */
 int cmd_mem_max(struct cli *cli, int argc, char **argv);
 int cmd_sched_credit(struct cli *cli, int argc, char **argv); /* cmd_sched.c */

@@ -1,4 +1,4 @@
-/* cmd_vcpu.c: vcpu-list, vcpu-pin, vcpu-set. */
+/* cmd_vcpu.c: vcpu-list, vcpu-pin, vcpu-set, vcpu-dedicate. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,4 +95,34 @@ int cmd_vcpu_set(struct cli *cli, int argc, char **argv)
     }
     xlt_json_kv_int(g, "count", count);
     return cli_run(cli, "vcpu-set", cli_args_close(g));
+}
+
+int cmd_vcpu_dedicate(struct cli *cli, int argc, char **argv)
+{
+    bool release = false;
+    yajl_val reply = NULL;
+    yajl_gen g;
+    int c, rc;
+
+    while ((c = cli_getopt(cli, argc, argv, "r")) != -1) {
+        if (c != 'r')
+            return 2;
+        release = true;
+    }
+    if (optind + 1 != argc) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    g = cli_domains_open(1, argv + optind);
+    if (g)
+        xlt_json_kv_bool(g, "release", release);
+    rc = cli_call_owned(cli, "vcpu-dedicate", cli_args_close(g), &reply);
+    if (rc == 0 && release)
+        printf("%s: back in Pool-0, sharing its CPUs\n", argv[optind]);
+    else if (rc == 0)
+        printf("%s: CPUs %s dedicated to it\n", argv[optind],
+               xlt_json_get_str(xlt_json_get(reply, "result"), "cpus"));
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
 }

@@ -81,6 +81,14 @@ const struct xlt_command xlt_commands[] = {
     {"vcpu-set", cmd_vcpu_set, CMD_DAEMON | CMD_MODIFIES, "DOMAIN COUNT",
      "Bring COUNT vCPUs of a domain online (up to its maxvcpus) and the "
      "rest offline.", NULL},
+    {"vcpu-dedicate", cmd_vcpu_dedicate, CMD_DAEMON | CMD_MODIFIES,
+     "[-r] DOMAIN",
+     "Give each vCPU of a running domain a physical CPU of its own: the "
+     "CPUs leave Pool-0 (dom0 and the other domains) for the pool "
+     "xlt-dedicated, and the domain keeps them across restarts.  Pool-0 "
+     "always keeps one CPU.  dedicated_cpus=1 in a domain's config does "
+     "the same at create.  info shows who holds which CPU.",
+     "-r  give the CPUs back: the domain returns to Pool-0"},
     {"mem-set", cmd_mem_set, CMD_DAEMON | CMD_MODIFIES, "DOMAIN SIZE",
      "Set a domain's memory target: its balloon driver gives memory back "
      "to Xen or takes more, up to its maximum.  SIZE: a number with an "

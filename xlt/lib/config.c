@@ -638,7 +638,7 @@ static const char *const mapped_keys[] = {
     "on_reboot", "on_watchdog", "on_crash", "on_soft_reset",
     "bootloader_args", "cpuid",
     /* config_cpus.c */
-    "cpus", "cpus_soft",
+    "cpus", "cpus_soft", "dedicated_cpus",
     /* config_hvm.c */
     "device_model_version", "tsc_mode", "timer_mode", "vga", "stdvga",
     "serial", "viridian", "firmware", "bios", "firmware_override",
@@ -756,7 +756,7 @@ static int finish(struct parse *p)
         return xlt_cfgfile_bad(p->cf, p->err, "maxvcpus",
                                "%d is less than vcpus=%ld", b->max_vcpus,
                                p->vcpus);
-    if (config_parse_cpus(p))
+    if (config_parse_cpus(p) || config_parse_dedicated(p))
         return -1;
     if (b->type == LIBXL_DOMAIN_TYPE_PV && !b->kernel && !b->bootloader)
         return xlt_err_set(p->err, "%s: kernel: a PV guest needs kernel= "

@@ -6,6 +6,10 @@
  * one keep libxl's default).  A list, or a soft string, turns libxl's
  * automatic NUMA placement off.  (Without vcpus= or maxvcpus=, xl writes
  * a string's map past an empty array; xlt gives it to libxl's one vCPU.)
+ *
+ * dedicated_cpus=1 is xlt's own: xltd gives each vCPU a physical CPU of its
+ * own when it creates the domain, so it takes the place of cpus=,
+ * cpus_soft= and pool=, and sets nothing in libxl's config here.
  */
 #include <stdlib.h>
 
@@ -98,4 +102,46 @@ int config_parse_cpus(struct parse *p)
         return -1;
     return parse_affinity(p, "cpus_soft", &b->vcpu_soft_affinity,
                           &b->num_vcpu_soft_affinity, false);
+}
+
+/* dedicated_cpus= (0 or 1) into *ON; with 1, no key that pins or pools. */
+static int dedicated_from(struct xlt_cfgfile *cf, bool *on,
+                          struct xlt_err *err)
+{
+    static const char *const rivals[] = {"cpus", "cpus_soft", "pool"};
+    char where[256];
+    long v = 0;
+
+    *on = false;
+    if (xlt_cfgfile_long(cf, "dedicated_cpus", 0, 1, &v, err) < 0)
+        return -1;
+    for (size_t i = 0; v && i < ARRAY_LEN(rivals); i++)
+        if (xlt_cfgfile_is_set(cf, rivals[i]))
+            return xlt_cfgfile_bad(cf, err, "dedicated_cpus", "xltd picks "
+                                   "the CPUs and the pool: drop %s= (%s)",
+                                   rivals[i],
+                                   xlt_cfgfile_where(cf, rivals[i], where,
+                                                     sizeof(where)));
+    *on = v == 1;
+    return 0;
+}
+
+int config_parse_dedicated(struct parse *p)
+{
+    bool on;
+
+    return dedicated_from(p->cf, &on, p->err);
+}
+
+int xlt_config_dedicated(const char *path, const char *text, size_t len,
+                         size_t file_len, bool *on, struct xlt_err *err)
+{
+    struct xlt_cfgfile *cf = NULL;
+    int rc = xlt_cfgfile_open(&cf, path, text, len, file_len, err);
+
+    *on = false;
+    if (!rc)
+        rc = dedicated_from(cf, on, err);
+    xlt_cfgfile_close(cf);
+    return rc;
 }

@@ -58,5 +58,7 @@ int config_parse_devices(struct parse *p);
 
 /* cpus= and cpus_soft=; needs max_vcpus settled (from finish()). */
 int config_parse_cpus(struct parse *p);
+/* dedicated_cpus=: only checked here (xltd acts on it). */
+int config_parse_dedicated(struct parse *p);
 
 #endif

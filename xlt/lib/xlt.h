@@ -130,6 +130,10 @@ int xlt_config_parse(const char *path, const char *text, size_t len,
                      size_t file_len, const struct xlt_topology *topo,
                      libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err);
+/* Does TEXT (as for xlt_config_parse) ask for dedicated CPUs
+ * (dedicated_cpus=1, xlt's own key)?  -1 with ERR if the key is wrong. */
+int xlt_config_dedicated(const char *path, const char *text, size_t len,
+                         size_t file_len, bool *on, struct xlt_err *err);
 /* TEXT (the file) followed by the N "KEY=VALUE" overrides, one per line,
  * as xl create takes them; each must be xl.cfg syntax on its own. */
 int xlt_config_add_overrides(const char *text, size_t len,

@@ -1,0 +1,86 @@
+#!/bin/bash
+# vifs on a Linux bridge through xlt's own driver (drivers/vif-bridge,
+# rtnetlink): dom0 has a bridge with an address; a PV guest with a vif on
+# it pings dom0 and dom0 pings the guest; the vif takes the bridge's MTU;
+# the driver reports to xenstore as libxl expects; a missing bridge fails
+# with its name and leaves nothing behind.
+. /lab/lib.sh
+
+driver=/usr/lib/xlt/vif-bridge
+pgrep -x xltd >/dev/null || xltd
+
+# dom0's side: xenbr0 at 10.9.0.1/24, with a smaller MTU than eth0's, so
+# that taking the bridge's MTU shows
+ip link add xenbr0 type bridge
+ip link set xenbr0 mtu 1400
+ip addr add 10.9.0.1/24 dev xenbr0
+ip link set xenbr0 up
+
+cfg=$(lab_config pv-busybox pv-net)
+log=$(guest_log pv-net)
+check "create pv-net with a vif on xenbr0" \
+    xlt create "$cfg" 'vif=["bridge=xenbr0,mac=00:16:3e:00:09:02"]' \
+    'extra="console=hvc0 xlt_ip=10.9.0.2/24 xlt_ping=10.9.0.1"'
+id=$(xl domid pv-net)
+be=/local/domain/0/backend/vif/$id/0
+check "it boots" wait_for_log "$log" XLT-GUEST-UP 90
+check "it sees its NIC" wait_for_log "$log" "XLT-GUEST-DEV net eth0 00:16:3e:00:09:02" 30
+check "eth0 comes up" wait_for_log "$log" "XLT-GUEST-NET eth0 10.9.0.2/24" 30
+check "the guest pings dom0" wait_for_log "$log" "XLT-GUEST-PING 10.9.0.1 ok" 40
+check "dom0 pings the guest" ping -c 3 -W 2 10.9.0.2
+check "xlt named its own driver" \
+    test "$(xenstore-read "$be/script")" = "$driver"
+check "hotplug-status: connected" \
+    test "$(xenstore-read "$be/hotplug-status")" = connected
+check "vif$id.0 is a port of xenbr0" \
+    test "$(basename "$(readlink "/sys/class/net/vif$id.0/master")")" = xenbr0
+check "with the bridge's MTU, 1400" \
+    test "$(cat "/sys/class/net/vif$id.0/mtu")" = 1400
+check "xl network-list: state 4 (connected)" sh -c \
+    "xl network-list pv-net | awk 'NR == 2 { exit !(\$5 == 4) }'"
+check "destroy pv-net" xlt destroy pv-net
+check "its vif is gone" wait_until 20 sh -c "! ip link show vif$id.0 2>/dev/null"
+check "xenbr0 has no ports left" \
+    test -z "$(ls /sys/class/net/xenbr0/brif)"
+
+# a bridge that does not exist: refused before anything is made
+cfg2=$(lab_config pv-busybox pv-nobr)
+check_not "a vif on a missing bridge fails" \
+    xlt create "$cfg2" 'vif=["bridge=nosuchbr"]'
+check "and names the bridge" sh -c \
+    "xlt create $cfg2 'vif=[\"bridge=nosuchbr\"]' 2>&1 |
+     grep -q 'vif 0: bridge nosuchbr does not exist'"
+check "nothing was created" sh -c \
+    '! xl list pv-nobr >/dev/null 2>&1 && ! ip link show | grep -q "vif.*nosuchbr" &&
+     ! grep -qs "\"pv-nobr\"" /var/lib/xlt/domains/*.json'
+
+# the driver on its own, as libxl runs it: its errors reach xenstore
+fake=backend/vif/999/0
+xenstore-write "/local/domain/0/$fake/bridge" nosuchbr
+ip link add dummy9 type dummy
+check_not "driver: a bridge gone meanwhile fails" \
+    env XENBUS_PATH=$fake vif=dummy9 $driver online type_if=vif
+check "driver: hotplug-error names it" sh -c \
+    "xenstore-read /local/domain/0/$fake/hotplug-error |
+     grep -q 'dummy9: bridge nosuchbr does not exist'"
+check "driver: hotplug-status error" \
+    test "$(xenstore-read /local/domain/0/$fake/hotplug-status)" = error
+check_not "driver: a missing interface fails" \
+    env XENBUS_PATH=$fake vif=nosuch0 $driver online type_if=vif
+check "driver: offline of a missing interface is fine" \
+    env XENBUS_PATH=$fake vif=nosuch0 $driver offline type_if=vif
+check_not "driver: a wrong command is refused" \
+    env XENBUS_PATH=$fake vif=dummy9 $driver frobnicate
+xenstore-write "/local/domain/0/$fake/bridge" xenbr0
+check "driver: online puts dummy9 on xenbr0" \
+    env XENBUS_PATH=$fake vif=dummy9 $driver online type_if=vif
+check "dummy9 is a port of xenbr0, up" sh -c \
+    '[ "$(basename "$(readlink /sys/class/net/dummy9/master)")" = xenbr0 ] &&
+     ip link show dummy9 | grep -q "<.*UP"'
+check "driver: offline takes it out" \
+    env XENBUS_PATH=$fake vif=dummy9 $driver offline type_if=vif
+check "dummy9 is no longer a port" test ! -e /sys/class/net/dummy9/master
+xenstore-rm /local/domain/0/backend/vif/999
+ip link del dummy9
+ip link del xenbr0
+exit 0
