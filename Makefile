@@ -79,9 +79,9 @@ $(XLTD): $(D_OBJ) $(LIBXLT)
 
 .SECONDARY: $(DRV_MAIN:%.c=$(BUILD)/%.o) $(BUILD)/drivers/hotplug.o
 $(BUILD)/drivers/%.o: CFLAGS += $(NL_CFLAGS)
-$(BUILD)/bin/drivers/%: $(BUILD)/drivers/%.o $(BUILD)/drivers/hotplug.o
+$(BUILD)/bin/drivers/%: $(BUILD)/drivers/%.o $(BUILD)/drivers/hotplug.o $(LIBXLT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs xenstore) $(NL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(NL_LIBS)
 
 $(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(LIBXLT)
 	@mkdir -p $(dir $@)

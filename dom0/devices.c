@@ -3,7 +3,9 @@
  * that would run the stock vif-bridge script (none named, or that one)
  * runs drivers/vif-bridge instead, by absolute path, on the bridge its
  * spec names or xlt.conf's default.  A bridge that does not exist stops
- * the create before anything is made.  Set here, not in the config
+ * the create before anything is made.  Every disk on an LVM volume
+ * (phy, /dev/VG/LV, no script named) runs drivers/block-lvm; other disks
+ * are left to libxl.  Set here, not in the config
  * mapping, so that `xlt create -n` prints what `xl create -n` does.
  *
  * The drivers live in PREFIX/lib/xlt, next to xltd's PREFIX/sbin: found
@@ -51,8 +53,8 @@ static bool bridge_exists(const char *name)
     return access(path, F_OK) == 0;
 }
 
-static int prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
-                       struct xlt_err *err)
+int devices_prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
+                        struct xlt_err *err)
 {
     char path[PATH_MAX];
 
@@ -72,11 +74,56 @@ static int prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
     return 0;
 }
 
+/* /dev/VG/LV: two names under /dev, the first not one of the kernel's
+ * or udev's own directories. */
+static bool lvm_path(const char *path)
+{
+    static const char *const not_vgs[] = {
+        "mapper", "disk", "block", "char", "bus", "cpu", "dri", "input",
+        "net", "pts", "shm", "snd", "usb", "xen", "md", "hugepages",
+        "mqueue", "vfio", "fd", "loop", "bsg", "vhost-net",
+    };
+    const char *vg, *slash;
+
+    if (!path || strncmp(path, "/dev/", 5) != 0)
+        return false;
+    vg = path + 5;
+    slash = strchr(vg, '/');
+    if (!slash || slash == vg || !slash[1] || strchr(slash + 1, '/'))
+        return false;
+    for (size_t i = 0; i < sizeof(not_vgs) / sizeof(not_vgs[0]); i++)
+        if (strlen(not_vgs[i]) == (size_t)(slash - vg) &&
+            !strncmp(vg, not_vgs[i], (size_t)(slash - vg)))
+            return false;
+    return true;
+}
+
+int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err)
+{
+    char path[PATH_MAX];
+
+    if (disk->script || !lvm_path(disk->pdev_path) ||
+        (disk->backend != LIBXL_DISK_BACKEND_UNKNOWN &&
+         disk->backend != LIBXL_DISK_BACKEND_PHY) ||
+        (disk->format != LIBXL_DISK_FORMAT_UNKNOWN &&
+         disk->format != LIBXL_DISK_FORMAT_RAW) ||
+        disk->backend_domid != 0)
+        return 0;
+    disk->script = strdup(driver_path("block-lvm", path, sizeof(path)));
+    if (!disk->script)
+        return xlt_err_set(err, "out of memory");
+    disk->backend = LIBXL_DISK_BACKEND_PHY;
+    return 0;
+}
+
 int devices_prepare(struct xltd *d, libxl_domain_config *cfg,
                     struct xlt_err *err)
 {
     for (int i = 0; i < cfg->num_nics; i++)
-        if (prepare_nic(d, &cfg->nics[i], i, err))
+        if (devices_prepare_nic(d, &cfg->nics[i], i, err))
+            return -1;
+    for (int i = 0; i < cfg->num_disks; i++)
+        if (devices_prepare_disk(&cfg->disks[i], err))
             return -1;
     return 0;
 }

@@ -54,6 +54,24 @@ static enum log_level level_of_xtl(xentoollog_level l)
     return LOG_DEBUG;
 }
 
+/* Keep TEXT as the latest libxl error, except that what a device's
+ * hotplug driver said (libxl logs its hotplug-error as "script: ...") is
+ * the cause and stays: the errors libxl logs after it are consequences. */
+#define SCRIPT_SAID "device script: "
+static void keep_error(struct xltd_log *log, const char *text)
+{
+    const char *script = strstr(text, "script: ");
+
+    if (!strncmp(log->last_libxl_error, SCRIPT_SAID, strlen(SCRIPT_SAID)))
+        return;
+    if (script && (script == text || script[-1] == ' '))
+        snprintf(log->last_libxl_error, sizeof(log->last_libxl_error),
+                 SCRIPT_SAID "%s", script + strlen("script: "));
+    else
+        snprintf(log->last_libxl_error, sizeof(log->last_libxl_error), "%s",
+                 text);
+}
+
 static void xtl_vmessage(xentoollog_logger *logger, xentoollog_level level,
                          int errnoval, const char *context,
                          const char *format, va_list al)
@@ -76,8 +94,7 @@ static void xtl_vmessage(xentoollog_logger *logger, xentoollog_level level,
         snprintf(text + n, sizeof(text) - n, ": %s", strerror(errnoval));
     }
     if (level >= XTL_ERROR)
-        snprintf(log->last_libxl_error, sizeof(log->last_libxl_error), "%s",
-                 text);
+        keep_error(log, text);
     snprintf(prefix, sizeof(prefix), "%s: ", context ? context : "libxl");
     log_msg(log, level_of_xtl(level), "%s%s", prefix, text);
 }

@@ -252,6 +252,19 @@ void req_mem_max(struct xltd *d, unsigned conn, yajl_val args);
  * need (a vif's bridge); -1 with ERR if the domain cannot have them. */
 int devices_prepare(struct xltd *d, libxl_domain_config *cfg,
                     struct xlt_err *err);
+/* The same for one vif (number I, for messages) or one disk. */
+int devices_prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
+                        struct xlt_err *err);
+int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err);
+
+/* ---- hotplug.c: devices of running domains ---------------------------- */
+
+void req_network_attach(struct xltd *d, unsigned conn, yajl_val args);
+void req_network_detach(struct xltd *d, unsigned conn, yajl_val args);
+void req_network_list(struct xltd *d, unsigned conn, yajl_val args);
+void req_block_attach(struct xltd *d, unsigned conn, yajl_val args);
+void req_block_detach(struct xltd *d, unsigned conn, yajl_val args);
+void req_block_list(struct xltd *d, unsigned conn, yajl_val args);
 
 /* ---- domain.c: starting domains ------------------------------------- */
 

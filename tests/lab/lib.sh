@@ -96,6 +96,14 @@ guest_cpus_since_boot() {
   [ "$got" = "$2" ] || { echo "online CPUs since boot: $got, not $2"; return 1; }
 }
 
+# guest_devs_now LOG: the guest's device list as of its latest
+# XLT-GUEST-DEVS-CHANGED (what hotplug left it with).
+guest_devs_now() {
+  awk '/XLT-GUEST-DEVS-CHANGED/ { n = 0; delete l; next }
+       /XLT-GUEST-DEV / { l[n++] = $0 }
+       END { for (i = 0; i < n; i++) print l[i] }' "$1"
+}
+
 # note TEXT: a measurement or remark, shown by scripts/lab/run.
 note() {
   printf 'LAB-NOTE %s\n' "$*"
@@ -140,6 +148,16 @@ attach_wait() {
   exec 7>&-
   rc=$(cat /tmp/attach.rc)
   [ "$rc" = 0 ] || { echo "exit $rc:"; cat /tmp/attach.out; return 1; }
+}
+
+# lab_vg: the volume group xltvg, on a sparse 256 MiB file in dom0's tmpfs
+# through a loop device (made once per boot).
+lab_vg() {
+  local dev
+  vgs xltvg >/dev/null 2>&1 && return 0
+  truncate -s 256M /tmp/xltvg.img
+  dev=$(losetup -f --show /tmp/xltvg.img) &&
+    pvcreate -q "$dev" >/dev/null && vgcreate -q xltvg "$dev" >/dev/null
 }
 
 # lab_config EXAMPLE [NAME]: /etc/xlt/examples/EXAMPLE.cfg with the lab's

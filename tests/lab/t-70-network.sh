@@ -38,6 +38,34 @@ check "with the bridge's MTU, 1400" \
     test "$(cat "/sys/class/net/vif$id.0/mtu")" = 1400
 check "xl network-list: state 4 (connected)" sh -c \
     "xl network-list pv-net | awk 'NR == 2 { exit !(\$5 == 4) }'"
+# live hotplug, seen from inside the guest
+check "network-attach pv-net bridge=xenbr0 mac=00:16:3e:00:09:03" \
+    xlt network-attach pv-net bridge=xenbr0 mac=00:16:3e:00:09:03
+check "the guest sees a second NIC" \
+    wait_for_log "$log" "XLT-GUEST-DEV net eth1 00:16:3e:00:09:03" 30
+check "network-list: two vifs, both connected" sh -c \
+    '[ "$(xlt network-list --json pv-net | grep -c "\"state\": 4")" = 2 ]'
+check "xl network-list agrees" \
+    test "$(xl network-list pv-net | awk 'NR > 1 && $5 == 4' | wc -l)" = 2
+check "vif$id.1 is on xenbr0 too" \
+    test "$(basename "$(readlink "/sys/class/net/vif$id.1/master")")" = xenbr0
+check "network-detach pv-net 1" xlt network-detach pv-net 1
+check "the guest's eth1 is gone" wait_until 30 sh -c \
+    ". /lab/lib.sh; guest_devs_now $log | grep -q 'net eth0' &&
+     ! guest_devs_now $log | grep -q 'net eth1'"
+check "and vif$id.1 from dom0" test ! -e "/sys/class/net/vif$id.1"
+check_not "network-detach of a vif it does not have fails" \
+    xlt network-detach pv-net 7
+check "and says so" sh -c \
+    'xlt network-detach pv-net 7 2>&1 | grep -q "has no vif 7"'
+check_not "network-attach to a missing bridge fails" \
+    xlt network-attach pv-net bridge=nosuchbr
+check "and names the bridge" sh -c \
+    'xlt network-attach pv-net bridge=nosuchbr 2>&1 | grep -q "bridge nosuchbr does not exist"'
+check_not "network-attach with a misspelt option fails" \
+    xlt network-attach pv-net brige=xenbr0
+check "pv-net still has one vif" \
+    test "$(xl network-list pv-net | awk 'NR > 1' | wc -l)" = 1
 check "destroy pv-net" xlt destroy pv-net
 check "its vif is gone" wait_until 20 sh -c "! ip link show vif$id.0 2>/dev/null"
 check "xenbr0 has no ports left" \

@@ -23,6 +23,7 @@ int main(void)
     srunner_add_suite(sr, json_suite());
     srunner_add_suite(sr, cli_suite());
     srunner_add_suite(sr, cpumap_suite());
+    srunner_add_suite(sr, lvm_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

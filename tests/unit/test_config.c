@@ -206,6 +206,43 @@ START_TEST(dedicated_read_for_xltd)
 }
 END_TEST
 
+/* network-attach and block-attach: one spec, xl's syntax. */
+START_TEST(device_spec_for_attach)
+{
+    libxl_domain_config cfg;
+    struct xlt_err err;
+
+    libxl_domain_config_init(&cfg);
+    ck_assert(!xlt_device_parse("vif", "bridge=xenbr1,mac=00:16:3e:00:00:01",
+                                &cfg, &err));
+    ck_assert_int_eq(cfg.num_nics, 1);
+    ck_assert_str_eq(cfg.nics[0].bridge, "xenbr1");
+    ck_assert_int_eq(cfg.nics[0].mac[5], 1);
+    ck_assert_int_eq(cfg.nics[0].devid, -1); /* libxl picks it */
+    libxl_domain_config_dispose(&cfg);
+
+    libxl_domain_config_init(&cfg);
+    ck_assert(!xlt_device_parse("disk", "phy:/dev/vg0/data,xvdc,w", &cfg,
+                                &err));
+    ck_assert_int_eq(cfg.num_disks, 1);
+    ck_assert_str_eq(cfg.disks[0].pdev_path, "/dev/vg0/data");
+    ck_assert_str_eq(cfg.disks[0].vdev, "xvdc");
+    libxl_domain_config_dispose(&cfg);
+
+    libxl_domain_config_init(&cfg);
+    ck_assert(xlt_device_parse("vif", "brige=xenbr1", &cfg, &err));
+    ck_assert_msg(strstr(err.msg, "command line: vif: ") == err.msg,
+                  "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "brige") != NULL, "%s", err.msg);
+    libxl_domain_config_dispose(&cfg);
+
+    libxl_domain_config_init(&cfg);
+    ck_assert(xlt_device_parse("disk", "phy:/dev/vg0/x',xvdc", &cfg, &err));
+    ck_assert(xlt_device_parse("vfb", "vnc=1", &cfg, &err));
+    libxl_domain_config_dispose(&cfg);
+}
+END_TEST
+
 START_TEST(missing_file_names_it)
 {
     struct xlt_err err;
@@ -317,6 +354,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, uuid_generated_when_absent);
     tcase_add_test(tc, missing_file_names_it);
     tcase_add_test(tc, dedicated_read_for_xltd);
+    tcase_add_test(tc, device_spec_for_attach);
     tcase_add_test(tc, override_replaces_the_file);
     tcase_add_test(tc, override_errors_say_command_line);
     suite_add_tcase(s, tc);

@@ -97,6 +97,17 @@ int cmd_vcpu_list(struct cli *cli, int argc, char **argv); /* cmd_vcpu.c */
 int cmd_vcpu_pin(struct cli *cli, int argc, char **argv);
 int cmd_vcpu_set(struct cli *cli, int argc, char **argv);
 int cmd_vcpu_dedicate(struct cli *cli, int argc, char **argv);
+int cmd_network_attach(struct cli *cli, int argc, char **argv); /* cmd_device.c */
+int cmd_network_detach(struct cli *cli, int argc, char **argv);
+int cmd_network_list(struct cli *cli, int argc, char **argv);
+int cmd_block_attach(struct cli *cli, int argc, char **argv);
+int cmd_block_detach(struct cli *cli, int argc, char **argv);
+int cmd_block_list(struct cli *cli, int argc, char **argv);
+int cmd_volume_create(struct cli *cli, int argc, char **argv); /* cmd_volume.c */
+int cmd_volume_snapshot(struct cli *cli, int argc, char **argv);
+int cmd_volume_grow(struct cli *cli, int argc, char **argv);
+int cmd_volume_remove(struct cli *cli, int argc, char **argv);
+int cmd_volume_list(struct cli *cli, int argc, char **argv);
 int cmd_mem_set(struct cli *cli, int argc, char **argv);  /* cmd_memory.c */
 int cmd_mem_max(struct cli *cli, int argc, char **argv);
 int cmd_sched_credit(struct cli *cli, int argc, char **argv); /* cmd_sched.c */

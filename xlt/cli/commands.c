@@ -89,6 +89,43 @@ const struct xlt_command xlt_commands[] = {
      "always keeps one CPU.  dedicated_cpus=1 in a domain's config does "
      "the same at create.  info shows who holds which CPU.",
      "-r  give the CPUs back: the domain returns to Pool-0"},
+    {"network-attach", cmd_network_attach, CMD_DAEMON | CMD_MODIFIES,
+     "DOMAIN [KEY=VALUE...]",
+     "Give a running domain a new vif (xl's vif spec as separate words: "
+     "bridge=xenbr1 mac=00:16:3e:..., etc.).  It joins its bridge through "
+     "xlt's vif-bridge driver, and a restart keeps it.", NULL},
+    {"network-detach", cmd_network_detach, CMD_DAEMON | CMD_MODIFIES,
+     "DOMAIN DEVID|MAC", "Take a vif away from a running domain.", NULL},
+    {"network-list", cmd_network_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+     "List the vifs of domains, with their backend's state (4: "
+     "connected).", "-j, --json  print the result as JSON"},
+    {"block-attach", cmd_block_attach, CMD_DAEMON | CMD_MODIFIES,
+     "DOMAIN DISK-SPEC...",
+     "Give a running domain a new disk (xl's disk spec, e.g. "
+     "phy:/dev/vg0/data,xvdc,w; its parts may be separate words).  An LVM "
+     "volume goes through xlt's block-lvm driver.", NULL},
+    {"block-detach", cmd_block_detach, CMD_DAEMON | CMD_MODIFIES,
+     "DOMAIN VDEV|DEVID", "Take a disk away from a running domain.", NULL},
+    {"block-list", cmd_block_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+     "List the disks of domains, with their backend's state (4: "
+     "connected).", "-j, --json  print the result as JSON"},
+    {"volume-create", cmd_volume_create, CMD_MODIFIES, "VG NAME SIZE",
+     "Create an LVM volume for a domain disk (lvcreate; SIZE as for mem-set, "
+     "m if no unit).", NULL},
+    {"volume-snapshot", cmd_volume_snapshot, CMD_MODIFIES,
+     "VG/LV NAME [SIZE]",
+     "Snapshot a volume (lvcreate -s), as big as the volume unless SIZE is "
+     "given: for backups, snapshot, copy the snapshot out, volume-remove "
+     "it.", NULL},
+    {"volume-grow", cmd_volume_grow, CMD_MODIFIES, "VG/LV [+]SIZE",
+     "Grow a volume to SIZE, or by +SIZE (lvextend).  A running domain "
+     "whose disk it is sees the new size through blkback.", NULL},
+    {"volume-remove", cmd_volume_remove, CMD_MODIFIES, "VG/LV",
+     "Remove a volume (lvremove); refused while it is a domain's disk.",
+     NULL},
+    {"volume-list", cmd_volume_list, 0, "[--json] [VG...]",
+     "List LVM volumes: size, whether active, snapshot origin and the "
+     "domain whose disk each is.", "-j, --json  print the result as JSON"},
     {"mem-set", cmd_mem_set, CMD_DAEMON | CMD_MODIFIES, "DOMAIN SIZE",
      "Set a domain's memory target: its balloon driver gives memory back "
      "to Xen or takes more, up to its maximum.  SIZE: a number with an "

@@ -640,3 +640,32 @@ int config_parse_devices(struct parse *p)
     }
     return rc;
 }
+
+/* ---- one device, for hotplug ------------------------------------------ */
+
+int xlt_device_parse(const char *key, const char *spec,
+                     libxl_domain_config *cfg, struct xlt_err *err)
+{
+    struct parse p = {.cfg = cfg, .err = err};
+    char *text = NULL;
+    int n, rc = -1;
+
+    if (strcmp(key, "vif") != 0 && strcmp(key, "disk") != 0)
+        return xlt_err_set(err, "%s: not a device xlt can attach", key);
+    if (strpbrk(spec, "'\\\n"))
+        return xlt_err_set(err, "command line: %s: quotes, backslashes and "
+                           "newlines cannot be part of a spec", key);
+    n = asprintf(&text, "%s = ['%s']\n", key, spec);
+    if (n < 0)
+        return xlt_err_set(err, "out of memory");
+    libxl_domain_build_info_init_type(&cfg->b_info, LIBXL_DOMAIN_TYPE_PV);
+    if (xlt_cfgfile_open(&p.cf, "attach", text, (size_t)n, 0, err))
+        goto out;
+    rc = each_item(&p, key, !strcmp(key, "vif") ? add_nic : add_disk, NULL);
+    if (!rc && !strcmp(key, "vif") && !strstr(spec, "devid="))
+        cfg->nics[0].devid = -1; /* libxl picks the next free one */
+out:
+    xlt_cfgfile_close(p.cf);
+    free(text);
+    return rc;
+}

@@ -130,6 +130,11 @@ int xlt_config_parse(const char *path, const char *text, size_t len,
                      size_t file_len, const struct xlt_topology *topo,
                      libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err);
+/* One "vif" or "disk" SPEC (xl's syntax; a disk spec's parts joined with
+ * commas) into CFG's nics or disks, for network-attach and block-attach;
+ * errors say "command line: KEY: ...". */
+int xlt_device_parse(const char *key, const char *spec,
+                     libxl_domain_config *cfg, struct xlt_err *err);
 /* Does TEXT (as for xlt_config_parse) ask for dedicated CPUs
  * (dedicated_cpus=1, xlt's own key)?  -1 with ERR if the key is wrong. */
 int xlt_config_dedicated(const char *path, const char *text, size_t len,
@@ -142,6 +147,30 @@ int xlt_config_add_overrides(const char *text, size_t len,
 /* Read PATH whole into a NUL-terminated buffer the caller frees. */
 int xlt_read_file(const char *path, char **text_r, size_t *len_r,
                   struct xlt_err *err);
+
+/* ---- lvm.c: LVM logical volumes ------------------------------------- */
+
+struct xlt_lv {
+    char vg[128], lv[128];
+    char name[260]; /* VG/LV */
+    char path[270]; /* /dev/VG/LV */
+};
+
+/* "/dev/VG/LV" or "VG/LV" into LV; -1 if S is neither. */
+int xlt_lv_parse(const char *s, struct xlt_lv *lv);
+/* Run `lvm ARGS...` (NULL-terminated, at most 14); its output, both
+ * streams, trimmed, in OUT (on failure as one line, for a message).  Its
+ * exit status, -1 if it could not run. */
+int xlt_lvm(char *out, size_t size, const char *const *args);
+/* The active LV's block device as blkback's physical-device: "MAJOR:MINOR"
+ * in hex.  -1 if LV has no device node (inactive or missing). */
+int xlt_lv_device(const struct xlt_lv *lv, char *device, size_t size);
+struct xs_handle;
+/* Is DEVICE (physical-device) the disk of a vbd backend other than SKIP
+ * (an absolute backend path, or NULL)?  With WRITERS_ONLY only a backend
+ * that writes counts.  1 and its domain in *DOMID, or 0. */
+int xlt_vbd_user(struct xs_handle *xs, const char *device, const char *skip,
+                 bool writers_only, unsigned *domid);
 
 /* ---- json.c: yajl helpers -------------------------------------------- */
 
