@@ -56,8 +56,11 @@ static void hot_done(libxl_ctx *ctx, int rc, void *arg)
     char result[64];
 
     (void)ctx;
-    if (rc && h->attaching && !h->failed_rc && clean_up(h, rc) == 0)
-        return;
+    if (rc && h->attaching && !h->failed_rc) {
+        rc = clean_up(h, rc); /* the clean-up's own result from here on */
+        if (rc == 0)
+            return;
+    }
     if (h->failed_rc) {
         if (rc)
             log_warn(&h->d->log, "domain %u: the half-attached device "

@@ -66,6 +66,26 @@ check_not "network-attach with a misspelt option fails" \
     xlt network-attach pv-net brige=xenbr0
 check "pv-net still has one vif" \
     test "$(xl network-list pv-net | awk 'NR > 1' | wc -l)" = 1
+
+# a bridge whose uplink is a VLAN interface (VLAN 10 on dummy8)
+ip link add dummy8 type dummy && ip link set dummy8 up
+ip link add link dummy8 name dummy8.10 type vlan id 10
+ip link add brvlan type bridge
+ip link set dummy8.10 master brvlan && ip link set dummy8.10 up
+ip link set brvlan up
+check "network-attach pv-net bridge=brvlan (its uplink is on VLAN 10)" \
+    xlt network-attach pv-net bridge=brvlan mac=00:16:3e:00:09:04
+check "the vif joined brvlan beside dummy8.10" sh -c \
+    "ls /sys/class/net/brvlan/brif | grep -q '^vif$id\.' &&
+     ls /sys/class/net/brvlan/brif | grep -qx dummy8.10"
+check "the guest sees it" \
+    wait_for_log "$log" "XLT-GUEST-DEV net eth[0-9] 00:16:3e:00:09:04" 30
+check "network-detach by MAC" \
+    xlt network-detach pv-net 00:16:3e:00:09:04
+check "brvlan has its uplink only" \
+    test "$(ls /sys/class/net/brvlan/brif)" = dummy8.10
+ip link del brvlan
+ip link del dummy8
 check "destroy pv-net" xlt destroy pv-net
 check "its vif is gone" wait_until 20 sh -c "! ip link show vif$id.0 2>/dev/null"
 check "xenbr0 has no ports left" \

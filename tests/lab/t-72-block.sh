@@ -110,5 +110,29 @@ check "nothing is left: no domain, no store entry, no backend" sh -c \
      [ -z "$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null)" ]'
 check "no LV was left active" sh -c \
     '[ -z "$(lvs --noheadings -o lv_attr xltvg | tr -d " " | cut -c5 | grep a)" ]'
+# the sharing rule, with the driver on its own on two fake backends of
+# domains 901 and 902: both read, fine; one writes, refused
+lvchange -ay xltvg/lv0
+dev=$(stat -L -c %t:%T /dev/xltvg/lv0)
+for d in 901 902; do
+  xenstore-write "/local/domain/0/backend/vbd/$d/51728/params" /dev/xltvg/lv0
+  xenstore-write "/local/domain/0/backend/vbd/$d/51728/mode" r
+done
+check "driver: domain 901 reads lv0" \
+    env XENBUS_PATH=backend/vbd/901/51728 $driver add
+check "driver: domain 902 may read it too" \
+    env XENBUS_PATH=backend/vbd/902/51728 $driver add
+check "both have its device" sh -c \
+    "[ \"\$(xenstore-read /local/domain/0/backend/vbd/902/51728/physical-device)\" = $dev ]"
+xenstore-rm /local/domain/0/backend/vbd/902/51728/physical-device
+xenstore-write /local/domain/0/backend/vbd/902/51728/mode w
+check_not "driver: but not write it" \
+    env XENBUS_PATH=backend/vbd/902/51728 $driver add
+check "hotplug-error says who reads it" sh -c \
+    'xenstore-read /local/domain/0/backend/vbd/902/51728/hotplug-error |
+     grep -q "LV xltvg/lv0 is in use by domain 901"'
+xenstore-rm /local/domain/0/backend/vbd/901
+xenstore-rm /local/domain/0/backend/vbd/902
+lvchange -an xltvg/lv0
 lvremove -q -f xltvg/lv0 >/dev/null
 exit 0

@@ -461,9 +461,19 @@ static int add_channel(struct parse *p, const char *spec, void *unused)
     if (!chn)
         return out_of_memory(p, "channel");
     chn->devid = cfg->num_channels - 1;
-    /* path= lands in u.socket.path, which only a socket may keep */
+    /* path= lands in u.socket.path, which only a socket may keep (libxl's
+     * dispose frees it only for a socket): drop it for anything else,
+     * also when the spec turns out wrong */
     rc = parse_tokens(p, "channel", spec, chn, channel_opts,
                       ARRAY_LEN(channel_opts), NULL);
+    if (chn->connection != LIBXL_CHANNEL_CONNECTION_SOCKET &&
+        chn->u.socket.path) {
+        if (!rc && chn->connection == LIBXL_CHANNEL_CONNECTION_PTY)
+            config_warn(p, "channel", "`%s': path= is only for sockets, "
+                        "ignored", spec);
+        free(chn->u.socket.path);
+        chn->u.socket.path = NULL;
+    }
     if (rc)
         return rc;
     if (chn->connection == LIBXL_CHANNEL_CONNECTION_UNKNOWN)
@@ -473,12 +483,6 @@ static int add_channel(struct parse *p, const char *spec, void *unused)
         !chn->u.socket.path)
         return xlt_cfgfile_bad(p->cf, p->err, "channel", "`%s': a socket "
                                "needs path=", spec);
-    if (chn->connection == LIBXL_CHANNEL_CONNECTION_PTY && chn->u.socket.path) {
-        config_warn(p, "channel", "`%s': path= is only for sockets, ignored",
-                    spec);
-        free(chn->u.socket.path);
-        chn->u.socket.path = NULL;
-    }
     return 0;
 }
 

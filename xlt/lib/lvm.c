@@ -29,7 +29,7 @@ int xlt_lv_parse(const char *s, struct xlt_lv *lv)
         vg[0] == '-' || slash[1] == '-')
         return -1;
     memcpy(lv->vg, vg, vg_len);
-    strcpy(lv->lv, slash + 1);
+    snprintf(lv->lv, sizeof(lv->lv), "%s", slash + 1);
     snprintf(lv->name, sizeof(lv->name), "%s/%s", lv->vg, lv->lv);
     snprintf(lv->path, sizeof(lv->path), "/dev/%s/%s", lv->vg, lv->lv);
     return 0;
