@@ -3,6 +3,11 @@
  * destroy, rename, cpu-add, cpu-remove, migrate.  Each checks what Xen
  * would refuse with an errno (a CPU that is not free, a pool with
  * domains) and says so in words.
+ *
+ * A domain moves between pools paused: under Xen 4.17.7's credit2 a move
+ * while one of its vCPUs runs panicked the hypervisor in the lab
+ * (update_runq_load from csched2_context_saved, a NULL runqueue, during
+ * cpupool-migrate of a running PV guest from a one-CPU pool to Pool-0).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +310,27 @@ void req_cpupool_cpu_remove(struct xltd *d, unsigned conn, yajl_val args)
     cpus_in_or_out(d, conn, args, true);
 }
 
+int cpupools_move_domain(struct xltd *d, uint32_t domid, uint32_t poolid)
+{
+    libxl_dominfo info;
+    bool pause;
+    int rc;
+
+    libxl_dominfo_init(&info);
+    pause = !libxl_domain_info(d->ctx, &info, domid) && !info.paused &&
+            domid != 0;
+    libxl_dominfo_dispose(&info);
+    if (pause && libxl_domain_pause(d->ctx, domid, NULL))
+        return ERROR_FAIL;
+    rc = libxl_cpupool_movedomain(d->ctx, poolid, domid);
+    if (pause && libxl_domain_unpause(d->ctx, domid, NULL)) {
+        log_err(&d->log, "domain %u: cannot unpause it after moving it "
+                "between pools", domid);
+        rc = rc ? rc : ERROR_FAIL;
+    }
+    return rc;
+}
+
 /* {"domains": [REF], "pool": REF} */
 void req_cpupool_migrate(struct xltd *d, unsigned conn, yajl_val args)
 {
@@ -315,7 +341,7 @@ void req_cpupool_migrate(struct xltd *d, unsigned conn, yajl_val args)
         the_pool(d, conn, args, &poolid))
         return;
     d->log.last_libxl_error[0] = '\0';
-    rc = libxl_cpupool_movedomain(d->ctx, poolid, domid);
+    rc = cpupools_move_domain(d, domid, poolid);
     if (rc) {
         control_reply_error(d, conn, "moving domain %u to pool %u failed: "
                             "%s", domid, poolid, domain_libxl_said(d, rc));

@@ -528,11 +528,11 @@ static int dedicate_live(struct xltd *d, const libxl_dominfo *info,
     if (reserve(d, name, (int)info->vcpu_max_id + 1, cpus, &poolid, err))
         return -1;
     d->log.last_libxl_error[0] = '\0';
-    if (libxl_cpupool_movedomain(d->ctx, poolid, info->domid) ||
+    if (cpupools_move_domain(d, info->domid, poolid) ||
         pin_live(d, info->domid, cpus)) {
         xlt_err_set(err, "moving %s onto its CPUs failed: %s", name,
                     domain_libxl_said(d, ERROR_FAIL));
-        libxl_cpupool_movedomain(d->ctx, 0, info->domid);
+        cpupools_move_domain(d, info->domid, 0);
         unpin_all(d, info->domid, info->vcpu_max_id);
         unpend(d, cpus);
         dedicated_rebalance(d);
@@ -546,7 +546,7 @@ static int release_live(struct xltd *d, const libxl_dominfo *info,
                         const char *name, struct xlt_err *err)
 {
     d->log.last_libxl_error[0] = '\0';
-    if (libxl_cpupool_movedomain(d->ctx, 0, info->domid))
+    if (cpupools_move_domain(d, info->domid, 0))
         return xlt_err_set(err, "moving %s back to Pool-0 failed: %s", name,
                            domain_libxl_said(d, ERROR_FAIL));
     unpin_all(d, info->domid, info->vcpu_max_id);

@@ -217,6 +217,9 @@ void req_sched(struct xltd *d, unsigned conn, yajl_val args);
 
 /* ---- cpupools.c: CPU pools ------------------------------------------ */
 
+/* Move DOMID to pool POOLID, paused meanwhile unless it is paused or dom0
+ * (see cpupools.c); a libxl error code. */
+int cpupools_move_domain(struct xltd *d, uint32_t domid, uint32_t poolid);
 void req_cpupool_list(struct xltd *d, unsigned conn, yajl_val args);
 void req_cpupool_create(struct xltd *d, unsigned conn, yajl_val args);
 void req_cpupool_destroy(struct xltd *d, unsigned conn, yajl_val args);
