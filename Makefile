@@ -102,6 +102,7 @@ fuzz:
 	rm -rf $(BUILD)/fuzz/corpus
 	mkdir -p $(BUILD)/fuzz/corpus
 	cp tests/unit/config/*.cfg configs/*.cfg $(BUILD)/fuzz/corpus/
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus > $(BUILD)/fuzz/log 2>&1 || \
 	    { cat $(BUILD)/fuzz/log; exit 1; }
