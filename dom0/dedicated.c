@@ -418,19 +418,11 @@ void dedicated_started(struct xltd *d, const libxl_domain_config *cfg)
     dedicated_rebalance(d);
 }
 
-bool dedicated_domain(struct xltd *d, uint32_t domid)
+bool dedicated_domain(struct xltd *d, const libxl_dominfo *info)
 {
-    libxl_dominfo info;
     uint32_t poolid;
-    bool in_pool;
 
-    if (pool_find(d, &poolid))
-        return false;
-    libxl_dominfo_init(&info);
-    in_pool = !libxl_domain_info(d->ctx, &info, domid) &&
-              info.cpupool == poolid;
-    libxl_dominfo_dispose(&info);
-    return in_pool;
+    return pool_find(d, &poolid) == 0 && info->cpupool == poolid;
 }
 
 /* ---- the layout, for info ------------------------------------------------ */
@@ -575,7 +567,7 @@ void req_vcpu_dedicate(struct xltd *d, unsigned conn, yajl_val args)
                             : "domain %u (dom0) always shares Pool-0", domid);
         goto out;
     }
-    if (release != dedicated_domain(d, domid)) {
+    if (release != dedicated_domain(d, &info)) {
         control_reply_error(d, conn, release ? "%s has no dedicated CPUs"
                             : "%s has dedicated CPUs already (vcpu-list "
                             "shows them)", name ? name : "?");

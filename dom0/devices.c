@@ -20,18 +20,32 @@
 
 #include "xltd.h"
 
+/* PREFIX of PREFIX/sbin/xltd, read once ("" if it cannot be read). */
+static const char *own_prefix(void)
+{
+    static char prefix[PATH_MAX];
+    static bool known;
+    ssize_t n;
+    char *slash;
+
+    if (known)
+        return prefix;
+    known = true;
+    n = readlink("/proc/self/exe", prefix, sizeof(prefix) - 1);
+    prefix[n > 0 ? n : 0] = '\0';
+    for (int i = 0; i < 2 && (slash = strrchr(prefix, '/')); i++)
+        *slash = '\0';
+    return prefix;
+}
+
 /* DRIVER's absolute path, in BUF. */
 static const char *driver_path(const char *driver, char *buf, size_t size)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    char *slash;
+    const char *prefix = own_prefix();
+    int len;
 
-    if (n > 0) {
-        exe[n] = '\0';
-        for (int i = 0; i < 2 && (slash = strrchr(exe, '/')); i++)
-            *slash = '\0'; /* PREFIX/sbin/xltd -> PREFIX */
-        int len = snprintf(buf, size, "%s/lib/xlt/%s", exe, driver);
+    if (*prefix) {
+        len = snprintf(buf, size, "%s/lib/xlt/%s", prefix, driver);
         if (len > 0 && (size_t)len < size && access(buf, X_OK) == 0)
             return buf;
     }
@@ -83,17 +97,12 @@ static bool lvm_path(const char *path)
         "net", "pts", "shm", "snd", "usb", "xen", "md", "hugepages",
         "mqueue", "vfio", "fd", "loop", "bsg", "vhost-net",
     };
-    const char *vg, *slash;
+    struct xlt_lv lv;
 
-    if (!path || strncmp(path, "/dev/", 5) != 0)
-        return false;
-    vg = path + 5;
-    slash = strchr(vg, '/');
-    if (!slash || slash == vg || !slash[1] || strchr(slash + 1, '/'))
+    if (!path || strncmp(path, "/dev/", 5) != 0 || xlt_lv_parse(path, &lv))
         return false;
     for (size_t i = 0; i < sizeof(not_vgs) / sizeof(not_vgs[0]); i++)
-        if (strlen(not_vgs[i]) == (size_t)(slash - vg) &&
-            !strncmp(vg, not_vgs[i], (size_t)(slash - vg)))
+        if (!strcmp(lv.vg, not_vgs[i]))
             return false;
     return true;
 }

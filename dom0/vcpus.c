@@ -81,7 +81,7 @@ static void gen_domain_vcpus(struct xltd *d, yajl_gen g,
     yajl_gen_map_open(g);
     xlt_json_kv_str(g, "name", name ? name : "");
     xlt_json_kv_uint(g, "domid", domid);
-    xlt_json_kv_bool(g, "dedicated", dedicated_domain(d, domid));
+    xlt_json_kv_bool(g, "dedicated", dedicated_domain(d, info));
     xlt_json_str(g, "vcpus");
     yajl_gen_array_open(g);
     for (int i = 0; i < nr_vcpus; i++) {
@@ -150,7 +150,7 @@ void req_vcpu_pin(struct xltd *d, unsigned conn, yajl_val args)
                             "CPUs", domid);
         goto out;
     }
-    if (dedicated_domain(d, domid)) {
+    if (dedicated_domain(d, &info)) {
         control_reply_error(d, conn, "domain %u has dedicated CPUs: "
                             "`vcpu-dedicate -r' it before pinning it", domid);
         goto out;

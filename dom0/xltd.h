@@ -196,7 +196,7 @@ int dedicated_init(struct xltd *d);
 /* Give the CPUs no dedicated domain holds back to Pool-0 (after a death,
  * at start-up). */
 void dedicated_rebalance(struct xltd *d);
-bool dedicated_domain(struct xltd *d, uint32_t domid);
+bool dedicated_domain(struct xltd *d, const libxl_dominfo *info);
 /* "shared_cpus" and "dedicated_cpus" ("CPU=NAME/VCPU ..."), for info. */
 void dedicated_gen_info(struct xltd *d, yajl_gen g);
 void req_vcpu_dedicate(struct xltd *d, unsigned conn, yajl_val args);

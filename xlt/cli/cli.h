@@ -68,6 +68,8 @@ int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
 /* ---- output.c --------------------------------------------------------- */
 
 int cli_print_json(yajl_val v);
+/* Member KEY of OBJ as a number; MISSING if it is none. */
+long long cli_json_ll(yajl_val obj, const char *key, long long missing);
 /* "key                    : value" lines, like xl info. */
 void cli_print_fields(yajl_val obj);
 void cli_print_domains(yajl_val domains);

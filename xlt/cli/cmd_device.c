@@ -93,10 +93,7 @@ int cmd_block_detach(struct cli *cli, int argc, char **argv)
 
 static long long num(yajl_val obj, const char *key)
 {
-    long long n = -1;
-
-    xlt_json_get_int(obj, key, &n);
-    return n;
+    return cli_json_ll(obj, key, -1);
 }
 
 static const char *str(yajl_val obj, const char *key)

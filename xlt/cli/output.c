@@ -64,11 +64,16 @@ void cli_print_fields(yajl_val obj)
                scalar_text(obj->u.object.values[i]));
 }
 
-static long long get_ll(yajl_val obj, const char *key)
+long long cli_json_ll(yajl_val obj, const char *key, long long missing)
 {
-    long long n = 0;
+    long long n = missing;
     xlt_json_get_int(obj, key, &n);
     return n;
+}
+
+static long long get_ll(yajl_val obj, const char *key)
+{
+    return cli_json_ll(obj, key, 0);
 }
 
 void cli_print_domains(yajl_val domains)
