@@ -6,7 +6,7 @@ DESTDIR ?=
 BUILD   ?= build
 
 CC      ?= cc
-PKGS    := xenlight xlutil xenstore xencontrol xentoollog yajl uuid
+PKGS    := xenlight xlutil xenstore xencontrol xentoollog yajl uuid gnutls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 # Where the device drivers (libxl's hotplug scripts) are installed
@@ -21,7 +21,7 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -DLIBXL_API_VERSION=0x041400 -DHAVE_YAJL_YAJL_
            -DXLT_DRIVER_DIR='"$(DRIVER_DIR)"' \
            -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Ixlt/lib -Idom0 $(PKG_CFLAGS) -MMD -MP
-LDLIBS  += $(PKG_LIBS)
+LDLIBS  += $(PKG_LIBS) -pthread
 
 ifeq ($(FUZZ),1)
 CFLAGS  += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
@@ -122,15 +122,18 @@ lab-prepare: all
 	cp tests/unit/config/*.cfg configs/*.cfg $(LAB_OVERLAY)/lab/configs/
 	scripts/lab/build-base
 
-# Two boots, each well inside the runner's 900 s: PV and the daemon, then
-# PVH and HVM (slow to boot under emulation).  Both run even if one fails.
+# Three boots, each well inside the runner's 900 s: PV and the daemon;
+# PVH, HVM (slow to boot under emulation) and devices; save, restore and
+# migration.  All run even if one fails.
 LAB_BOOT1 := $(sort $(wildcard tests/lab/t-[1-4]*.sh))
-LAB_BOOT2 := $(sort $(wildcard tests/lab/t-[5-9]*.sh))
+LAB_BOOT2 := $(sort $(wildcard tests/lab/t-[5-7]*.sh))
+LAB_BOOT3 := $(sort $(wildcard tests/lab/t-[8-9]*.sh))
 LAB_RUN = scripts/lab/run --overlay $(LAB_OVERLAY) tests/lab/boot/sanity-begin.sh
 lab-check: lab-prepare
 	rc=0; \
 	$(LAB_RUN) $(LAB_BOOT1) tests/lab/boot/sanity-end.sh || rc=1; \
 	$(LAB_RUN) $(LAB_BOOT2) tests/lab/boot/sanity-end.sh || rc=1; \
+	$(LAB_RUN) $(LAB_BOOT3) tests/lab/boot/sanity-end.sh || rc=1; \
 	exit $$rc
 
 demo: lab-prepare

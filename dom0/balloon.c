@@ -154,15 +154,39 @@ static int start_ballooning(struct xltd *d, unsigned conn,
     return 0;
 }
 
+/* What CFG needs and Xen has free, in KiB; -1 if libxl cannot say. */
+static int need_and_free(struct xltd *d, const libxl_domain_config *cfg,
+                         uint64_t *need, uint64_t *free_kb)
+{
+    return libxl_domain_need_memory(d->ctx, (libxl_domain_config *)cfg, 0,
+                                    need) ||
+                   libxl_get_free_memory(d->ctx, free_kb)
+               ? -1 : 0;
+}
+
+int balloon_fits(struct xltd *d, const libxl_domain_config *cfg,
+                 struct xlt_err *err)
+{
+    uint64_t need = 0, free_kb = 0;
+
+    if (need_and_free(d, cfg, &need, &free_kb))
+        return xlt_err_set(err, "cannot tell how much memory %s needs or "
+                           "the host has", cfg->c_info.name);
+    if (free_kb < need)
+        return xlt_err_set(err, "%s needs %" PRIu64 " MiB and the host has "
+                           "%" PRIu64 " MiB free (lower dom0 with mem-set 0 "
+                           "SIZE)", cfg->c_info.name, need / 1024,
+                           free_kb / 1024);
+    return 0;
+}
+
 int balloon_make_room(struct xltd *d, unsigned conn,
                       const libxl_domain_config *cfg, const char *path,
                       const char *text, bool paused)
 {
     uint64_t need = 0, free_kb = 0;
 
-    if (libxl_domain_need_memory(d->ctx, (libxl_domain_config *)cfg, 0,
-                                 &need) ||
-        libxl_get_free_memory(d->ctx, &free_kb)) {
+    if (need_and_free(d, cfg, &need, &free_kb)) {
         control_reply_error(d, conn, "cannot tell how much memory %s needs "
                             "or the host has", cfg->c_info.name);
         return -1;

@@ -99,6 +99,19 @@ static void xtl_vmessage(xentoollog_logger *logger, xentoollog_level level,
     log_msg(log, level_of_xtl(level), "%s%s", prefix, text);
 }
 
+static void on_xtl_progress(xentoollog_logger *logger, const char *context,
+                         const char *doing, int percent, unsigned long done,
+                         unsigned long total)
+{
+    struct xltd_log *log =
+        (struct xltd_log *)((char *)logger - offsetof(struct xltd_log, xtl));
+
+    (void)context;
+    (void)percent;
+    if (log->progress)
+        log->progress(log->progress_arg, doing, done, total);
+}
+
 static void xtl_destroy(xentoollog_logger *logger)
 {
     (void)logger;
@@ -110,5 +123,6 @@ void log_init(struct xltd_log *log, FILE *f, enum log_level level)
     log->f = f;
     log->level = level;
     log->xtl.vmessage = xtl_vmessage;
+    log->xtl.progress = on_xtl_progress;
     log->xtl.destroy = xtl_destroy;
 }

@@ -43,7 +43,8 @@ static void handle_signal(struct xltd *d)
 }
 
 /* Fill PS: [0] the signal fd, [1] xenstore's, [2] the autoballoon timer
- * (-1, ignored, when idle), then the control fds, then libxl's.
+ * and [3] the transfers' (-1, ignored, when idle), then the control fds,
+ * then libxl's.
  * Returns the count, with *ours the number before libxl's. */
 static int gather(struct xltd *d, struct pollset *ps, int *timeout,
                   int *ours)
@@ -51,14 +52,15 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     struct timeval now;
     int n, nlibxl = 0;
 
-    n = (int)control_count(d) + 3;
+    n = (int)control_count(d) + 4;
     if (pollset_reserve(ps, n + 8) || !ps->fds)
         return -1;
     ps->fds[0] = (struct pollfd){.fd = d->signal_fd, .events = POLLIN};
     ps->fds[1] = (struct pollfd){.fd = supervise_xenstore_fd(d),
                                  .events = POLLIN};
     ps->fds[2] = (struct pollfd){.fd = balloon_fd(d), .events = POLLIN};
-    n = 3 + (int)control_pollfds(d, ps->fds + 3, (size_t)ps->cap - 3);
+    ps->fds[3] = (struct pollfd){.fd = transfer_fd(d), .events = POLLIN};
+    n = 4 + (int)control_pollfds(d, ps->fds + 4, (size_t)ps->cap - 4);
     *ours = n;
     *timeout = -1;
     for (;;) {
@@ -101,7 +103,9 @@ int loop_run(struct xltd *d)
             supervise_xenstore_ready(d);
         if (ps.fds[2].revents)
             balloon_tick(d);
-        control_handle(d, ps.fds + 3, (size_t)ours - 3);
+        if (ps.fds[3].revents)
+            transfer_tick(d);
+        control_handle(d, ps.fds + 4, (size_t)ours - 4);
     }
     rc = 0;
 out:

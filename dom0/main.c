@@ -259,6 +259,13 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     return 0;
 }
 
+/* libxc's progress, as the log hears it, goes to the transfers. */
+static void xc_progress(void *arg, const char *doing, unsigned long done,
+                        unsigned long total)
+{
+    transfer_xc_progress(arg, doing, done, total);
+}
+
 static void stop(struct xltd *d)
 {
     notify_systemd(&d->log, "STOPPING=1");
@@ -299,7 +306,8 @@ int main(int argc, char **argv)
 {
     struct options o = {0};
     struct xltd_conf conf = {0};
-    struct xltd d = {.listen_fd = -1, .signal_fd = -1, .pid_fd = -1};
+    struct xltd d = {.listen_fd = -1, .signal_fd = -1, .pid_fd = -1,
+                     .transfer_timer = -1};
     struct xlt_err err;
     FILE *logf = stderr;
     int ready_fd = -1, rc = 1;
@@ -339,6 +347,8 @@ int main(int argc, char **argv)
         }
     }
     log_init(&d.log, logf, conf.log_level);
+    d.log.progress = xc_progress;
+    d.log.progress_arg = &d;
     if (write_pid(d.pid_fd))
         log_warn(&d.log, "writing %s: %s", conf.pid_path, strerror(errno));
     if (start(&d, &conf) == 0) {

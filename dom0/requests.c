@@ -358,8 +358,8 @@ static int create_precheck(struct xltd *d, const libxl_domain_config *cfg,
     return 0;
 }
 
-static int create_config(struct xltd *d, yajl_val args,
-                         libxl_domain_config *cfg, struct xlt_err *err)
+int requests_config_from_args(struct xltd *d, yajl_val args,
+                              libxl_domain_config *cfg, struct xlt_err *err)
 {
     yajl_val config = xlt_json_get(args, "config");
     char *text;
@@ -422,7 +422,7 @@ static void req_create(struct xltd *d, unsigned conn, yajl_val args)
     struct xlt_err err;
 
     libxl_domain_config_init(&cfg);
-    if (create_config(d, args, &cfg, &err)) {
+    if (requests_config_from_args(d, args, &cfg, &err)) {
         control_reply_error(d, conn, "%s", err.msg);
         goto out;
     }
@@ -728,6 +728,8 @@ static const struct request {
     {"mem-set", true, req_mem_set},
     {"mem-max", true, req_mem_max},
     {"sched", true, req_sched},
+    {"save", true, req_save},
+    {"restore", true, req_restore},
     {"cpupool-list", false, req_cpupool_list},
     {"cpupool-create", true, req_cpupool_create},
     {"cpupool-destroy", true, req_cpupool_destroy},

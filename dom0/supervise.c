@@ -74,6 +74,12 @@ static void watch_drop(struct xltd *d, uint32_t domid)
     }
 }
 
+int supervise_rewatch(struct xltd *d, uint32_t domid)
+{
+    watch_drop(d, domid);
+    return supervise_watch(d, domid);
+}
+
 /* ---- domains that appear (created by anyone, e.g. stock xl) ------------- */
 
 int supervise_open_xenstore(struct xltd *d)

@@ -21,6 +21,10 @@ struct xltd_log {
     /* libxl's messages come through this logger */
     xentoollog_logger xtl;
     char last_libxl_error[512]; /* the latest error libxl reported */
+    /* libxc's progress reports (saves), if someone wants them */
+    void (*progress)(void *arg, const char *doing, unsigned long done,
+                     unsigned long total);
+    void *progress_arg;
 };
 
 void log_init(struct xltd_log *log, FILE *f, enum log_level level);
@@ -70,6 +74,7 @@ struct conn;
 struct watch;
 struct waiter;
 struct balloon_op;
+struct transfer;
 
 struct xltd {
     struct xltd_log log;
@@ -90,6 +95,8 @@ struct xltd {
     struct balloon_conf balloon_conf;
     struct balloon_op *balloon; /* a create waiting for dom0's memory */
     libxl_bitmap dedicated_pending; /* CPUs creates under way will hold */
+    struct transfer *transfers; /* saves and restores under way */
+    int transfer_timer;         /* their progress tick; -1 when none */
 };
 
 /* ---- store.c: the domains xltd manages, on disk ----------------------- */
@@ -146,6 +153,10 @@ int requests_the_domain(struct xltd *d, unsigned conn, yajl_val args,
  * is an error), as *N_R ids in *IDS_R (the caller frees it). */
 int requests_domain_ids(struct xltd *d, yajl_val refs, uint32_t **ids_r,
                         size_t *n_r, struct xlt_err *err);
+/* The libxl config in ARGS' "config", checked as for a create (its name
+ * is free, its kernel readable). */
+int requests_config_from_args(struct xltd *d, yajl_val args,
+                              libxl_domain_config *cfg, struct xlt_err *err);
 /* Record CFG in the store and start it (for create, once it fits). */
 void requests_create_go(struct xltd *d, unsigned conn,
                         libxl_domain_config *cfg, const char *path,
@@ -235,6 +246,10 @@ void req_cpupool_migrate(struct xltd *d, unsigned conn, yajl_val args);
 int balloon_make_room(struct xltd *d, unsigned conn,
                       const libxl_domain_config *cfg, const char *path,
                       const char *text, bool paused);
+/* 0 if CFG fits in the memory Xen has free now; -1 with ERR if not (no
+ * ballooning: for restores, whose stream cannot wait). */
+int balloon_fits(struct xltd *d, const libxl_domain_config *cfg,
+                 struct xlt_err *err);
 /* The timer to poll while ballooning (-1 otherwise), and its handler. */
 int balloon_fd(const struct xltd *d);
 void balloon_tick(struct xltd *d);
@@ -276,6 +291,11 @@ void req_block_list(struct xltd *d, unsigned conn, yajl_val args);
  * -1 if it could not even begin (CONN has been told). */
 int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
                  unsigned conn);
+/* The same, restoring from FD (at the start of libxl's stream), whose
+ * progress T reports; T ends with the operation, its summary in the
+ * reply. */
+int domain_restore(struct xltd *d, libxl_domain_config *cfg,
+                   struct transfer *t, int fd, bool paused, unsigned conn);
 /* libxl's last error message, or "libxl error RC". */
 const char *domain_libxl_said(struct xltd *d, int rc);
 /* Shut DOMID down for REASON from outside, without asking the guest, as a
@@ -293,11 +313,36 @@ int supervise_open_xenstore(struct xltd *d);
 int supervise_xenstore_fd(const struct xltd *d);
 void supervise_xenstore_ready(struct xltd *d);
 int supervise_watch(struct xltd *d, uint32_t domid);
+/* Watch DOMID afresh: after a suspended domain resumes (libxl reports a
+ * domain's shutdown only once per watch). */
+int supervise_rewatch(struct xltd *d, uint32_t domid);
 /* Answer CONN once every domain in DOMIDS has shut down or died. */
 int supervise_wait(struct xltd *d, unsigned conn, const uint32_t *domids,
                    size_t n);
 void supervise_event(struct xltd *d, libxl_event *ev); /* frees EV */
 void supervise_stop(struct xltd *d);
+
+/* ---- transfer.c: progress of saves and restores --------------------- */
+
+/* Report WHAT ("saving pv1") to CONN each second while FD (a file xltd
+ * writes, or reads when READING) streams; FD is closed by transfer_end.
+ * NULL if out of memory. */
+struct transfer *transfer_begin(struct xltd *d, unsigned conn,
+                                const char *what, int fd, bool reading);
+/* "bytes" and "seconds" so far, into G's open object. */
+void transfer_gen_summary(const struct transfer *t, yajl_gen g);
+void transfer_end(struct xltd *d, struct transfer *t);
+/* The progress timer to poll (-1 when idle), and its handler. */
+int transfer_fd(const struct xltd *d);
+void transfer_tick(struct xltd *d);
+/* libxc's progress (log.c passes it on). */
+void transfer_xc_progress(struct xltd *d, const char *doing,
+                          unsigned long done, unsigned long total);
+
+/* ---- saverestore.c: save and restore --------------------------------- */
+
+void req_save(struct xltd *d, unsigned conn, yajl_val args);
+void req_restore(struct xltd *d, unsigned conn, yajl_val args);
 
 /* ---- loop.c: the poll loop, with libxl's fds and timeouts inside ------ */
 

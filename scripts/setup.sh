@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential pkg-config libxen-dev libyajl-dev uuid-dev check
-  libnl-3-dev libnl-route-3-dev
+  libnl-3-dev libnl-route-3-dev libgnutls28-dev
   clang libclang-rt-14-dev
   # lab: the hypervisor, dom0 userland and the device model
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 qemu-system-xen

@@ -91,6 +91,8 @@ int cmd_shutdown(struct cli *cli, int argc, char **argv); /* cmd_lifecycle.c */
 int cmd_reboot(struct cli *cli, int argc, char **argv);
 int cmd_pause(struct cli *cli, int argc, char **argv);
 int cmd_unpause(struct cli *cli, int argc, char **argv);
+int cmd_save(struct cli *cli, int argc, char **argv); /* cmd_saverestore.c */
+int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_console(struct cli *cli, int argc, char **argv);  /* cmd_debug.c */
 int cmd_dmesg(struct cli *cli, int argc, char **argv);
 int cmd_sysrq(struct cli *cli, int argc, char **argv);
@@ -136,6 +138,14 @@ int console_attach(const char *tty, struct xlt_err *err);
 yajl_gen cli_domains_open(int argc, char *const *argv);
 /* ... closed, as text (NULL if G is NULL); frees G. */
 char *cli_args_close(yajl_gen g);
+/* Read config FILE with the N KEY=VALUE OVERRIDES into CFG, as create
+ * does; the text with the overrides in *TEXT_R.  -1 once it is said why. */
+int cli_config_load(struct cli *cli, const char *file, char **overrides,
+                    int n, libxl_domain_config *cfg, char **text_r);
+/* {"path","text","paused","config"} of a create, still open for more
+ * members (NULL: out of memory). */
+yajl_gen cli_config_args_open(const char *path, const char *text,
+                              libxl_domain_config *cfg, bool paused);
 /* {"domains":[ARGV...]} */
 char *cli_domain_args(int argc, char **argv);
 /* A request naming exactly one domain, whose reply needs no printing. */

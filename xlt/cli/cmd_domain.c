@@ -51,12 +51,11 @@ int cmd_uptime(struct cli *cli, int argc, char **argv)
     return cli_query(cli, argc, argv, "list", "domains", cli_print_uptimes);
 }
 
-/* The create request: the file's path and text, and libxl's config. */
-static char *create_args(const char *path, const char *text,
-                         libxl_domain_config *cfg, bool paused)
+yajl_gen cli_config_args_open(const char *path, const char *text,
+                              libxl_domain_config *cfg, bool paused)
 {
     yajl_gen g = xlt_json_gen_new();
-    char *args = NULL, abspath[PATH_MAX];
+    char abspath[PATH_MAX];
 
     if (!g)
         return NULL;
@@ -67,11 +66,11 @@ static char *create_args(const char *path, const char *text,
     xlt_json_kv_str(g, "text", text);
     xlt_json_kv_bool(g, "paused", paused);
     xlt_json_str(g, "config");
-    if (libxl_domain_config_gen_json(g, cfg) == yajl_gen_status_ok &&
-        yajl_gen_map_close(g) == yajl_gen_status_ok)
-        args = xlt_json_gen_take(g);
-    yajl_gen_free(g);
-    return args;
+    if (libxl_domain_config_gen_json(g, cfg) != yajl_gen_status_ok) {
+        yajl_gen_free(g);
+        return NULL;
+    }
+    return g;
 }
 
 static int print_config_json(struct cli *cli, libxl_domain_config *cfg)
@@ -104,15 +103,34 @@ static int host_topology(struct cli *cli, struct xlt_topology *topo)
     return rc;
 }
 
+int cli_config_load(struct cli *cli, const char *file, char **overrides,
+                    int n, libxl_domain_config *cfg, char **text_r)
+{
+    struct xlt_topology topo = {0};
+    struct xlt_err err;
+    char *content = NULL;
+    size_t content_len, len;
+    bool have_topo = !host_topology(cli, &topo);
+    int rc = 0;
+
+    *text_r = NULL;
+    if (xlt_read_file(file, &content, &content_len, &err) ||
+        xlt_config_add_overrides(content, content_len, overrides, n, text_r,
+                                 &len, &err) ||
+        xlt_config_parse(file, *text_r, len, content_len,
+                         have_topo ? &topo : NULL, cfg, stderr, &err))
+        rc = cli_fail(cli, "%s", err.msg);
+    xlt_topology_dispose(&topo);
+    free(content);
+    return rc;
+}
+
 int cmd_create(struct cli *cli, int argc, char **argv)
 {
     libxl_domain_config cfg;
-    struct xlt_err err;
     yajl_val reply = NULL;
-    char *file = NULL, *text = NULL;
-    size_t file_len, len;
-    bool dry_run = false, paused = false, console = false, have_topo;
-    struct xlt_topology topo = {0};
+    char *text = NULL;
+    bool dry_run = false, paused = false, console = false;
     long long domid = -1;
     int c, rc = 1;
 
@@ -134,21 +152,17 @@ int cmd_create(struct cli *cli, int argc, char **argv)
         rc = 2;
         goto out;
     }
-    have_topo = !host_topology(cli, &topo);
-    if (xlt_read_file(argv[optind], &file, &file_len, &err) ||
-        xlt_config_add_overrides(file, file_len, argv + optind + 1,
-                                 argc - optind - 1, &text, &len, &err) ||
-        xlt_config_parse(argv[optind], text, len, file_len,
-                         have_topo ? &topo : NULL, &cfg, stderr, &err)) {
-        cli_fail(cli, "%s", err.msg);
+    if (cli_config_load(cli, argv[optind], argv + optind + 1,
+                        argc - optind - 1, &cfg, &text))
         goto out;
-    }
     if (dry_run) {
         rc = print_config_json(cli, &cfg);
         goto out;
     }
     if (cli_call_owned(cli, "create",
-                       create_args(argv[optind], text, &cfg, paused), &reply))
+                       cli_args_close(cli_config_args_open(argv[optind], text,
+                                                           &cfg, paused)),
+                       &reply))
         goto out;
     xlt_json_get_int(xlt_json_get(reply, "result"), "domid", &domid);
     printf("created domain %s (id %lld)%s\n", cfg.c_info.name, domid,
@@ -162,8 +176,6 @@ int cmd_create(struct cli *cli, int argc, char **argv)
     }
 out:
     libxl_domain_config_dispose(&cfg);
-    xlt_topology_dispose(&topo);
-    free(file);
     free(text);
     if (reply)
         yajl_tree_free(reply);

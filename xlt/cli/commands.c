@@ -26,6 +26,20 @@ const struct xlt_command xlt_commands[] = {
      "-c             attach to its console once created (Ctrl-] detaches)"},
     {"destroy", cmd_destroy, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
      "Destroy a domain at once (like pulling its power cord).", NULL},
+    {"save", cmd_save, CMD_DAEMON | CMD_MODIFIES,
+     "[-c] [-p] [--json] DOMAIN FILE",
+     "Save a domain to FILE and destroy it (xl's file layout: xl restore "
+     "reads it, and xlt restore reads xl's).  FILE is written by xltd.",
+     "-c          leave the domain running (a checkpoint)\n"
+     "-p          leave the domain paused\n"
+     "-j, --json  print the summary as JSON"},
+    {"restore", cmd_restore, CMD_DAEMON | CMD_MODIFIES,
+     "[-p] [--json] [CONFIG] FILE",
+     "Restore a domain from FILE, saved by xlt or xl, with the config the "
+     "file holds or the one in CONFIG.  Pinning, the memory target and "
+     "dedicated cores come back as they were.",
+     "-p, --paused  leave the domain paused\n"
+     "-j, --json    print the summary as JSON"},
     {"shutdown", cmd_shutdown, CMD_DAEMON | CMD_MODIFIES,
      "[-w] [-F] (-a | DOMAIN)",
      "Ask a domain to shut down; xltd then applies its on_poweroff action.",

@@ -249,6 +249,67 @@ char *xlt_msg_text(enum xlt_msg_kind kind, const char *text);
 int xlt_domain_lookup(libxl_ctx *ctx, const char *ref, uint32_t *domid_r,
                       struct xlt_err *err);
 
+/* ---- savefile.c: xl's save-file header ------------------------------ */
+
+#define XLT_SAVE_JSON (1u << 0)     /* the config is JSON (else xl.cfg) */
+#define XLT_SAVE_STREAMV2 (1u << 1) /* libxl's migration stream v2 */
+#define XLT_SAVE_FIXED_LEN 48
+
+struct xlt_save_header {
+    uint32_t mandatory; /* XLT_SAVE_* */
+    char *config;       /* the domain config, NULL if the file has none */
+    char *extras;       /* xlt's own state (JSON), NULL if none */
+};
+
+/* The header for CONFIG (libxl_domain_config JSON) and EXTRAS (JSON with
+ * "xlt_save", or NULL) in *BUF_R, *LEN_R bytes (the caller frees it). */
+int xlt_save_header_build(const char *config, const char *extras,
+                          char **buf_r, size_t *len_r, struct xlt_err *err);
+/* Check the first XLT_SAVE_FIXED_LEN bytes (FIXED) of SOURCE; the flags in
+ * H, the length of the optional data that follow in *OPTIONAL_R. */
+int xlt_save_header_fixed(const void *fixed, const char *source,
+                          struct xlt_save_header *h, uint32_t *optional_r,
+                          struct xlt_err *err);
+/* The optional data (LEN bytes) into H. */
+int xlt_save_header_optional(const void *optional, size_t len,
+                             const char *source, struct xlt_save_header *h,
+                             struct xlt_err *err);
+/* Both, read from FD; FD is left at the start of libxl's stream. */
+int xlt_save_header_read(int fd, const char *source,
+                         struct xlt_save_header *h, struct xlt_err *err);
+void xlt_save_header_dispose(struct xlt_save_header *h);
+
+/* ---- chan.c: the migration channel (TLS-PSK or plain) and its frames - */
+
+#define XLT_FRAME_MAX (1u << 20)
+enum {
+    XLT_FRAME_JSON = 'J',   /* a control message */
+    XLT_FRAME_HEADER = 'H', /* the domain's save header (savefile.c) */
+    XLT_FRAME_DATA = 'D',   /* a piece of libxl's stream */
+    XLT_FRAME_END = 'E',    /* libxl's stream is complete */
+};
+
+struct xlt_chan;
+/* 0 if HEX is a usable pre-shared key (16 bytes or more, in hex). */
+int xlt_psk_check(const char *hex, struct xlt_err *err);
+/* A channel on connected socket FD: TLS with the key PSK (hex), or plain
+ * if PSK is NULL.  The server end refuses a peer that speaks the other
+ * way.  On success the channel owns FD; on failure the caller keeps it. */
+int xlt_chan_client(int fd, const char *psk, struct xlt_chan **ch_r,
+                    struct xlt_err *err);
+int xlt_chan_server(int fd, const char *psk, struct xlt_chan **ch_r,
+                    struct xlt_err *err);
+bool xlt_chan_is_tls(const struct xlt_chan *ch);
+int xlt_frame_send(struct xlt_chan *ch, char kind, const void *data,
+                   size_t len, struct xlt_err *err);
+/* The next frame, its payload (NUL-terminated, the caller frees it) in
+ * *DATA_R; one longer than MAX is an error. */
+int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
+                   size_t *len_r, size_t max, struct xlt_err *err);
+/* Make the other thread's blocking I/O on CH fail at once. */
+void xlt_chan_shutdown(struct xlt_chan *ch);
+void xlt_chan_close(struct xlt_chan *ch);
+
 /* ---- units.c --------------------------------------------------------- */
 
 /* A memory size as xl mem-set takes it: a number with an optional unit,

@@ -1,0 +1,147 @@
+/* chan.c: frames over plain and TLS-PSK channels, on socketpairs. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#define KEY "00112233445566778899aabbccddeeff"
+#define OTHER_KEY "ffeeddccbbaa99887766554433221100"
+
+struct client {
+    int fd;
+    const char *psk;
+    int rc;
+    struct xlt_err err;
+};
+
+/* The client end: connect, send a JSON frame and a data frame, close. */
+static void *client_main(void *arg)
+{
+    struct client *c = arg;
+    struct xlt_chan *ch = NULL;
+    static const char data[3000] = {1, 2, 3};
+
+    c->rc = xlt_chan_client(c->fd, c->psk, &ch, &c->err);
+    if (c->rc) {
+        close(c->fd);
+        return NULL;
+    }
+    c->rc = xlt_frame_send(ch, XLT_FRAME_JSON, "{\"a\":1}", 7, &c->err) ||
+            xlt_frame_send(ch, XLT_FRAME_DATA, data, sizeof(data), &c->err);
+    xlt_chan_close(ch);
+    return NULL;
+}
+
+/* Serve one client with SERVER_PSK; the frames it got, or -1 and ERR. */
+static int serve(const char *server_psk, const char *client_psk,
+                 struct xlt_err *err, struct client *c)
+{
+    struct xlt_chan *ch = NULL;
+    pthread_t t;
+    int sv[2], rc;
+    char kind, *data = NULL;
+    size_t len = 0;
+
+    ck_assert(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    c->fd = sv[0];
+    c->psk = client_psk;
+    ck_assert(!pthread_create(&t, NULL, client_main, c));
+    rc = xlt_chan_server(sv[1], server_psk, &ch, err);
+    if (rc) {
+        close(sv[1]);
+        pthread_join(t, NULL);
+        return -1;
+    }
+    ck_assert_int_eq(xlt_chan_is_tls(ch), server_psk != NULL);
+    rc = xlt_frame_recv(ch, &kind, &data, &len, 100, err);
+    if (!rc) {
+        ck_assert_int_eq(kind, XLT_FRAME_JSON);
+        ck_assert_str_eq(data, "{\"a\":1}");
+        free(data);
+        rc = xlt_frame_recv(ch, &kind, &data, &len, 100, err);
+    }
+    free(data);
+    xlt_chan_close(ch);
+    pthread_join(t, NULL);
+    return rc;
+}
+
+START_TEST(chan_plain_frames)
+{
+    struct client c = {0};
+    struct xlt_err err;
+
+    /* the data frame (3000 bytes) exceeds what the server takes (100) */
+    ck_assert_int_eq(serve(NULL, NULL, &err, &c), -1);
+    ck_assert_str_eq(err.msg, "the peer sent a frame of 3000 bytes (at "
+                              "most 100 expected)");
+}
+END_TEST
+
+START_TEST(chan_tls_psk)
+{
+    struct client c = {0};
+    struct xlt_err err;
+
+    ck_assert_int_eq(serve(KEY, KEY, &err, &c), -1);
+    ck_assert_str_eq(err.msg, "the peer sent a frame of 3000 bytes (at "
+                              "most 100 expected)");
+    ck_assert_int_eq(c.rc, 0);
+}
+END_TEST
+
+START_TEST(chan_tls_wrong_key)
+{
+    struct client c = {0};
+    struct xlt_err err;
+
+    ck_assert_int_eq(serve(KEY, OTHER_KEY, &err, &c), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "TLS handshake"));
+    ck_assert_int_ne(c.rc, 0);
+}
+END_TEST
+
+START_TEST(chan_mismatch)
+{
+    struct client c = {0};
+    struct xlt_err err;
+
+    ck_assert_int_eq(serve(KEY, NULL, &err, &c), -1);
+    ck_assert_str_eq(err.msg, "the peer speaks plain, and this host takes "
+                              "TLS only (migrate_plain is off here)");
+    ck_assert_int_eq(serve(NULL, KEY, &err, &c), -1);
+    ck_assert_str_eq(err.msg, "the peer speaks TLS, and this host is set "
+                              "to plain (migrate_plain = 1)");
+}
+END_TEST
+
+START_TEST(psk_keys)
+{
+    struct xlt_err err;
+
+    ck_assert(!xlt_psk_check(KEY, &err));
+    ck_assert(xlt_psk_check("0011", &err));
+    ck_assert(xlt_psk_check(KEY "0", &err));
+    ck_assert(xlt_psk_check("00112233445566778899aabbccddeefg", &err));
+    ck_assert_str_eq(err.msg, "the key has a character that is not a hex "
+                              "digit at offset 31");
+}
+END_TEST
+
+Suite *chan_suite(void)
+{
+    Suite *s = suite_create("chan");
+    TCase *tc = tcase_create("chan");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, chan_plain_frames);
+    tcase_add_test(tc, chan_tls_psk);
+    tcase_add_test(tc, chan_tls_wrong_key);
+    tcase_add_test(tc, chan_mismatch);
+    tcase_add_test(tc, psk_keys);
+    suite_add_tcase(s, tc);
+    return s;
+}

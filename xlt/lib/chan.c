@@ -1,0 +1,319 @@
+/*
+ * chan.c: the migration channel between two xltd, over a connected TCP
+ * socket: TLS with a pre-shared key (GnuTLS, PSK identity "xlt"), or plain
+ * when both hosts are configured for it.  Blocking I/O, for the worker
+ * threads that move a migration's bytes.
+ *
+ * On it go frames: a 4-byte length (network order), one byte of kind, the
+ * payload.  A receiver refuses a frame longer than it asked for, so a
+ * broken or hostile peer cannot make it allocate at will.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+
+#include "xlt.h"
+
+#define PSK_IDENTITY "xlt"
+#define TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:" \
+                     "+ECDHE-PSK:+DHE-PSK:+PSK"
+#define TLS_RECORD_START 0x16 /* a TLS handshake record's first byte */
+
+struct xlt_chan {
+    int fd;
+    gnutls_session_t tls; /* NULL: plain */
+    gnutls_psk_client_credentials_t client_cred;
+    gnutls_psk_server_credentials_t server_cred;
+    char *psk; /* hex, for the server's callback */
+};
+
+static int tls_err(struct xlt_err *err, const char *what, int rc)
+{
+    return xlt_err_set(err, "%s: %s", what, gnutls_strerror(rc));
+}
+
+static int server_psk(gnutls_session_t session, const char *username,
+                      gnutls_datum_t *key)
+{
+    struct xlt_chan *ch = gnutls_session_get_ptr(session);
+    size_t len;
+
+    if (strcmp(username, PSK_IDENTITY) != 0)
+        return -1;
+    len = strlen(ch->psk) / 2;
+    key->data = gnutls_malloc(len);
+    if (!key->data)
+        return -1;
+    key->size = (unsigned)len;
+    for (size_t i = 0; i < len; i++) {
+        unsigned byte;
+        if (sscanf(ch->psk + 2 * i, "%2x", &byte) != 1)
+            return -1;
+        key->data[i] = (unsigned char)byte;
+    }
+    return 0;
+}
+
+int xlt_psk_check(const char *hex, struct xlt_err *err)
+{
+    size_t len = hex ? strlen(hex) : 0;
+
+    if (len < 32 || len % 2)
+        return xlt_err_set(err, "the key must be at least 16 bytes in hex "
+                           "(32 hex digits or more, an even count)");
+    for (size_t i = 0; i < len; i++)
+        if (!strchr("0123456789abcdefABCDEF", hex[i]))
+            return xlt_err_set(err, "the key has a character that is not a "
+                               "hex digit at offset %zu", i);
+    return 0;
+}
+
+static int tls_start(struct xlt_chan *ch, bool server, const char *psk,
+                     struct xlt_err *err)
+{
+    gnutls_datum_t key = {(unsigned char *)psk, (unsigned)strlen(psk)};
+    int rc;
+
+    rc = gnutls_init(&ch->tls, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) |
+                                    GNUTLS_NO_SIGNAL);
+    if (rc < 0) {
+        ch->tls = NULL;
+        return tls_err(err, "TLS", rc);
+    }
+    gnutls_session_set_ptr(ch->tls, ch);
+    if (server) {
+        ch->psk = strdup(psk);
+        rc = ch->psk ? gnutls_psk_allocate_server_credentials(&ch->server_cred)
+                     : GNUTLS_E_MEMORY_ERROR;
+        if (rc >= 0) {
+            gnutls_psk_set_server_credentials_function(ch->server_cred,
+                                                       server_psk);
+            rc = gnutls_credentials_set(ch->tls, GNUTLS_CRD_PSK,
+                                        ch->server_cred);
+        }
+    } else {
+        rc = gnutls_psk_allocate_client_credentials(&ch->client_cred);
+        if (rc >= 0)
+            rc = gnutls_psk_set_client_credentials(
+                ch->client_cred, PSK_IDENTITY, &key, GNUTLS_PSK_KEY_HEX);
+        if (rc >= 0)
+            rc = gnutls_credentials_set(ch->tls, GNUTLS_CRD_PSK,
+                                        ch->client_cred);
+    }
+    if (rc >= 0)
+        rc = gnutls_priority_set_direct(ch->tls, TLS_PRIORITY, NULL);
+    if (rc < 0)
+        return tls_err(err, "TLS set-up", rc);
+    gnutls_transport_set_int(ch->tls, ch->fd);
+    gnutls_handshake_set_timeout(ch->tls, GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT);
+    do {
+        rc = gnutls_handshake(ch->tls);
+    } while (rc < 0 && !gnutls_error_is_fatal(rc));
+    if (rc < 0)
+        return tls_err(err, "TLS handshake (is the key the same on both "
+                       "hosts?)", rc);
+    return 0;
+}
+
+/* What the peer speaks, from its first byte: -1 with ERR if it does not
+ * match what this end is configured for. */
+static int server_check_peer(int fd, bool tls, struct xlt_err *err)
+{
+    unsigned char first;
+    ssize_t n;
+
+    do {
+        n = recv(fd, &first, 1, MSG_PEEK);
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return n == 0 ? xlt_err_set(err, "the peer closed the connection")
+                      : xlt_err_errno(err, errno, "reading from the peer");
+    if (tls && first != TLS_RECORD_START)
+        return xlt_err_set(err, "the peer speaks plain, and this host takes "
+                           "TLS only (migrate_plain is off here)");
+    if (!tls && first == TLS_RECORD_START)
+        return xlt_err_set(err, "the peer speaks TLS, and this host is set "
+                           "to plain (migrate_plain = 1)");
+    return 0;
+}
+
+static int chan_open(int fd, bool server, const char *psk,
+                     struct xlt_chan **ch_r, struct xlt_err *err)
+{
+    struct xlt_chan *ch = calloc(1, sizeof(*ch));
+
+    *ch_r = NULL;
+    if (!ch)
+        return xlt_err_errno(err, ENOMEM, "channel");
+    ch->fd = fd;
+    if ((server && server_check_peer(fd, psk != NULL, err)) ||
+        (psk && tls_start(ch, server, psk, err))) {
+        ch->fd = -1; /* the caller's */
+        xlt_chan_close(ch);
+        return -1;
+    }
+    *ch_r = ch;
+    return 0;
+}
+
+int xlt_chan_client(int fd, const char *psk, struct xlt_chan **ch_r,
+                    struct xlt_err *err)
+{
+    return chan_open(fd, false, psk, ch_r, err);
+}
+
+int xlt_chan_server(int fd, const char *psk, struct xlt_chan **ch_r,
+                    struct xlt_err *err)
+{
+    return chan_open(fd, true, psk, ch_r, err);
+}
+
+bool xlt_chan_is_tls(const struct xlt_chan *ch)
+{
+    return ch->tls != NULL;
+}
+
+static ssize_t chan_send(struct xlt_chan *ch, const void *buf, size_t len)
+{
+    ssize_t n;
+
+    if (!ch->tls) {
+        do {
+            n = send(ch->fd, buf, len, MSG_NOSIGNAL);
+        } while (n < 0 && errno == EINTR);
+        return n;
+    }
+    do {
+        n = gnutls_record_send(ch->tls, buf, len);
+    } while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+    if (n < 0)
+        errno = EPIPE;
+    return n;
+}
+
+static ssize_t chan_recv(struct xlt_chan *ch, void *buf, size_t len)
+{
+    ssize_t n;
+
+    if (!ch->tls) {
+        do {
+            n = recv(ch->fd, buf, len, 0);
+        } while (n < 0 && errno == EINTR);
+        return n;
+    }
+    do {
+        n = gnutls_record_recv(ch->tls, buf, len);
+    } while (n == GNUTLS_E_INTERRUPTED);
+    if (n == GNUTLS_E_AGAIN)
+        errno = ETIMEDOUT; /* SO_RCVTIMEO expired */
+    else if (n == GNUTLS_E_PREMATURE_TERMINATION)
+        n = 0;
+    else if (n < 0)
+        errno = EPROTO;
+    return n < 0 ? -1 : n;
+}
+
+static int write_all(struct xlt_chan *ch, const void *buf, size_t len,
+                     struct xlt_err *err)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = chan_send(ch, p, len);
+        if (n <= 0)
+            return xlt_err_errno(err, errno, "sending to the peer");
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int read_all(struct xlt_chan *ch, void *buf, size_t len,
+                    struct xlt_err *err)
+{
+    char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = chan_recv(ch, p, len);
+        if (n == 0)
+            return xlt_err_set(err, "the peer closed the connection");
+        if (n < 0)
+            return xlt_err_errno(err, errno, "reading from the peer");
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int xlt_frame_send(struct xlt_chan *ch, char kind, const void *data,
+                   size_t len, struct xlt_err *err)
+{
+    unsigned char head[5];
+    uint32_t n = htonl((uint32_t)len);
+
+    if (len > XLT_FRAME_MAX)
+        return xlt_err_set(err, "frame of %zu bytes: too big", len);
+    memcpy(head, &n, 4);
+    head[4] = (unsigned char)kind;
+    if (write_all(ch, head, sizeof(head), err))
+        return -1;
+    return len ? write_all(ch, data, len, err) : 0;
+}
+
+int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
+                   size_t *len_r, size_t max, struct xlt_err *err)
+{
+    unsigned char head[5];
+    uint32_t n;
+
+    *data_r = NULL;
+    if (read_all(ch, head, sizeof(head), err))
+        return -1;
+    memcpy(&n, head, 4);
+    n = ntohl(n);
+    if (n > max)
+        return xlt_err_set(err, "the peer sent a frame of %u bytes (at most "
+                           "%zu expected)", n, max);
+    *kind_r = (char)head[4];
+    *data_r = malloc((size_t)n + 1);
+    if (!*data_r)
+        return xlt_err_errno(err, ENOMEM, "frame");
+    if (read_all(ch, *data_r, n, err)) {
+        free(*data_r);
+        *data_r = NULL;
+        return -1;
+    }
+    (*data_r)[n] = '\0';
+    *len_r = n;
+    return 0;
+}
+
+void xlt_chan_shutdown(struct xlt_chan *ch)
+{
+    if (ch && ch->fd >= 0)
+        shutdown(ch->fd, SHUT_RDWR);
+}
+
+void xlt_chan_close(struct xlt_chan *ch)
+{
+    if (!ch)
+        return;
+    if (ch->tls) {
+        gnutls_bye(ch->tls, GNUTLS_SHUT_WR);
+        gnutls_deinit(ch->tls);
+    }
+    if (ch->client_cred)
+        gnutls_psk_free_client_credentials(ch->client_cred);
+    if (ch->server_cred)
+        gnutls_psk_free_server_credentials(ch->server_cred);
+    free(ch->psk);
+    if (ch->fd >= 0)
+        close(ch->fd);
+    free(ch);
+}
