@@ -17,6 +17,8 @@ void conf_init(struct xltd_conf *conf)
     conf->balloon.mode = AUTOBALLOON_AUTO;
     conf->balloon.dom0_min_kb = (uint64_t)512 * 1024;
     conf->balloon.seconds = 30;
+    conf->migrate.port = XLT_MIGRATE_PORT;
+    conf->migrate.key_path = strdup("/etc/xlt/migrate.key");
 }
 
 void conf_dispose(struct xltd_conf *conf)
@@ -26,6 +28,7 @@ void conf_dispose(struct xltd_conf *conf)
     free(conf->log_path);
     free(conf->state_dir);
     free(conf->bridge);
+    free(conf->migrate.key_path);
     memset(conf, 0, sizeof(*conf));
 }
 
@@ -115,6 +118,27 @@ static int conf_balloon(struct xlt_cfgfile *cf, struct balloon_conf *b,
     return 0;
 }
 
+/* migrate_port (0: no listener), migrate_key_file, migrate_plain. */
+static int conf_migrate(struct xlt_cfgfile *cf, struct migrate_conf *m,
+                        struct xlt_err *err)
+{
+    long n;
+    int rc = xlt_cfgfile_long(cf, "migrate_port", 0, 65535, &n, err);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        m->port = (int)n;
+    if (conf_path(cf, "migrate_key_file", &m->key_path, err))
+        return -1;
+    rc = xlt_cfgfile_long(cf, "migrate_plain", 0, 1, &n, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        m->plain = n == 1;
+    return 0;
+}
+
 int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
               struct xlt_err *err)
 {
@@ -134,7 +158,8 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_path(cf, "state_dir", &conf->state_dir, err) ||
         conf_ifname(cf, "bridge", &conf->bridge, err) ||
         conf_level(cf, &conf->log_level, err) ||
-        conf_balloon(cf, &conf->balloon, err))
+        conf_balloon(cf, &conf->balloon, err) ||
+        conf_migrate(cf, &conf->migrate, err))
         goto out;
     rc = 0;
 out:

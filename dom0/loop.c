@@ -44,15 +44,16 @@ static void handle_signal(struct xltd *d)
 
 /* Fill PS: [0] the signal fd, [1] xenstore's, [2] the autoballoon timer
  * and [3] the transfers' (-1, ignored, when idle), then the control fds,
- * then libxl's.
+ * the migrations' and the listener's (their counts in PARTS), then
+ * libxl's.
  * Returns the count, with *ours the number before libxl's. */
 static int gather(struct xltd *d, struct pollset *ps, int *timeout,
-                  int *ours)
+                  int *ours, size_t parts[3])
 {
     struct timeval now;
     int n, nlibxl = 0;
 
-    n = (int)control_count(d) + 4;
+    n = (int)(control_count(d) + migrate_count(d) + receive_count(d)) + 4;
     if (pollset_reserve(ps, n + 8) || !ps->fds)
         return -1;
     ps->fds[0] = (struct pollfd){.fd = d->signal_fd, .events = POLLIN};
@@ -60,7 +61,12 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
                                  .events = POLLIN};
     ps->fds[2] = (struct pollfd){.fd = balloon_fd(d), .events = POLLIN};
     ps->fds[3] = (struct pollfd){.fd = transfer_fd(d), .events = POLLIN};
-    n = 4 + (int)control_pollfds(d, ps->fds + 4, (size_t)ps->cap - 4);
+    parts[0] = control_pollfds(d, ps->fds + 4, (size_t)ps->cap - 4);
+    n = 4 + (int)parts[0];
+    parts[1] = migrate_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
+    n += (int)parts[1];
+    parts[2] = receive_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
+    n += (int)parts[2];
     *ours = n;
     *timeout = -1;
     for (;;) {
@@ -84,7 +90,8 @@ int loop_run(struct xltd *d)
     int rc = -1;
 
     while (!d->stopping) {
-        int timeout, ours, n = gather(d, &ps, &timeout, &ours);
+        size_t parts[3];
+        int timeout, ours, n = gather(d, &ps, &timeout, &ours, parts);
         if (n < 0) {
             log_err(&d->log, "event loop: out of memory");
             goto out;
@@ -105,7 +112,9 @@ int loop_run(struct xltd *d)
             balloon_tick(d);
         if (ps.fds[3].revents)
             transfer_tick(d);
-        control_handle(d, ps.fds + 4, (size_t)ours - 4);
+        control_handle(d, ps.fds + 4, parts[0]);
+        migrate_handle(d, ps.fds + 4 + parts[0], parts[1]);
+        receive_handle(d, ps.fds + 4 + parts[0] + parts[1], parts[2]);
     }
     rc = 0;
 out:

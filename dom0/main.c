@@ -253,6 +253,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     if (store_init(d) || open_libxl(d) || supervise_open_xenstore(d) ||
         supervise_adopt_all(d) || dedicated_init(d) || control_listen(d))
         return -1;
+    receive_listen(d); /* logs why not; the rest of xltd works without */
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
              conf->socket_path);
     notify_systemd(&d->log, "READY=1");
@@ -271,6 +272,7 @@ static void stop(struct xltd *d)
     notify_systemd(&d->log, "STOPPING=1");
     balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
+    receive_close(d);
     supervise_stop(d);
     libxl_bitmap_dispose(&d->dedicated_pending);
     libxl_ctx_free(d->ctx);
@@ -307,7 +309,7 @@ int main(int argc, char **argv)
     struct options o = {0};
     struct xltd_conf conf = {0};
     struct xltd d = {.listen_fd = -1, .signal_fd = -1, .pid_fd = -1,
-                     .transfer_timer = -1};
+                     .transfer_timer = -1, .migrate_fd = -1};
     struct xlt_err err;
     FILE *logf = stderr;
     int ready_fd = -1, rc = 1;
@@ -328,6 +330,7 @@ int main(int argc, char **argv)
     d.state_dir = conf.state_dir;
     d.balloon_conf = conf.balloon;
     d.bridge = conf.bridge;
+    d.migrate_conf = conf.migrate;
     d.pid_path = conf.pid_path;
     d.pid_fd = take_pid_lock(conf.pid_path, &err);
     if (d.pid_fd < 0) {

@@ -730,6 +730,7 @@ static const struct request {
     {"sched", true, req_sched},
     {"save", true, req_save},
     {"restore", true, req_restore},
+    {"migrate", true, req_migrate},
     {"cpupool-list", false, req_cpupool_list},
     {"cpupool-create", true, req_cpupool_create},
     {"cpupool-destroy", true, req_cpupool_destroy},

@@ -95,8 +95,7 @@ out:
     return text;
 }
 
-/* The file's header for DOMID: its config and xlt's state. */
-static int save_header(struct xltd *d, uint32_t domid, char **buf_r,
+int saverestore_header(struct xltd *d, uint32_t domid, char **buf_r,
                        size_t *len_r, struct xlt_err *err)
 {
     libxl_domain_config cfg;
@@ -227,7 +226,7 @@ static int save_open(struct xltd *d, uint32_t domid, const char *file,
     size_t len = 0;
     int fd = -1;
 
-    if (save_header(d, domid, &header, &len, err))
+    if (saverestore_header(d, domid, &header, &len, err))
         return -1;
     fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {

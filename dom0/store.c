@@ -202,6 +202,16 @@ int store_move(struct xltd *d, const libxl_uuid *old,
     return rc;
 }
 
+int store_restore_entry(struct xltd *d, const libxl_uuid *uuid,
+                        yajl_val entry)
+{
+    char *json = xlt_json_to_text(entry);
+    int rc = json ? write_entry(d, uuid, json) : -1;
+
+    free(json);
+    return rc;
+}
+
 bool store_has(const struct xltd *d, const libxl_uuid *uuid)
 {
     char path[4096];

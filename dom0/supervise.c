@@ -314,6 +314,8 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
     const char *key = "default";
     char *name = libxl_domid_to_name(d->ctx, domid);
 
+    if (reason == LIBXL_SHUTDOWN_REASON_SUSPEND)
+        migrate_domain_suspended(d, domid);
     libxl_domain_config_init(&cfg);
     if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL)) {
         log_warn(&d->log, "%s (%u): shut down, but its configuration is "

@@ -2,9 +2,10 @@
  * transfer.c: progress of saves and restores.  While a domain's memory
  * streams to or from a file, the client gets a line a second: how many
  * bytes have gone through (the file's size as it is written, or the
- * offset libxl's helper has read to, which it shares with xltd) and what
- * libxc said last ("Frames iteration 1" and how far), when only one
- * transfer runs and so libxc's words are surely about it.
+ * offset libxl's helper has read to, which it shares with xltd, or a
+ * migration's count) and what libxc said last ("Frames iteration 1" and
+ * how far), when only one save or send runs and so libxc's words are
+ * surely about it.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,6 +25,9 @@ struct transfer {
     int fd;           /* closed at the end */
     bool reading;
     uint64_t total;   /* bytes to read, 0 if unknown */
+    _Atomic uint64_t *counter; /* a migration's bytes; NULL for a file */
+    bool xc_wanted;   /* libxc's progress is of this (a save, a send) */
+    unsigned iterations; /* of a live migration's memory copy */
     struct timespec start;
     char xc[128];     /* libxc's latest progress */
 };
@@ -42,6 +46,8 @@ static uint64_t bytes_so_far(const struct transfer *t)
     struct stat st;
     off_t at;
 
+    if (t->counter)
+        return atomic_load(t->counter);
     if (t->reading) {
         at = lseek(t->fd, 0, SEEK_CUR);
         return at > 0 ? (uint64_t)at : 0;
@@ -86,6 +92,7 @@ struct transfer *transfer_begin(struct xltd *d, unsigned conn,
     snprintf(t->what, sizeof(t->what), "%s", what);
     t->fd = fd;
     t->reading = reading;
+    t->xc_wanted = !reading;
     if (reading && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
         t->total = (uint64_t)st.st_size;
     clock_gettime(CLOCK_MONOTONIC, &t->start);
@@ -95,10 +102,23 @@ struct transfer *transfer_begin(struct xltd *d, unsigned conn,
     return t;
 }
 
+struct transfer *transfer_begin_counted(struct xltd *d, unsigned conn,
+                                        const char *what,
+                                        _Atomic uint64_t *counter)
+{
+    struct transfer *t = transfer_begin(d, conn, what, -1, false);
+
+    if (t)
+        t->counter = counter;
+    return t;
+}
+
 void transfer_gen_summary(const struct transfer *t, yajl_gen g)
 {
     xlt_json_kv_uint(g, "bytes", bytes_so_far(t));
     xlt_json_kv_double(g, "seconds", since(&t->start));
+    if (t->iterations)
+        xlt_json_kv_uint(g, "iterations", t->iterations);
 }
 
 void transfer_end(struct xltd *d, struct transfer *t)
@@ -148,11 +168,24 @@ void transfer_tick(struct xltd *d)
 void transfer_xc_progress(struct xltd *d, const char *doing,
                           unsigned long done, unsigned long total)
 {
-    if (!d->transfers || d->transfers->next || !doing)
+    struct transfer *it = NULL;
+    unsigned iteration;
+
+    for (struct transfer *t = d->transfers; t; t = t->next) {
+        if (!t->xc_wanted)
+            continue;
+        if (it)
+            return; /* two saves or sends: whose words these are is unknown */
+        it = t;
+    }
+    if (!it || !doing)
         return;
+    if (sscanf(doing, "Frames iteration %u", &iteration) == 1 &&
+        iteration + 1 > it->iterations)
+        it->iterations = iteration + 1;
     if (total)
-        snprintf(d->transfers->xc, sizeof(d->transfers->xc),
-                 "%s: %lu of %lu pages", doing, done, total);
+        snprintf(it->xc, sizeof(it->xc), "%s: %lu of %lu pages", doing, done,
+                 total);
     else
-        snprintf(d->transfers->xc, sizeof(d->transfers->xc), "%s", doing);
+        snprintf(it->xc, sizeof(it->xc), "%s", doing);
 }

@@ -3,7 +3,9 @@
 #define XLTD_H
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <sys/types.h>
 
 #include <libxl.h>
@@ -51,6 +53,13 @@ struct balloon_conf {
     int seconds;            /* how long dom0 may take to free it */
 };
 
+/* Migrations between xltd. */
+struct migrate_conf {
+    int port;       /* the listener's (and the default peer's); 0: none */
+    char *key_path; /* the pool's pre-shared key, hex */
+    bool plain;     /* no TLS: both ends must say so */
+};
+
 struct xltd_conf {
     char *socket_path;
     char *pid_path;
@@ -59,6 +68,7 @@ struct xltd_conf {
     char *bridge; /* for vifs whose spec names none */
     enum log_level log_level;
     struct balloon_conf balloon;
+    struct migrate_conf migrate;
 };
 
 void conf_init(struct xltd_conf *conf);
@@ -75,6 +85,8 @@ struct watch;
 struct waiter;
 struct balloon_op;
 struct transfer;
+struct migration;
+struct incoming;
 
 struct xltd {
     struct xltd_log log;
@@ -97,6 +109,10 @@ struct xltd {
     libxl_bitmap dedicated_pending; /* CPUs creates under way will hold */
     struct transfer *transfers; /* saves and restores under way */
     int transfer_timer;         /* their progress tick; -1 when none */
+    struct migrate_conf migrate_conf;
+    int migrate_fd;                /* the listener; -1 if none */
+    struct migration *migrations;  /* outgoing */
+    struct incoming *incomings;    /* incoming */
 };
 
 /* ---- store.c: the domains xltd manages, on disk ----------------------- */
@@ -122,6 +138,9 @@ bool store_get_bool(struct xltd *d, const libxl_uuid *uuid, const char *key);
 int store_move(struct xltd *d, const libxl_uuid *old,
                const libxl_domain_config *cfg);
 void store_drop(struct xltd *d, const libxl_uuid *uuid);
+/* Write ENTRY (as store_get gave it) back as UUID's entry. */
+int store_restore_entry(struct xltd *d, const libxl_uuid *uuid,
+                        yajl_val entry);
 /* Drop the entries of domains not among INFO (at start-up); returns how
  * many entries remain, -1 on error. */
 int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n);
@@ -329,6 +348,11 @@ void supervise_stop(struct xltd *d);
  * NULL if out of memory. */
 struct transfer *transfer_begin(struct xltd *d, unsigned conn,
                                 const char *what, int fd, bool reading);
+/* The same for a migration: its bytes counted in *COUNTER, and libxc's
+ * progress (iterations, pages) is its. */
+struct transfer *transfer_begin_counted(struct xltd *d, unsigned conn,
+                                        const char *what,
+                                        _Atomic uint64_t *counter);
 /* "bytes" and "seconds" so far, into G's open object. */
 void transfer_gen_summary(const struct transfer *t, yajl_gen g);
 void transfer_end(struct xltd *d, struct transfer *t);
@@ -341,7 +365,76 @@ void transfer_xc_progress(struct xltd *d, const char *doing,
 
 /* ---- saverestore.c: save and restore --------------------------------- */
 
+/* The save header for DOMID (its config, xlt's state), as save writes it
+ * and migrate sends it. */
+int saverestore_header(struct xltd *d, uint32_t domid, char **buf_r,
+                       size_t *len_r, struct xlt_err *err);
 void req_save(struct xltd *d, unsigned conn, yajl_val args);
+
+/* ---- mworker.c: the thread that moves a migration's bytes ------------ */
+
+enum {
+    MW_CMD_ABORT = 'a', /* stop (also what a closed command pipe reads as) */
+    MW_CMD_NEXT = 'n',  /* go on to the next step */
+    MW_CMD_REFUSE = 'r' /* tell the peer no (the reason in text) */
+};
+
+struct mworker {
+    pthread_t thread;
+    bool started;
+    int events[2];   /* worker -> loop, one byte an event */
+    int commands[2]; /* loop -> worker */
+    int stream[2];   /* libxl's end [0], the worker's [1] */
+    struct xlt_chan *chan;
+    pthread_mutex_t lock;
+    char text[1024];   /* with an event or a refusal */
+    char *data;        /* what the peer sent before the stream */
+    size_t data_len;
+    _Atomic uint64_t bytes; /* of libxl's stream, so far */
+};
+
+int mworker_init(struct mworker *w);
+int mworker_start(struct mworker *w, void *(*run)(void *), void *arg);
+/* Stop the worker (its channel shut, unless GRACEFUL: it is ending on
+ * its own, telling the peer something), wait for it, free everything. */
+void mworker_dispose(struct mworker *w, bool graceful);
+/* The worker's side: post EVENT (with text, if FMT), wait for a command,
+ * a JSON message each way, libxl's stream out to the peer (until libxl's
+ * end closes) or in from it (until its end frame). */
+void mworker_post(struct mworker *w, char event, const char *fmt, ...)
+    XLT_PRINTF(3, 4);
+int mworker_wait(struct mworker *w);
+int mworker_send_json(struct mworker *w, const char *json,
+                      struct xlt_err *err);
+int mworker_recv_json(struct mworker *w, yajl_val *v_r, struct xlt_err *err);
+int mworker_relay_out(struct mworker *w, struct xlt_err *err);
+int mworker_relay_in(struct mworker *w, struct xlt_err *err);
+/* The loop's side. */
+void mworker_command(struct mworker *w, char cmd);
+/* The next event (0 if none) and its text. */
+char mworker_event(struct mworker *w, char *text, size_t len);
+/* The pool's key (hex) from CONF, or NULL for plain; -1 with ERR. */
+int mworker_key(const struct migrate_conf *conf, char **key_r,
+                struct xlt_err *err);
+
+/* ---- migrate.c: sending a domain to another xltd -------------------- */
+
+void req_migrate(struct xltd *d, unsigned conn, yajl_val args);
+/* DOMID has suspended (supervise.c): the downtime of its migration
+ * starts. */
+void migrate_domain_suspended(struct xltd *d, uint32_t domid);
+/* The pollfds (their count first), and their events. */
+size_t migrate_count(const struct xltd *d);
+size_t migrate_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
+void migrate_handle(struct xltd *d, const struct pollfd *fds, size_t n);
+
+/* ---- receive.c: the listener, and domains migrating in --------------- */
+
+int receive_listen(struct xltd *d);
+void receive_close(struct xltd *d);
+size_t receive_count(const struct xltd *d);
+size_t receive_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
+void receive_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 void req_restore(struct xltd *d, unsigned conn, yajl_val args);
 
 /* ---- loop.c: the poll loop, with libxl's fds and timeouts inside ------ */

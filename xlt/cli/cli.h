@@ -70,6 +70,7 @@ int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
 int cli_print_json(yajl_val v);
 /* Member KEY of OBJ as a number; MISSING if it is none. */
 long long cli_json_ll(yajl_val obj, const char *key, long long missing);
+double cli_json_double(yajl_val obj, const char *key, double missing);
 /* "key                    : value" lines, like xl info. */
 void cli_print_fields(yajl_val obj);
 void cli_print_domains(yajl_val domains);
@@ -93,6 +94,7 @@ int cmd_pause(struct cli *cli, int argc, char **argv);
 int cmd_unpause(struct cli *cli, int argc, char **argv);
 int cmd_save(struct cli *cli, int argc, char **argv); /* cmd_saverestore.c */
 int cmd_restore(struct cli *cli, int argc, char **argv);
+int cmd_migrate(struct cli *cli, int argc, char **argv);
 int cmd_console(struct cli *cli, int argc, char **argv);  /* cmd_debug.c */
 int cmd_dmesg(struct cli *cli, int argc, char **argv);
 int cmd_sysrq(struct cli *cli, int argc, char **argv);

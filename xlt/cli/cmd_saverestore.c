@@ -1,4 +1,4 @@
-/* cmd_saverestore.c: save and restore, in xl's file layout. */
+/* cmd_saverestore.c: save and restore (in xl's file layout), migrate. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,14 +28,13 @@ static int absolute_path(struct cli *cli, const char *path, char *buf,
 static void print_summary(const char *what, yajl_val result, bool json)
 {
     double mib = (double)cli_json_ll(result, "bytes", 0) / (1 << 20);
-    yajl_val seconds = xlt_json_get(result, "seconds");
 
     if (json) {
         cli_print_json(result);
         return;
     }
     printf("%s: %.1f MiB in %.1f s\n", what, mib,
-           YAJL_IS_NUMBER(seconds) ? YAJL_GET_DOUBLE(seconds) : 0.0);
+           cli_json_double(result, "seconds", 0));
 }
 
 int cmd_save(struct cli *cli, int argc, char **argv)
@@ -148,6 +147,56 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
              cli_json_ll(result, "domid", -1), paused ? ", paused," : "",
              path);
     print_summary(what, result, json);
+out:
+    if (reply)
+        yajl_tree_free(reply);
+    return rc;
+}
+
+int cmd_migrate(struct cli *cli, int argc, char **argv)
+{
+    bool live = true, json = false;
+    yajl_val reply = NULL, result;
+    yajl_gen g;
+    int c, rc = 1;
+
+    while ((c = cli_getopt(cli, argc, argv, "Nj")) != -1) {
+        if (c == 'N')
+            live = false;
+        else if (c == 'j')
+            json = true;
+        else
+            return 2;
+    }
+    if (argc - optind != 2) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    g = cli_domains_open(1, argv + optind);
+    if (g) {
+        xlt_json_kv_str(g, "host", argv[optind + 1]);
+        xlt_json_kv_bool(g, "live", live);
+    }
+    if (cli_call_owned(cli, "migrate", cli_args_close(g), &reply))
+        goto out;
+    result = xlt_json_get(reply, "result");
+    if (json) {
+        cli_print_json(result);
+    } else {
+        printf("migrated %s to %s (%s, %s): %.1f MiB in %.1f s, downtime "
+               "%.2f s%s",
+               argv[optind], argv[optind + 1], live ? "live" : "non-live",
+               YAJL_IS_TRUE(xlt_json_get(result, "tls")) ? "TLS" : "plain",
+               (double)cli_json_ll(result, "bytes", 0) / (1 << 20),
+               cli_json_double(result, "seconds", 0),
+               cli_json_double(result, "downtime", 0),
+               live ? "" : " (the whole transfer: it was suspended)");
+        if (cli_json_ll(result, "iterations", 0) > 0)
+            printf(", %lld iterations",
+                   cli_json_ll(result, "iterations", 0));
+        putchar('\n');
+    }
+    rc = 0;
 out:
     if (reply)
         yajl_tree_free(reply);

@@ -40,6 +40,15 @@ const struct xlt_command xlt_commands[] = {
      "dedicated cores come back as they were.",
      "-p, --paused  leave the domain paused\n"
      "-j, --json    print the summary as JSON"},
+    {"migrate", cmd_migrate, CMD_DAEMON | CMD_MODIFIES,
+     "[--non-live] [--json] DOMAIN HOST[:PORT]",
+     "Move a running domain to HOST's xltd (port 8002 unless given), over "
+     "TLS with the pool's key: live (memory copied while it runs) unless "
+     "--non-live.  It keeps its name, UUID, pinning, memory target and "
+     "devices; if anything fails before the handover it runs on here.",
+     "-N, --non-live  suspend it, then move it (for PV guests where Xen "
+     "cannot track their dirty pages); the downtime is the whole transfer\n"
+     "-j, --json      print the summary as JSON"},
     {"shutdown", cmd_shutdown, CMD_DAEMON | CMD_MODIFIES,
      "[-w] [-F] (-a | DOMAIN)",
      "Ask a domain to shut down; xltd then applies its on_poweroff action.",
@@ -323,6 +332,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"paused", no_argument, NULL, 'p'},
         {"all", no_argument, NULL, 'a'},
         {"wait", no_argument, NULL, 'w'},
+        {"non-live", no_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];

@@ -71,6 +71,13 @@ long long cli_json_ll(yajl_val obj, const char *key, long long missing)
     return n;
 }
 
+double cli_json_double(yajl_val obj, const char *key, double missing)
+{
+    yajl_val v = xlt_json_get(obj, key);
+
+    return YAJL_IS_NUMBER(v) ? YAJL_GET_DOUBLE(v) : missing;
+}
+
 static long long get_ll(yajl_val obj, const char *key)
 {
     return cli_json_ll(obj, key, 0);

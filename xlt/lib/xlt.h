@@ -200,6 +200,7 @@ char *xlt_json_to_text(yajl_val v);
 #define XLT_PROTO_MAX_LINE (4u << 20) /* one message, bytes */
 #define XLT_PROTO_MAX_DEPTH 64        /* nesting of arrays and objects */
 #define XLT_SOCKET_PATH "/run/xlt/xltd.sock"
+#define XLT_MIGRATE_PORT 8002 /* where xltd listens for migrations */
 
 /* A line-delimited byte stream: feed it bytes, take whole lines. */
 struct xlt_linebuf {

@@ -1,0 +1,116 @@
+#!/bin/bash
+# Migration of a host to itself through its own xltd listener (as Xen's
+# own tests do): a PVH guest live, twice, over TLS with the pool's key; a
+# PV guest, which this Xen cannot migrate live (no shadow paging), refused
+# in one line and then moved with --non-live.  The guests' heartbeat
+# counters go on (they kept running), names and UUIDs stay, xltd manages
+# them afterwards, nothing is left over; failures leave the guest where it
+# was.
+. /lab/lib.sh
+
+pgrep -x xltd >/dev/null || xltd
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
+chmod 600 /etc/xlt/migrate.key
+
+# A migrated-in domain is first NAME--incoming, and xenconsoled keeps the
+# log name it began with: the guest's heartbeats are in either log.
+beat() {
+  cat "$(guest_log "$1")" "$(guest_log "$1--incoming")" 2>/dev/null |
+    sed -n 's/.*XLT-GUEST-HEARTBEAT \([0-9]*\).*/\1/p' | sort -n | tail -n 1
+}
+beats_past() { # NAME N: its heartbeat passes N within 30 s
+  wait_until 30 sh -c "[ \"\$(cat $(guest_log "$1") $(guest_log "$1--incoming") 2>/dev/null | sed -n 's/.*XLT-GUEST-HEARTBEAT \([0-9]*\).*/\1/p' | sort -n | tail -n 1)\" -gt $2 ]"
+}
+ups() { # NAME: how often it booted
+  cat "$(guest_log "$1")" "$(guest_log "$1--incoming")" 2>/dev/null |
+    grep -c XLT-GUEST-UP
+}
+uuid() { xl list -v "$1" 2>/dev/null | awk 'NR==2 { print $7 }'; }
+leftovers() { # none of NAME--incoming, NAME--migratedaway
+  ! xl list | grep -Eq -- "--(incoming|migratedaway)"
+}
+
+check "xltd takes migrations on port 8002" sh -c \
+    'grep -q "taking migrations on port 8002 (TLS)" /var/log/xlt/xltd.log ||
+     ss -ltn 2>/dev/null | grep -q ":8002 "'
+
+# ---- PV: refused live, moved --non-live ---------------------------------------
+pv=$(lab_config pv-busybox pv-mig)
+check "create pv-mig" xlt create "$pv" vcpus=2
+check "it boots" wait_for_log "$(guest_log pv-mig)" "XLT-GUEST-HEARTBEAT 2" 90
+check "vcpu-pin 1 0" xlt vcpu-pin pv-mig 1 0
+id=$(xl domid pv-mig)
+u=$(uuid pv-mig)
+check_not "live migration of a PV guest is refused" xlt migrate pv-mig localhost
+check "in one line that says why and what to do" sh -c \
+    "[ \$(xlt migrate pv-mig localhost 2>&1 | wc -l) -eq 1 ] &&
+     xlt migrate pv-mig localhost 2>&1 | grep -q 'no shadow paging.*--non-live'"
+check "pv-mig untouched (same id)" test "$(xl domid pv-mig)" = "$id"
+n=$(beat pv-mig)
+check "migrate --non-live pv-mig localhost" sh -c \
+    "xlt migrate --non-live pv-mig localhost >/tmp/mig.out 2>/tmp/mig.err"
+note "pv --non-live: $(cat /tmp/mig.out)"
+check "the summary says non-live, TLS, downtime" grep -q \
+    "^migrated pv-mig to localhost (non-live, TLS): .* MiB in .* s, downtime .* s (the whole transfer" /tmp/mig.out
+check "it showed progress" grep -q "^migrating pv-mig to localhost" /tmp/mig.err
+check "pv-mig has a new id" test "$(xl domid pv-mig)" != "$id"
+check "the same UUID" test "$(uuid pv-mig)" = "$u"
+check "its heartbeat goes on: it kept running" beats_past pv-mig "$n"
+check "it did not boot again" test "$(ups pv-mig)" -eq 1
+check "vCPU 1 still pinned to CPU 0" sh -c \
+    "xl vcpu-list pv-mig | awk '\$3 == 1 { exit \$7 != 0 }'"
+check "xltd manages it (store entry)" test -e "/var/lib/xlt/domains/$u.json"
+check "no --incoming or --migratedaway domain left" leftovers
+
+# ---- PVH: live, twice ---------------------------------------------------------------
+pvh=$(lab_config pvh-busybox pvh-mig)
+check "create pvh-mig (PVH, 128 MiB)" xlt create "$pvh"
+check "it boots" wait_for_log "$(guest_log pvh-mig)" "XLT-GUEST-HEARTBEAT 2" 240
+u=$(uuid pvh-mig)
+for round in 1 2; do
+  id=$(xl domid pvh-mig)
+  n=$(beat pvh-mig)
+  check "live migration $round of pvh-mig to localhost" sh -c \
+      "xlt migrate pvh-mig localhost >/tmp/mig.out 2>/tmp/mig.err"
+  note "pvh live $round: $(cat /tmp/mig.out)"
+  check "the summary says live, downtime" grep -q \
+      "^migrated pvh-mig to localhost (live, TLS): .* MiB in .* s, downtime" /tmp/mig.out
+  check "pvh-mig has a new id" test "$(xl domid pvh-mig)" != "$id"
+  check "the same UUID" test "$(uuid pvh-mig)" = "$u"
+  check "its heartbeat goes on" beats_past pvh-mig "$n"
+  check "it did not boot again" test "$(ups pvh-mig)" -eq 1
+  check "no leftovers" leftovers
+done
+check "migrate --json" sh -c \
+    "xlt migrate --json pvh-mig localhost | grep -q '\"downtime\":'"
+
+# ---- failures: nothing moves, nothing is left --------------------------------
+id=$(xl domid pvh-mig)
+check_not "migrate to a port nobody listens on fails" xlt migrate pvh-mig localhost:8009
+check "pvh-mig still runs here, same id" test "$(xl domid pvh-mig)" = "$id"
+mv /etc/xlt/migrate.key /tmp/key
+check_not "migrate without the pool's key fails" xlt migrate pvh-mig localhost
+check "and says where the key should be" sh -c \
+    "xlt migrate pvh-mig localhost 2>&1 | grep -q '/etc/xlt/migrate.key'"
+mv /tmp/key /etc/xlt/migrate.key
+# a relay that dies after 2 s, in the middle of the memory copy
+socat TCP-LISTEN:8003,reuseaddr TCP:localhost:8002 &
+relay=$!
+sleep 0.5
+( sleep 3; kill $relay ) &
+n=$(beat pvh-mig)
+check_not "a connection cut during the copy fails" sh -c \
+    "xlt migrate pvh-mig localhost:8003 2>/tmp/cut.err"
+note "cut: $(tail -n 1 /tmp/cut.err)"
+check "it says the guest runs on here" grep -q "it runs on here, and the target keeps nothing" /tmp/cut.err
+check "the receiving side kept nothing (its log)" grep -q "migration of pvh-mig from .* failed: .*nothing kept" /var/log/xlt/xltd.log
+check "pvh-mig runs on here, same id" test "$(xl domid pvh-mig)" = "$id"
+check "its heartbeat goes on" beats_past pvh-mig "$n"
+check "no leftovers" leftovers
+check "the store entry is still there" test -e "/var/lib/xlt/domains/$u.json"
+check "xltd still manages it: reboot restarts it" xlt reboot pvh-mig
+check "destroy both" sh -c "xlt destroy pvh-mig && xlt destroy pv-mig"
+grep -E "migrat" /var/log/xlt/xltd.log | tail -n 12 | while read -r line; do
+  note "xltd: $line"
+done
+exit 0
