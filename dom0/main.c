@@ -253,6 +253,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     if (store_init(d) || open_libxl(d) || supervise_open_xenstore(d) ||
         supervise_adopt_all(d) || dedicated_init(d) || control_listen(d))
         return -1;
+    receive_drop_orphans(d);
     receive_listen(d); /* logs why not; the rest of xltd works without */
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
              conf->socket_path);

@@ -236,20 +236,32 @@ static void fail(struct migration *m, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Whether DOMID is shut down (a suspend): a live migration that failed
+ * during its copy never suspended it. */
+static bool is_shut_down(struct xltd *d, uint32_t domid)
+{
+    libxl_dominfo info;
+    bool down = false;
+
+    libxl_dominfo_init(&info);
+    if (!libxl_domain_info(d->ctx, &info, domid))
+        down = info.shutdown;
+    libxl_dominfo_dispose(&info);
+    return down;
+}
+
 /* Before "go": the domain resumes here, under its own name, xltd's. */
 static void give_back(struct migration *m)
 {
     struct xltd *d = m->d;
     char *name = libxl_domid_to_name(d->ctx, m->domid);
-    bool resumed = false;
+    bool resumed = true;
 
-    if (m->state >= SENT || m->suspending) {
-        if (name && strcmp(name, m->name) != 0)
-            libxl_domain_rename(d->ctx, m->domid, name, m->name);
+    if (name && strcmp(name, m->name) != 0)
+        libxl_domain_rename(d->ctx, m->domid, name, m->name);
+    if (is_shut_down(d, m->domid)) {
         resumed = !libxl_domain_resume(d->ctx, m->domid, 1, NULL);
         supervise_rewatch(d, m->domid);
-    } else {
-        resumed = true; /* never suspended */
     }
     if (m->entry)
         store_restore_entry(d, &m->uuid, m->entry);
@@ -312,7 +324,6 @@ static void suspend_done(libxl_ctx *ctx, int rc, void *arg)
     m->w.stream[0] = -1;
     if (rc || m->worker_failed) {
         fail(m, "libxl: %s", domain_libxl_said(m->d, rc ? rc : ERROR_FAIL));
-        m->state = SENT; /* suspended, perhaps: resume it */
         give_back(m);
         return;
     }

@@ -420,6 +420,31 @@ static void accept_one(struct xltd *d)
     log_info(&d->log, "migration connection from %s", in->peer);
 }
 
+/* Domains named NAME--incoming when xltd starts were being received when
+ * an xltd stopped or died: half restored, paused, nobody's.  (Stock xl's
+ * migrate-receive uses the same suffix: do not start xltd while xl
+ * receives a migration.) */
+void receive_drop_orphans(struct xltd *d)
+{
+    libxl_dominfo *info;
+    int n = 0;
+
+    info = libxl_list_domain(d->ctx, &n);
+    for (int i = 0; info && i < n; i++) {
+        char *name = libxl_domid_to_name(d->ctx, info[i].domid);
+        size_t len = name ? strlen(name) : 0;
+        size_t suffix = strlen(INCOMING_SUFFIX);
+        if (len > suffix && !strcmp(name + len - suffix, INCOMING_SUFFIX)) {
+            log_warn(&d->log, "%s (%u): left from a migration that did not "
+                     "finish; destroying it", name, info[i].domid);
+            libxl_domain_destroy(d->ctx, info[i].domid, NULL);
+        }
+        free(name);
+    }
+    if (info)
+        libxl_dominfo_list_free(info, n);
+}
+
 int receive_listen(struct xltd *d)
 {
     struct sockaddr_in6 sa = {.sin6_family = AF_INET6,

@@ -430,6 +430,8 @@ void migrate_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 
 /* ---- receive.c: the listener, and domains migrating in --------------- */
 
+/* At start-up: destroy domains left half-received (NAME--incoming). */
+void receive_drop_orphans(struct xltd *d);
 int receive_listen(struct xltd *d);
 void receive_close(struct xltd *d);
 size_t receive_count(const struct xltd *d);

@@ -93,21 +93,57 @@ check_not "migrate without the pool's key fails" xlt migrate pvh-mig localhost
 check "and says where the key should be" sh -c \
     "xlt migrate pvh-mig localhost 2>&1 | grep -q '/etc/xlt/migrate.key'"
 mv /tmp/key /etc/xlt/migrate.key
-# a relay that dies after 2 s, in the middle of the memory copy
-socat TCP-LISTEN:8003,reuseaddr TCP:localhost:8002 &
-relay=$!
-sleep 0.5
-( sleep 3; kill $relay ) &
+# Cuts: the connection goes through a relay (socat), killed once the
+# sender's progress shows about 10%, 50% and 90% of the ~139 MiB sent.
+sent_mib() {
+  sed -n 's/^migrating pvh-mig to localhost: \([0-9]*\)\..*/\1/p' /tmp/cut.err |
+    tail -n 1
+}
+for pct in 10 50 90; do
+  socat TCP-LISTEN:8003,reuseaddr TCP:localhost:8002 &
+  relay=$!
+  sleep 0.5
+  n=$(beat pvh-mig)
+  xlt migrate pvh-mig localhost:8003 >/dev/null 2>/tmp/cut.err &
+  mig=$!
+  while kill -0 $mig 2>/dev/null; do
+    [ "$(sent_mib)" -ge $((139 * pct / 100)) ] 2>/dev/null && break
+    sleep 0.2
+  done
+  kill $relay 2>/dev/null
+  check_not "a connection cut at ${pct}% ($(sent_mib) MiB sent) fails" wait $mig
+  wait $relay 2>/dev/null
+  note "cut at ${pct}%: $(tail -n 1 /tmp/cut.err)"
+  check "it says the guest runs on here" grep -q "it runs on here, and the target keeps nothing" /tmp/cut.err
+  check "pvh-mig runs on here, same id" test "$(xl domid pvh-mig)" = "$id"
+  check "its heartbeat goes on" beats_past pvh-mig "$n"
+  check "no leftovers" wait_until 10 leftovers
+  check "the store entry is still there" test -e "/var/lib/xlt/domains/$u.json"
+done
+check "the receiving side logged each failure and kept nothing" test \
+    "$(grep -c "migration of pvh-mig from .* failed: .*nothing kept" /var/log/xlt/xltd.log)" -ge 3
+
+# The target's xltd killed in the middle of the stream: a second xltd on
+# this host (its own socket, pid file, state and port 8004) receives.
+mkdir -p /tmp/xltB
+printf '%s\n' 'migrate_port = 8004' 'state_dir = "/tmp/xltB"' \
+  'socket = "/tmp/xltB/sock"' 'pid_file = "/tmp/xltB/pid"' \
+  'log_file = "/tmp/xltB/log"' >/tmp/xltB.conf
+check "a second xltd takes migrations on port 8004" xltd -f /tmp/xltB.conf
+( sleep 6; kill -9 "$(cat /tmp/xltB/pid)" ) &
 n=$(beat pvh-mig)
-check_not "a connection cut during the copy fails" sh -c \
-    "xlt migrate pvh-mig localhost:8003 2>/tmp/cut.err"
-note "cut: $(tail -n 1 /tmp/cut.err)"
-check "it says the guest runs on here" grep -q "it runs on here, and the target keeps nothing" /tmp/cut.err
-check "the receiving side kept nothing (its log)" grep -q "migration of pvh-mig from .* failed: .*nothing kept" /var/log/xlt/xltd.log
+check_not "migrating to it fails when it is killed mid-stream" sh -c \
+    "xlt migrate pvh-mig localhost:8004 >/dev/null 2>/tmp/kill.err"
+note "target killed: $(tail -n 1 /tmp/kill.err)"
+wait
 check "pvh-mig runs on here, same id" test "$(xl domid pvh-mig)" = "$id"
 check "its heartbeat goes on" beats_past pvh-mig "$n"
+note "left by the killed xltd: $(xl list | grep -c -- --incoming) domain(s)"
+check "that xltd starts again" xltd -f /tmp/xltB.conf
+check "and destroys what it half received" \
+    wait_until 20 sh -c '! xl list | grep -q -- --incoming'
 check "no leftovers" leftovers
-check "the store entry is still there" test -e "/var/lib/xlt/domains/$u.json"
+kill "$(cat /tmp/xltB/pid)"
 check "xltd still manages it: reboot restarts it" xlt reboot pvh-mig
 check "destroy both" sh -c "xlt destroy pvh-mig && xlt destroy pv-mig"
 grep -E "migrat" /var/log/xlt/xltd.log | tail -n 12 | while read -r line; do

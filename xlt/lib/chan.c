@@ -31,6 +31,7 @@ struct xlt_chan {
     gnutls_psk_client_credentials_t client_cred;
     gnutls_psk_server_credentials_t server_cred;
     char *psk; /* hex, for the server's callback */
+    int tls_error; /* GnuTLS's latest error, for the message */
 };
 
 static int tls_err(struct xlt_err *err, const char *what, int rc)
@@ -191,9 +192,9 @@ static ssize_t chan_send(struct xlt_chan *ch, const void *buf, size_t len)
     }
     do {
         n = gnutls_record_send(ch->tls, buf, len);
-    } while (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED);
+    } while (n == GNUTLS_E_INTERRUPTED);
     if (n < 0)
-        errno = EPIPE;
+        ch->tls_error = (int)n;
     return n;
 }
 
@@ -210,13 +211,29 @@ static ssize_t chan_recv(struct xlt_chan *ch, void *buf, size_t len)
     do {
         n = gnutls_record_recv(ch->tls, buf, len);
     } while (n == GNUTLS_E_INTERRUPTED);
-    if (n == GNUTLS_E_AGAIN)
-        errno = ETIMEDOUT; /* SO_RCVTIMEO expired */
-    else if (n == GNUTLS_E_PREMATURE_TERMINATION)
+    if (n == GNUTLS_E_PREMATURE_TERMINATION)
         n = 0;
     else if (n < 0)
-        errno = EPROTO;
+        ch->tls_error = (int)n;
     return n < 0 ? -1 : n;
+}
+
+/* What went wrong on CH, while DOING ("sending to the peer"). */
+static int io_error(struct xlt_chan *ch, const char *doing,
+                    struct xlt_err *err)
+{
+    int e = errno;
+
+    if (ch->tls_error == GNUTLS_E_AGAIN)
+        return xlt_err_set(err, "%s: the peer is silent (timed out) or "
+                           "gone", doing);
+    if ((ch->tls_error == GNUTLS_E_PUSH_ERROR ||
+         ch->tls_error == GNUTLS_E_PULL_ERROR) && e)
+        return xlt_err_errno(err, e, "%s", doing);
+    if (ch->tls_error)
+        return xlt_err_set(err, "%s: %s", doing,
+                           gnutls_strerror(ch->tls_error));
+    return xlt_err_errno(err, errno, "%s", doing);
 }
 
 static int write_all(struct xlt_chan *ch, const void *buf, size_t len,
@@ -227,7 +244,7 @@ static int write_all(struct xlt_chan *ch, const void *buf, size_t len,
     while (len > 0) {
         ssize_t n = chan_send(ch, p, len);
         if (n <= 0)
-            return xlt_err_errno(err, errno, "sending to the peer");
+            return io_error(ch, "sending to the peer", err);
         p += n;
         len -= (size_t)n;
     }
@@ -244,7 +261,7 @@ static int read_all(struct xlt_chan *ch, void *buf, size_t len,
         if (n == 0)
             return xlt_err_set(err, "the peer closed the connection");
         if (n < 0)
-            return xlt_err_errno(err, errno, "reading from the peer");
+            return io_error(ch, "reading from the peer", err);
         p += n;
         len -= (size_t)n;
     }
