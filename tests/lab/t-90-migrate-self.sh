@@ -67,6 +67,8 @@ pvh=$(lab_config pvh-busybox pvh-mig)
 check "create pvh-mig (PVH, 128 MiB)" xlt create "$pvh"
 check "it boots" wait_for_log "$(guest_log pvh-mig)" "XLT-GUEST-HEARTBEAT 2" 240
 u=$(uuid pvh-mig)
+check "mem-set pvh-mig 112m" xlt mem-set pvh-mig 112m
+check "vcpu-pin pvh-mig 0 1" xlt vcpu-pin pvh-mig 0 1
 for round in 1 2; do
   id=$(xl domid pvh-mig)
   n=$(beat pvh-mig)
@@ -81,8 +83,15 @@ for round in 1 2; do
   check "it did not boot again" test "$(ups pvh-mig)" -eq 1
   check "no leftovers" leftovers
 done
+check "after two migrations: memory target 112 MiB (xl list)" sh -c \
+    "[ \"\$(xl list pvh-mig | awk 'NR==2 { print \$3 }')\" = 112 ]"
+check "and vCPU 0 still pinned to CPU 1 (xl vcpu-list)" sh -c \
+    "xl vcpu-list pvh-mig | awk '\$3 == 0 { exit \$7 != 1 }'"
 check "migrate --json" sh -c \
-    "xlt migrate --json pvh-mig localhost | grep -q '\"downtime\":'"
+    "xlt migrate --json pvh-mig localhost >/tmp/mig.json && grep -q '\"downtime\":' /tmp/mig.json"
+# what a migration of pvh-mig sends, in MiB (for the cuts below)
+total=$(($(sed -n 's/.*"bytes": *\([0-9]*\).*/\1/p' /tmp/mig.json) / 1048576))
+note "a migration of pvh-mig sends $total MiB"
 
 # ---- failures: nothing moves, nothing is left --------------------------------
 id=$(xl domid pvh-mig)
@@ -94,7 +103,7 @@ check "and says where the key should be" sh -c \
     "xlt migrate pvh-mig localhost 2>&1 | grep -q '/etc/xlt/migrate.key'"
 mv /tmp/key /etc/xlt/migrate.key
 # Cuts: the connection goes through a relay (socat), killed once the
-# sender's progress shows about 10%, 50% and 90% of the ~139 MiB sent.
+# sender's progress shows about 10%, 50% and 90% of what it sends.
 sent_mib() {
   sed -n 's/^migrating pvh-mig to localhost: \([0-9]*\)\..*/\1/p' /tmp/cut.err |
     tail -n 1
@@ -107,7 +116,7 @@ for pct in 10 50 90; do
   xlt migrate pvh-mig localhost:8003 >/dev/null 2>/tmp/cut.err &
   mig=$!
   while kill -0 $mig 2>/dev/null; do
-    [ "$(sent_mib)" -ge $((139 * pct / 100)) ] 2>/dev/null && break
+    [ "$(sent_mib)" -ge $((total * pct / 100)) ] 2>/dev/null && break
     sleep 0.2
   done
   kill $relay 2>/dev/null
