@@ -262,8 +262,8 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
 }
 
 /* libxc's progress, as the log hears it, goes to the transfers. */
-static void xc_progress(void *arg, const char *doing, unsigned long done,
-                        unsigned long total)
+static void forward_libxc_progress(void *arg, const char *doing,
+                                   unsigned long done, unsigned long total)
 {
     transfer_xc_progress(arg, doing, done, total);
 }
@@ -351,7 +351,7 @@ int main(int argc, char **argv)
         }
     }
     log_init(&d.log, logf, conf.log_level);
-    d.log.progress = xc_progress;
+    d.log.progress = forward_libxc_progress;
     d.log.progress_arg = &d;
     if (write_pid(d.pid_fd))
         log_warn(&d.log, "writing %s: %s", conf.pid_path, strerror(errno));

@@ -537,7 +537,6 @@ static struct migration *migration_new(struct xltd *d, unsigned conn,
     struct migration *m = calloc(1, sizeof(*m));
     const char *target = xlt_json_get_str(args, "host");
     int port = d->migrate_conf.port ? d->migrate_conf.port : XLT_MIGRATE_PORT;
-    libxl_dominfo info;
 
     if (!m) {
         xlt_err_set(err, "out of memory");
@@ -550,10 +549,7 @@ static struct migration *migration_new(struct xltd *d, unsigned conn,
     m->domid = domid;
     m->live = !YAJL_IS_FALSE(xlt_json_get(args, "live"));
     m->name = libxl_domid_to_name(d->ctx, domid);
-    libxl_dominfo_init(&info);
-    if (!libxl_domain_info(d->ctx, &info, domid))
-        libxl_uuid_copy(d->ctx, &m->uuid, &info.uuid);
-    libxl_dominfo_dispose(&info);
+    requests_domain_uuid(d, domid, &m->uuid);
     if (mworker_init(&m->w))
         xlt_err_errno(err, errno, "migration set-up");
     else if (!m->name || !target)

@@ -151,26 +151,31 @@ int mworker_relay_out(struct mworker *w, struct xlt_err *err)
 
 int mworker_relay_in(struct mworker *w, struct xlt_err *err)
 {
-    for (;;) {
-        char kind, *data = NULL;
-        size_t len = 0;
-        int rc;
-        if (xlt_frame_recv(w->chan, &kind, &data, &len, XLT_FRAME_MAX, err))
-            return -1;
+    char *buf = malloc(XLT_FRAME_MAX), kind;
+    size_t len = 0;
+    int rc = -1;
+
+    if (!buf)
+        return xlt_err_errno(err, ENOMEM, "relay");
+    while (!xlt_frame_recv_into(w->chan, &kind, buf, XLT_FRAME_MAX, &len,
+                                err)) {
         if (kind == XLT_FRAME_END) {
-            free(data);
-            return 0;
+            rc = 0;
+            break;
         }
-        rc = kind == XLT_FRAME_DATA ? xlt_write_all(w->stream[1], data, len)
-                                    : -2;
-        free(data);
-        if (rc == -2)
-            return xlt_err_set(err, "the peer sent a frame of kind `%c' "
-                               "inside the stream", kind);
-        if (rc)
-            return xlt_err_errno(err, errno, "passing the stream to libxl");
+        if (kind != XLT_FRAME_DATA) {
+            xlt_err_set(err, "the peer sent a frame of kind `%c' inside the "
+                        "stream", kind);
+            break;
+        }
+        if (xlt_write_all(w->stream[1], buf, len)) {
+            xlt_err_errno(err, errno, "passing the stream to libxl");
+            break;
+        }
         atomic_fetch_add(&w->bytes, (uint64_t)len);
     }
+    free(buf);
+    return rc;
 }
 
 /* ---- the loop's side -------------------------------------------------------- */

@@ -199,19 +199,13 @@ static int take_header(struct incoming *in, struct xlt_err *err)
     struct xltd *d = in->d;
     struct xlt_save_header h = {0};
     libxl_dominfo info;
-    uint32_t optional = 0, other;
+    uint32_t other;
     char incoming[300];
     int rc = -1;
 
     libxl_dominfo_init(&info);
-    if (xlt_save_header_fixed(in->w.data, "the header", &h, &optional, err))
-        goto out;
-    if (optional != in->w.data_len - XLT_SAVE_FIXED_LEN) {
-        xlt_err_set(err, "the header's length is wrong");
-        goto out;
-    }
-    if (xlt_save_header_optional(in->w.data + XLT_SAVE_FIXED_LEN, optional,
-                                 "the header", &h, err))
+    if (xlt_save_header_parse(in->w.data, in->w.data_len, "the header", &h,
+                              err))
         goto out;
     if (!h.config || libxl_domain_config_from_json(d->ctx, &in->cfg,
                                                    h.config) ||

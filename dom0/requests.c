@@ -437,8 +437,7 @@ out:
     libxl_domain_config_dispose(&cfg);
 }
 
-/* The UUID of DOMID (nil if it is unknown). */
-static void domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid)
+void requests_domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid)
 {
     libxl_dominfo info;
 
@@ -511,7 +510,7 @@ static void req_destroy(struct xltd *d, unsigned conn, yajl_val args)
         return;
     }
     op->domid = domid;
-    domain_uuid(d, domid, &op->uuid);
+    requests_domain_uuid(d, domid, &op->uuid);
     d->log.last_libxl_error[0] = '\0';
     rc = libxl_domain_destroy(d->ctx, domid, &op->how);
     if (rc) {
@@ -548,7 +547,7 @@ static void req_rename(struct xltd *d, unsigned conn, yajl_val args)
         return;
     }
     log_info(&d->log, "domain %u: renamed to %s", domid, name);
-    domain_uuid(d, domid, &uuid);
+    requests_domain_uuid(d, domid, &uuid);
     if (store_has(d, &uuid) && store_set_str(d, &uuid, "name", name))
         log_err(&d->log, "domain %u: its store entry keeps the old name",
                 domid);

@@ -245,11 +245,9 @@ static struct save *save_new(struct xltd *d, unsigned conn, uint32_t domid,
                              yajl_val args)
 {
     struct save *s = calloc(1, sizeof(*s));
-    libxl_dominfo info;
 
     if (!s)
         return NULL;
-    libxl_dominfo_init(&info);
     s->d = d;
     s->conn = conn;
     s->domid = domid;
@@ -259,9 +257,7 @@ static struct save *save_new(struct xltd *d, unsigned conn, uint32_t domid,
     s->paused = YAJL_IS_TRUE(xlt_json_get(args, "paused"));
     s->how.callback = save_done;
     s->how.u.for_callback = s;
-    if (!libxl_domain_info(d->ctx, &info, domid))
-        libxl_uuid_copy(d->ctx, &s->uuid, &info.uuid);
-    libxl_dominfo_dispose(&info);
+    requests_domain_uuid(d, domid, &s->uuid);
     if (!s->name || !s->file) {
         save_free(s);
         return NULL;

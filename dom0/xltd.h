@@ -168,6 +168,8 @@ void requests_dispatch(struct xltd *d, unsigned id, bool root,
  * told why there is none. */
 int requests_the_domain(struct xltd *d, unsigned conn, yajl_val args,
                         uint32_t *domid);
+/* The UUID of DOMID (nil if it is unknown). */
+void requests_domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid);
 /* The domains REFS names ([REF...]; a name or id that matches no domain
  * is an error), as *N_R ids in *IDS_R (the caller frees it). */
 int requests_domain_ids(struct xltd *d, yajl_val refs, uint32_t **ids_r,

@@ -20,8 +20,6 @@ time_create() {
     sleep 1
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 xlt_ms=() xl_ms=()
 for i in $(seq "$runs"); do
     xlt_ms+=("$(time_create xlt "bxlt$i")")

@@ -17,7 +17,6 @@ ip link add xenbr0 type bridge && ip addr add 10.9.0.1/24 dev xenbr0 &&
 lab_vg
 lvcreate -q -L 16M -n bench xltvg >/dev/null
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # stats NAME MS...: median, min, max of NAME's runs
 stats() {
   local name=$1
@@ -27,7 +26,6 @@ stats() {
       printf "%s median %d min %d max %d ms (runs: %d)\n", n,
              v[int((NR + 1) / 2)], v[1], v[NR], NR }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # compare WHAT A "A's MS..." B "B's MS...": the raw runs, A's and B's
 # stats and the ratio of the medians; a check that no run failed
 compare() {

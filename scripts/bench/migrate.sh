@@ -14,8 +14,6 @@ head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
 printf '#!/bin/sh\nshift\nexec "$@"\n' >/tmp/selfpipe
 chmod +x /tmp/selfpipe /etc/xlt/migrate.key
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # timed CMD...: the command's time in ms, or "fail"
 timed() {
   local t0 t1

@@ -9,9 +9,6 @@ calls=${BENCH_CALLS:-100}
 pgrep -x xltd >/dev/null || xltd
 xlt create "$(lab_config pv-busybox bench-q)" >/dev/null
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-
 # time_calls TOOL CMD: CALLS calls of TOOL CMD, in ms
 time_calls() {
   local t0 t1 i

@@ -109,6 +109,11 @@ note() {
   printf 'LAB-NOTE %s\n' "$*"
 }
 
+# median: the median of the numbers on stdin, one a line (benchmarks).
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# ratio A B: A/B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
 # now_ms: milliseconds since boot (10 ms resolution).
 now_ms() {
   local up="" _

@@ -115,6 +115,29 @@ START_TEST(save_header_errors)
 }
 END_TEST
 
+/* A header in memory, as a migration sends it. */
+START_TEST(save_header_parse_buffer)
+{
+    struct xlt_save_header h;
+    struct xlt_err err;
+    char *buf = NULL;
+    size_t len = 0;
+
+    ck_assert(!xlt_save_header_build("{\"x\":1}", "{\"xlt_save\":1}", &buf,
+                                     &len, &err));
+    ck_assert(!xlt_save_header_parse(buf, len, "hdr", &h, &err));
+    ck_assert_str_eq(h.config, "{\"x\":1}");
+    ck_assert_str_eq(h.extras, "{\"xlt_save\":1}");
+    xlt_save_header_dispose(&h);
+    ck_assert(xlt_save_header_parse(buf, len - 1, "hdr", &h, &err));
+    ck_assert_str_eq(err.msg, "hdr: header of 78 bytes claims 31 bytes of "
+                              "optional data");
+    ck_assert(xlt_save_header_parse(buf, 20, "hdr", &h, &err));
+    ck_assert_str_eq(err.msg, "hdr: header truncated");
+    free(buf);
+}
+END_TEST
+
 Suite *savefile_suite(void)
 {
     Suite *s = suite_create("savefile");
@@ -124,6 +147,7 @@ Suite *savefile_suite(void)
     tcase_add_test(tc, save_header_round_trip);
     tcase_add_test(tc, save_header_foreign_extras);
     tcase_add_test(tc, save_header_errors);
+    tcase_add_test(tc, save_header_parse_buffer);
     suite_add_tcase(s, tc);
     return s;
 }

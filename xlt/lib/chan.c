@@ -283,13 +283,13 @@ int xlt_frame_send(struct xlt_chan *ch, char kind, const void *data,
     return len ? write_all(ch, data, len, err) : 0;
 }
 
-int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
-                   size_t *len_r, size_t max, struct xlt_err *err)
+/* The next frame's head: its kind and payload length (at most MAX). */
+static int frame_head(struct xlt_chan *ch, char *kind_r, uint32_t *len_r,
+                      size_t max, struct xlt_err *err)
 {
     unsigned char head[5];
     uint32_t n;
 
-    *data_r = NULL;
     if (read_all(ch, head, sizeof(head), err))
         return -1;
     memcpy(&n, head, 4);
@@ -298,6 +298,18 @@ int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
         return xlt_err_set(err, "the peer sent a frame of %u bytes (at most "
                            "%zu expected)", n, max);
     *kind_r = (char)head[4];
+    *len_r = n;
+    return 0;
+}
+
+int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
+                   size_t *len_r, size_t max, struct xlt_err *err)
+{
+    uint32_t n = 0;
+
+    *data_r = NULL;
+    if (frame_head(ch, kind_r, &n, max, err))
+        return -1;
     *data_r = malloc((size_t)n + 1);
     if (!*data_r)
         return xlt_err_errno(err, ENOMEM, "frame");
@@ -307,6 +319,17 @@ int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
         return -1;
     }
     (*data_r)[n] = '\0';
+    *len_r = n;
+    return 0;
+}
+
+int xlt_frame_recv_into(struct xlt_chan *ch, char *kind_r, void *buf,
+                        size_t cap, size_t *len_r, struct xlt_err *err)
+{
+    uint32_t n = 0;
+
+    if (frame_head(ch, kind_r, &n, cap, err) || read_all(ch, buf, n, err))
+        return -1;
     *len_r = n;
     return 0;
 }

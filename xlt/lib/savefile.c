@@ -137,6 +137,27 @@ int xlt_save_header_optional(const void *optional, size_t len,
     return 0;
 }
 
+int xlt_save_header_parse(const void *buf, size_t len, const char *source,
+                          struct xlt_save_header *h, struct xlt_err *err)
+{
+    uint32_t optional = 0;
+    int rc;
+
+    memset(h, 0, sizeof(*h));
+    if (len < XLT_SAVE_FIXED_LEN)
+        return xlt_err_set(err, "%s: header truncated", source);
+    if (xlt_save_header_fixed(buf, source, h, &optional, err))
+        return -1;
+    if (optional != len - XLT_SAVE_FIXED_LEN)
+        return xlt_err_set(err, "%s: header of %zu bytes claims %u bytes "
+                           "of optional data", source, len, optional);
+    rc = xlt_save_header_optional((const char *)buf + XLT_SAVE_FIXED_LEN,
+                                  optional, source, h, err);
+    if (rc)
+        xlt_save_header_dispose(h);
+    return rc;
+}
+
 static int read_exact(int fd, void *buf, size_t len, const char *source,
                       struct xlt_err *err)
 {

@@ -275,6 +275,9 @@ int xlt_save_header_fixed(const void *fixed, const char *source,
 int xlt_save_header_optional(const void *optional, size_t len,
                              const char *source, struct xlt_save_header *h,
                              struct xlt_err *err);
+/* Both, from the whole header in BUF (LEN bytes, as a migration sends it). */
+int xlt_save_header_parse(const void *buf, size_t len, const char *source,
+                          struct xlt_save_header *h, struct xlt_err *err);
 /* Both, read from FD; FD is left at the start of libxl's stream. */
 int xlt_save_header_read(int fd, const char *source,
                          struct xlt_save_header *h, struct xlt_err *err);
@@ -307,6 +310,9 @@ int xlt_frame_send(struct xlt_chan *ch, char kind, const void *data,
  * *DATA_R; one longer than MAX is an error. */
 int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
                    size_t *len_r, size_t max, struct xlt_err *err);
+/* The same into BUF (CAP bytes, the most it takes), for the stream. */
+int xlt_frame_recv_into(struct xlt_chan *ch, char *kind_r, void *buf,
+                        size_t cap, size_t *len_r, struct xlt_err *err);
 /* Make the other thread's blocking I/O on CH fail at once. */
 void xlt_chan_shutdown(struct xlt_chan *ch);
 void xlt_chan_close(struct xlt_chan *ch);
