@@ -64,8 +64,10 @@ static int serve(const char *server_psk, const char *client_psk,
         rc = xlt_frame_recv(ch, &kind, &data, &len, 100, err);
     }
     free(data);
-    xlt_chan_close(ch);
+    /* the client's frames fit in the socket's buffer: it is done once
+     * they are sent, and closing first would fail its sends at random */
     pthread_join(t, NULL);
+    xlt_chan_close(ch);
     return rc;
 }
 
