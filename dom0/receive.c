@@ -193,7 +193,18 @@ static void refuse(struct incoming *in, const char *why)
     incoming_free(in);
 }
 
-/* The domain in the header can live here: its config, renamed. */
+/* Did the source keep EXTRAS' domain on dedicated cores? */
+static bool kept_dedicated(const char *extras)
+{
+    yajl_val kept = extras ? yajl_tree_parse(extras, NULL, 0) : NULL;
+    bool dedicated = YAJL_IS_TRUE(xlt_json_get(kept, "dedicated"));
+
+    yajl_tree_free(kept);
+    return dedicated;
+}
+
+/* The domain in the header can live here: its config, renamed, and its
+ * dedicated CPUs reserved. */
 static int take_header(struct incoming *in, struct xlt_err *err)
 {
     struct xltd *d = in->d;
@@ -234,8 +245,12 @@ static int take_header(struct incoming *in, struct xlt_err *err)
         xlt_err_set(err, "out of memory");
         goto out;
     }
-    rc = devices_prepare(d, &in->cfg, err) || balloon_fits(d, &in->cfg, err)
-             ? -1 : 0;
+    if (devices_prepare(d, &in->cfg, err) || balloon_fits(d, &in->cfg, err))
+        goto out;
+    /* dedicated on the source: CPUs of its own here too */
+    if (kept_dedicated(in->extras) && dedicated_reserve(d, &in->cfg, err))
+        goto out;
+    rc = 0;
 out:
     libxl_dominfo_dispose(&info);
     xlt_save_header_dispose(&h);
@@ -248,6 +263,7 @@ static void restored(libxl_ctx *ctx, int rc, void *arg)
     char why[600];
 
     (void)ctx;
+    dedicated_started(in->d, &in->cfg); /* its CPUs are no longer pending */
     if (in->w.stream[0] >= 0)
         close(in->w.stream[0]);
     in->w.stream[0] = -1;
@@ -298,13 +314,12 @@ static void record(struct incoming *in)
 {
     struct xltd *d = in->d;
     yajl_val kept = in->extras ? yajl_tree_parse(in->extras, NULL, 0) : NULL;
-    yajl_val pinning = xlt_json_get(kept, "pinning");
 
     free(in->cfg.c_info.name);
     in->cfg.c_info.name = strdup(in->name);
     if (store_put(d, &in->cfg, xlt_json_get_str(kept, "path"),
                   xlt_json_get_str(kept, "text")) ||
-        (pinning && store_set(d, &in->cfg.c_info.uuid, "pinning", pinning)))
+        saverestore_keep(d, &in->cfg.c_info.uuid, kept))
         log_err(&d->log, "%s (%u): cannot record it in the store; it runs "
                 "unmanaged", in->name, in->domid);
     yajl_tree_free(kept);

@@ -341,6 +341,16 @@ static int restore_config(struct xltd *d, yajl_val args, const char *file,
     return devices_prepare(d, cfg, err);
 }
 
+int saverestore_keep(struct xltd *d, const libxl_uuid *uuid, yajl_val kept)
+{
+    for (size_t i = 0; i < N_KEPT(kept_tuning); i++) {
+        yajl_val v = xlt_json_get(kept, kept_tuning[i]);
+        if (v && store_set(d, uuid, kept_tuning[i], v))
+            return -1;
+    }
+    return 0;
+}
+
 /* Record CFG in the store with the state the file kept (EXTRAS); the
  * config file's path and text come from ARGS if the client named one. */
 static int restore_record(struct xltd *d, yajl_val args, const char *extras,
@@ -355,12 +365,8 @@ static int restore_record(struct xltd *d, yajl_val args, const char *extras,
         path = xlt_json_get_str(kept, "path");
         text = xlt_json_get_str(kept, "text");
     }
-    rc = store_put(d, cfg, path, text);
-    for (size_t i = 0; !rc && i < N_KEPT(kept_tuning); i++) {
-        yajl_val v = xlt_json_get(kept, kept_tuning[i]);
-        if (v)
-            rc = store_set(d, &cfg->c_info.uuid, kept_tuning[i], v);
-    }
+    rc = store_put(d, cfg, path, text) ||
+         saverestore_keep(d, &cfg->c_info.uuid, kept);
     yajl_tree_free(kept);
     if (rc)
         return xlt_err_set(err, "cannot record it in %s/domains (see "

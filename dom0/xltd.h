@@ -371,6 +371,9 @@ void transfer_xc_progress(struct xltd *d, const char *doing,
  * and migrate sends it. */
 int saverestore_header(struct xltd *d, uint32_t domid, char **buf_r,
                        size_t *len_r, struct xlt_err *err);
+/* Record in UUID's store entry the tuning a save header KEPT (its extras
+ * chunk: pinning, dedicated cores). */
+int saverestore_keep(struct xltd *d, const libxl_uuid *uuid, yajl_val kept);
 void req_save(struct xltd *d, unsigned conn, yajl_val args);
 
 /* ---- mworker.c: the thread that moves a migration's bytes ------------ */

@@ -104,6 +104,22 @@ guest_devs_now() {
        END { for (i = 0; i < n; i++) print l[i] }' "$1"
 }
 
+# peer CMD...: run the shell command CMD (its words joined by spaces) on
+# host B of a two-host boot (tests/lab/boot/peer-agent.sh): prints its
+# output and returns its status, or 255 when B does not answer.
+peer() {
+  local out rc
+  out=$(printf '%s' "$*" | timeout 600 socat -t 600 - "TCP:$LAB_PEER:7000" 2>&1) ||
+    { echo "host B ($LAB_PEER) does not answer: $out"; return 255; }
+  case $out in
+    *LAB-PEER-RC=*) ;;
+    *) echo "host B ($LAB_PEER) gave no exit status: $out"; return 255 ;;
+  esac
+  rc=${out##*LAB-PEER-RC=}
+  printf '%s' "${out%LAB-PEER-RC=*}"
+  return "$rc"
+}
+
 # note TEXT: a measurement or remark, shown by scripts/lab/run.
 note() {
   printf 'LAB-NOTE %s\n' "$*"
