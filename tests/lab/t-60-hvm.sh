@@ -1,8 +1,17 @@
 #!/bin/bash
 # An HVM guest created by xlt: qemu-xen as device model, direct kernel boot,
 # console on the emulated serial port (SeaBIOS + kernel take minutes under
-# TCG), which this test reads through `xlt console` all along.
+# TCG), which this test reads through `xlt console`.  Once it runs, it
+# migrates live to this host (its device model's state goes along): its
+# heartbeat goes on on the new device model's serial port.
 . /lab/lib.sh
+
+gone() { # the device model of domain $1 has exited
+    local dm="[x]en-qemu-system-i386 -xen-domid $1 "
+    for _ in $(seq 60); do pgrep -f "$dm" >/dev/null || return 0; sleep 0.5; done
+    ps -o pid,ppid,stat,args | grep '[q]emu'
+    return 1
+}
 
 cfg=$(lab_config hvm-busybox)
 serial=/tmp/attach.out
@@ -30,14 +39,32 @@ check "rename it" xlt rename hvm-busybox hvm-renamed
 check "rename it back" xlt rename hvm-renamed hvm-busybox
 attach_type '\035'
 check "Ctrl-] detaches the serial console" attach_wait 10
+
+# live migration to this host
+[ -s /etc/xlt/migrate.key ] || {
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
+  chmod 600 /etc/xlt/migrate.key
+}
+last_beat() { # the latest heartbeat in $serial
+  sed -n 's/.*XLT-GUEST-HEARTBEAT \([0-9]*\).*/\1/p' "$serial" | tail -n 1
+}
+n=$(last_beat)
+check "live migration of hvm-busybox to localhost" sh -c \
+    "xlt migrate hvm-busybox localhost >/tmp/mig.out 2>/tmp/mig.err"
+note "HVM: $(cat /tmp/mig.out)"
+check "the summary says live" grep -q "^migrated hvm-busybox to localhost (live, TLS)" /tmp/mig.out
+check "it has a new id" test "$(xl domid hvm-busybox)" != "$id"
+check "the old device model is gone" gone "$id"
+id=$(xl domid hvm-busybox)
+check "a new device model runs for it" pgrep -f "[x]en-qemu-system-i386 -xen-domid $id "
+attach_start xlt console hvm-busybox
+check "its heartbeat goes on past $n (it kept running)" \
+    wait_until 60 sh -c "[ \"\$(sed -n 's/.*XLT-GUEST-HEARTBEAT \([0-9]*\).*/\1/p' $serial | tail -n 1)\" -gt $n ]"
+check "it did not boot again" sh -c "! grep -q XLT-GUEST-UP $serial"
+attach_type '\035'
+check "Ctrl-] detaches again" attach_wait 10
 check "shutdown -F -w" xlt shutdown -F -w hvm-busybox
 check "it is gone" sh -c '! xl list hvm-busybox 2>/dev/null'
-gone() { # the device model of domain $1 has exited
-    local dm="[x]en-qemu-system-i386 -xen-domid $1 "
-    for i in $(seq 60); do pgrep -f "$dm" >/dev/null || return 0; sleep 0.5; done
-    ps -o pid,ppid,stat,args | grep '[q]emu'
-    return 1
-}
 check "its device model too" gone "$id"
 
 # reboot -F before its PV drivers are up: xltd resets it (Xen on x86 has
