@@ -12,6 +12,8 @@ packages=(
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 qemu-system-xen
   linux-image-amd64 busybox-static lvm2 bridge-utils iproute2 cpio kmod
   netcat-openbsd socat gzip xz-utils binutils procps util-linux
+  # make bench: perf in the lab's dom0 (scripts/bench/profile.sh)
+  linux-perf
 )
 
 missing=()

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Benchmark, run in the lab's dom0: `xlt create` against `xl create` of the
 # same PV config, alternating, RUNS times each; each time until the command
-# returns (the domain built and unpaused).  Prints the medians and the ratio.
+# returns (the domain built and unpaused).  Medians, min, max, ratio.
 . /lab/lib.sh
 
 runs=${BENCH_RUNS:-5}
@@ -25,10 +25,6 @@ for i in $(seq "$runs"); do
     xlt_ms+=("$(time_create xlt "bxlt$i")")
     xl_ms+=("$(time_create xl "bxl$i")")
 done
-note "create xlt ms: ${xlt_ms[*]}"
-note "create xl  ms: ${xl_ms[*]}"
-a=$(printf '%s\n' "${xlt_ms[@]}" | median)
-b=$(printf '%s\n' "${xl_ms[@]}" | median)
-note "create median xlt $a ms, xl $b ms, xlt/xl $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
-check "every create succeeded" sh -c "! echo '${xlt_ms[*]} ${xl_ms[*]}' | grep -q fail"
+bench_compare "create PV 128 MiB, no devices, until the command returns" ms \
+  xlt "${xlt_ms[*]}" xl "${xl_ms[*]}"
 exit 0

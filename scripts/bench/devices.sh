@@ -17,30 +17,6 @@ ip link add xenbr0 type bridge && ip addr add 10.9.0.1/24 dev xenbr0 &&
 lab_vg
 lvcreate -q -L 16M -n bench xltvg >/dev/null
 
-# stats NAME MS...: median, min, max of NAME's runs
-stats() {
-  local name=$1
-  shift
-  printf '%s\n' "$@" | sort -n |
-    awk -v n="$name" '{ v[NR] = $1 } END {
-      printf "%s median %d min %d max %d ms (runs: %d)\n", n,
-             v[int((NR + 1) / 2)], v[1], v[NR], NR }'
-}
-# compare WHAT A "A's MS..." B "B's MS...": the raw runs, A's and B's
-# stats and the ratio of the medians; a check that no run failed
-compare() {
-  local what=$1 a=$2 b=$4
-  local -a ra rb
-  read -r -a ra <<<"$3"
-  read -r -a rb <<<"$5"
-  note "$what: $a ms: ${ra[*]}; $b ms: ${rb[*]}"
-  note "$what: $(stats "$a" "${ra[@]}")"
-  note "$what: $(stats "$b" "${rb[@]}")"
-  note "$what: $a/$b $(ratio "$(printf '%s\n' "${ra[@]}" | median)" \
-    "$(printf '%s\n' "${rb[@]}" | median)")"
-  check "$what: every run succeeded" sh -c "! echo '$3 $5' | grep -q fail"
-}
-
 # ---- 1. the drivers alone ----------------------------------------------------
 
 fake=backend/vif/999/0
@@ -90,8 +66,8 @@ for i in $(seq "$runs"); do
   ours_vbd+=("$(time_vbd /usr/lib/xlt/block-lvm)")
   stock_vbd+=("$(time_vbd /etc/xen/scripts/block)")
 done
-compare "vif-bridge online+offline" ours "${ours_vif[*]}" stock "${stock_vif[*]}"
-compare "vbd add+remove" ours "${ours_vbd[*]}" stock "${stock_vbd[*]}"
+bench_compare "vif hotplug, online + offline (driver alone)" ms ours "${ours_vif[*]}" stock "${stock_vif[*]}"
+bench_compare "vbd hotplug on an LV, add + remove (driver alone)" ms ours "${ours_vbd[*]}" stock "${stock_vbd[*]}"
 xenstore-rm /local/domain/0/backend/vif/999
 xenstore-rm /local/domain/0/backend/vbd/999
 ip link del dummy9
@@ -135,8 +111,8 @@ for i in $(seq "$runs"); do
   read -r r c < <(time_create xl "dxl$i")
   xl_ret+=("$r") xl_con+=("$c")
 done
-compare "create returned" xlt "${xlt_ret[*]}" xl "${xl_ret[*]}"
-compare "create, both backends connected" xlt "${xlt_con[*]}" xl "${xl_con[*]}"
+bench_compare "create PV + vif + LV disk, until the command returns" ms xlt "${xlt_ret[*]}" xl "${xl_ret[*]}"
+bench_compare "the same, until both backends are connected" ms xlt "${xlt_con[*]}" xl "${xl_con[*]}"
 lvremove -q -f xltvg/bench >/dev/null
 ip link del xenbr0
 exit 0

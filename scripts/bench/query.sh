@@ -1,7 +1,7 @@
 #!/bin/bash
 # Benchmark, run in the lab's dom0: `xlt list` and `xlt info` against
 # `xl list` and `xl info`, 100 calls in a row, RUNS (BENCH_RUNS, default 5)
-# times each, alternating, with one PV guest running.  Medians and ratios.
+# times each, alternating, with one PV guest running.
 . /lab/lib.sh
 
 runs=${BENCH_RUNS:-5}
@@ -26,11 +26,7 @@ for cmd in list info; do
     a+=("$(time_calls xlt $cmd)")
     b+=("$(time_calls xl $cmd)")
   done
-  ma=$(printf '%s\n' "${a[@]}" | median)
-  mb=$(printf '%s\n' "${b[@]}" | median)
-  note "$calls x $cmd: xlt ms: ${a[*]}; xl ms: ${b[*]}"
-  note "$calls x $cmd: median xlt $ma ms, xl $mb ms, xlt/xl $(ratio "$ma" "$mb")"
-  check "$cmd: every call succeeded" sh -c "! echo '${a[*]} ${b[*]}' | grep -q fail"
+  bench_compare "$cmd, $calls calls" ms xlt "${a[*]}" xl "${b[*]}"
 done
 xlt destroy bench-q >/dev/null
 exit 0

@@ -125,10 +125,48 @@ note() {
   printf 'LAB-NOTE %s\n' "$*"
 }
 
-# median: the median of the numbers on stdin, one a line (benchmarks).
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # ratio A B: A/B with two decimals.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# _bench_side NAME RUNS...: {"name":..,"runs":[..],"median":..,"min":..,
+# "max":..} of the runs that did not fail ("fail" stays in runs).
+_bench_side() {
+  local name=$1
+  shift
+  printf '%s\n' "$@" | awk -v n="$name" '
+    { runs = runs (NR > 1 ? "," : "") ($1 ~ /^[0-9.]+$/ ? $1 : "\"" $1 "\"") }
+    $1 ~ /^[0-9.]+$/ { v[++k] = $1 + 0 }
+    END {
+      for (i = 2; i <= k; i++) {       # insertion sort (no asort in busybox)
+        x = v[i]
+        for (j = i - 1; j > 0 && v[j] > x; j--) v[j + 1] = v[j]
+        v[j + 1] = x
+      }
+      printf "{\"name\":\"%s\",\"runs\":[%s]", n, runs
+      if (k) printf ",\"median\":%s,\"min\":%s,\"max\":%s", v[int((k + 1) / 2)], v[1], v[k]
+      printf "}"
+    }'
+}
+
+# bench_compare WHAT UNIT A "A's RUNS" B "B's RUNS": one benchmark result,
+# A (xlt, ours) against B (xl, stock): a LAB-BENCH line with the raw runs,
+# median, min, max of each and the ratio of the medians (scripts/lab/run
+# --bench collects them), a note a person can read, and a check that no
+# run failed.
+bench_compare() {
+  local what=$1 unit=$2 a=$3 b=$5 ja jb ma mb r=null
+  # shellcheck disable=SC2086 # the runs are words (sh, too, sources this)
+  ja=$(_bench_side "$a" $4)
+  # shellcheck disable=SC2086
+  jb=$(_bench_side "$b" $6)
+  ma=$(printf '%s\n' "$ja" | sed -n 's/.*"median":\([0-9.]*\).*/\1/p')
+  mb=$(printf '%s\n' "$jb" | sed -n 's/.*"median":\([0-9.]*\).*/\1/p')
+  [ -z "$ma" ] || [ -z "$mb" ] || [ "$mb" = 0 ] || r=$(ratio "$ma" "$mb")
+  printf 'LAB-BENCH {"what":"%s","unit":"%s","a":%s,"b":%s,"ratio":%s}\n' \
+    "$what" "$unit" "$ja" "$jb" "$r"
+  note "$what: $a $unit: $4; $b $unit: $6; medians $a ${ma:-?} $b ${mb:-?}, $a/$b $r"
+  check "$what: every run succeeded" sh -c "! echo '$4 $6' | grep -q fail"
+}
 
 # now_ms: milliseconds since boot (10 ms resolution).
 now_ms() {
