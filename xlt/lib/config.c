@@ -374,6 +374,7 @@ enum key_scope {
     ANY_TYPE,
     HVM_ONLY,     /* a field of b_info.u.hvm: other types ignore the key */
     PV_ONLY,      /* a field of b_info.u.pv: other types ignore the key */
+    PVH_ONLY,     /* a field of b_info.u.pvh: other types ignore the key */
     HVM_ELSE_VFB, /* the same, but a PV guest gets a vfb device of it
                    * (config_devices.c) */
 };
@@ -399,6 +400,7 @@ static const struct field_key {
     {"max_grant_frames", F_NAT, ANY_TYPE, CFG_FIELD(b_info.max_grant_frames)},
     {"max_maptrack_frames", F_NAT, ANY_TYPE, CFG_FIELD(b_info.max_maptrack_frames)},
     {"max_grant_version", F_NAT, ANY_TYPE, CFG_FIELD(b_info.max_grant_version)},
+    {"vmtrace_buf_kb", F_NAT, ANY_TYPE, CFG_FIELD(b_info.vmtrace_buf_kb)},
     {"acpi", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.acpi)},
     {"nomigrate", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.disable_migrate)},
     {"localtime", F_DEFBOOL, ANY_TYPE, CFG_FIELD(b_info.localtime)},
@@ -421,6 +423,10 @@ static const struct field_key {
     {"device_model_args_pv", F_STRLIST, ANY_TYPE, CFG_FIELD(b_info.extra_pv)},
     {"device_model_args_hvm", F_STRLIST, ANY_TYPE, CFG_FIELD(b_info.extra_hvm)},
     {"e820_host", F_DEFBOOL, PV_ONLY, CFG_FIELD(b_info.u.pv.e820_host)},
+    {"pvshim", F_DEFBOOL, PVH_ONLY, CFG_FIELD(b_info.u.pvh.pvshim)},
+    {"pvshim_path", F_STRING, PVH_ONLY, CFG_FIELD(b_info.u.pvh.pvshim_path)},
+    {"pvshim_cmdline", F_STRING, PVH_ONLY, CFG_FIELD(b_info.u.pvh.pvshim_cmdline)},
+    {"pvshim_extra", F_STRING, PVH_ONLY, CFG_FIELD(b_info.u.pvh.pvshim_extra)},
     {"pae", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.pae)},
     {"acpi_s3", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.acpi_s3)},
     {"acpi_s4", F_DEFBOOL, HVM_ONLY, CFG_FIELD(b_info.u.hvm.acpi_s4)},
@@ -538,6 +544,11 @@ static bool key_applies(struct parse *p, const struct field_key *k)
             return true;
         config_warn(p, k->key, "only for PV guests, ignored");
         return false;
+    case PVH_ONLY:
+        if (type == LIBXL_DOMAIN_TYPE_PVH)
+            return true;
+        config_warn(p, k->key, "only for PVH guests, ignored");
+        return false;
     case HVM_ELSE_VFB:
         return type == LIBXL_DOMAIN_TYPE_HVM;
     default:
@@ -647,7 +658,9 @@ static const char *const mapped_keys[] = {
     /* config_devices.c */
     "disk", "vif", "vfb", "vkb", "channel", "pci", "pci_msitranslate",
     "pci_power_mgmt", "pci_permissive", "pci_seize", "rdm", "usbctrl",
-    "usbdev",
+    "usbdev", "p9", "pvcalls", "vtpm",
+    /* config_resources.c */
+    "ioports", "irqs", "iomem", "mca_caps",
 };
 
 /* Keys of xl itself, not of the domain: xlt has no use for them. */
@@ -659,10 +672,8 @@ static const char *const xl_own_keys[] = {
  * domain without it, so they are errors until they are mapped. */
 static const char *const xl_only_keys[] = {
     "device_tree", "dtdev", "gfx_passthru",
-    "gic_version", "init_seclabel", "iomem", "ioports", "irqs", "mca_caps",
-    "ms_vm_genid", "p9", "passthrough", "pvcalls", "pvshim",
-    "pvshim_cmdline", "pvshim_extra", "pvshim_path", "seclabel", "tee",
-    "vdispl", "vmtrace_buf_kb", "vnuma", "vsnd", "vtpm", "vuart",
+    "gic_version", "init_seclabel", "ms_vm_genid", "passthrough",
+    "seclabel", "tee", "vdispl", "vnuma", "vsnd", "vuart",
 };
 
 static bool in_list(const char *key, const char *const *list, size_t n)
@@ -732,7 +743,7 @@ static int (*const build_keys[])(struct parse *) = {
     parse_on_poweroff, parse_on_reboot, parse_on_watchdog, parse_on_crash,
     parse_on_soft_reset, parse_field_keys, parse_bootloader_args,
     parse_cpuid, config_parse_hvm, config_parse_firmware,
-    config_parse_devices,
+    config_parse_devices, config_parse_resources,
 };
 
 /* Defaults xl applies, and the checks that span several keys. */

@@ -1,7 +1,7 @@
 /*
  * config_devices.c: the device keys of xl.cfg (disk, vif, vfb, vkb,
- * channel, pci, usbctrl, usbdev) -> the device arrays of
- * libxl_domain_config.
+ * channel, pci, usbctrl, usbdev, p9, pvcalls, vtpm) -> the device arrays
+ * of libxl_domain_config.
  *
  * Disk specs, vif rates and PCI specs are libxlutil's to parse.  The other
  * specs are "name=value" lists; each device has a table of its options.
@@ -624,6 +624,88 @@ static int add_usbdev(struct parse *p, const char *spec, void *unused)
 
 /* ---- all of them ------------------------------------------------------ */
 
+/* ---- p9, pvcalls, vtpm: "name=value" lists ------------------------------ */
+
+static const struct opt p9_opts[] = {
+    OPT_STR("tag", libxl_device_p9, tag),
+    OPT_STR("path", libxl_device_p9, path),
+    OPT_STR("security_model", libxl_device_p9, security_model),
+    OPT_STR("backend", libxl_device_p9, backend_domname),
+};
+
+static int add_p9(struct parse *p, const char *spec, void *unused)
+{
+    (void)unused;
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_p9 *p9;
+    int rc;
+
+    APPEND(cfg->p9s, cfg->num_p9s, libxl_device_p9_init, p9);
+    if (!p9)
+        return out_of_memory(p, "p9");
+    /* no devid: xl leaves p9's at libxl's default (libxl numbers them) */
+    rc = parse_tokens(p, "p9", spec, p9, p9_opts, ARRAY_LEN(p9_opts), NULL);
+    if (!rc && (!p9->tag || !p9->path || !p9->security_model))
+        rc = xlt_cfgfile_bad(p->cf, p->err, "p9", "`%s': tag=, path= and "
+                             "security_model= are all needed", spec);
+    return rc;
+}
+
+static const struct opt pvcalls_opts[] = {
+    OPT_STR("backend", libxl_device_pvcallsif, backend_domname),
+};
+
+static int add_pvcalls(struct parse *p, const char *spec, void *unused)
+{
+    (void)unused;
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_pvcallsif *pv;
+
+    APPEND(cfg->pvcallsifs, cfg->num_pvcallsifs, libxl_device_pvcallsif_init,
+           pv);
+    if (!pv)
+        return out_of_memory(p, "pvcalls");
+    pv->devid = cfg->num_pvcallsifs - 1;
+    return parse_tokens(p, "pvcalls", spec, pv, pvcalls_opts,
+                        ARRAY_LEN(pvcalls_opts), NULL);
+}
+
+static const struct opt vtpm_opts[] = {
+    OPT_STR("backend", libxl_device_vtpm, backend_domname),
+};
+
+/* uuid= is a UUID; the rest from the table. */
+static int parse_vtpm_token(struct parse *p, const char *token, void *dev)
+{
+    libxl_device_vtpm *vtpm = dev;
+
+    if (strncmp(token, "uuid=", 5))
+        return 1;
+    if (libxl_uuid_from_string(&vtpm->uuid, token + 5))
+        return xlt_cfgfile_bad(p->cf, p->err, "vtpm", "%s: not a UUID",
+                               token);
+    return 0;
+}
+
+static int add_vtpm(struct parse *p, const char *spec, void *unused)
+{
+    (void)unused;
+    libxl_domain_config *cfg = p->cfg;
+    libxl_device_vtpm *vtpm;
+    int rc;
+
+    APPEND(cfg->vtpms, cfg->num_vtpms, libxl_device_vtpm_init, vtpm);
+    if (!vtpm)
+        return out_of_memory(p, "vtpm");
+    vtpm->devid = cfg->num_vtpms - 1;
+    rc = parse_tokens(p, "vtpm", spec, vtpm, vtpm_opts, ARRAY_LEN(vtpm_opts),
+                      parse_vtpm_token);
+    if (!rc && !vtpm->backend_domname)
+        rc = xlt_cfgfile_bad(p->cf, p->err, "vtpm", "`%s': backend= (the "
+                             "vTPM's domain) is needed", spec);
+    return rc;
+}
+
 int config_parse_devices(struct parse *p)
 {
     static const struct {
@@ -633,7 +715,8 @@ int config_parse_devices(struct parse *p)
         {"disk", add_disk},       {"channel", add_channel},
         {"vif", add_nic},         {"vfb", add_vfb},
         {"usbctrl", add_usbctrl}, {"usbdev", add_usbdev},
-        {"vkb", add_vkb},
+        {"vkb", add_vkb},         {"p9", add_p9},
+        {"pvcalls", add_pvcalls}, {"vtpm", add_vtpm},
     };
     int rc = parse_pcis(p);
 

@@ -50,9 +50,13 @@ int config_parse_hvm(struct parse *p);
 /* firmware=, bios=, firmware_override=, bios_path_override=. */
 int config_parse_firmware(struct parse *p);
 
-/* ---- config_devices.c: disk, vif, vfb, vkb, channel, pci, usb ---- */
+/* ---- config_devices.c: disk, vif, vfb, vkb, channel, pci, usb, p9,
+ * pvcalls, vtpm ---- */
 
 int config_parse_devices(struct parse *p);
+
+/* ---- config_resources.c: ioports, irqs, iomem, mca_caps ---- */
+int config_parse_resources(struct parse *p);
 
 /* ---- config_cpus.c ---- */
 
