@@ -356,6 +356,43 @@ static int parse_on_soft_reset(struct parse *p)
                         &p->cfg->on_soft_reset);
 }
 
+/* ---- security labels, passthrough -------------------------------------- */
+
+/* XSM labels, as xl: init_seclabel labels the domain while it is built
+ * and seclabel is what it runs with (or both, without init_seclabel). */
+static int parse_seclabels(struct parse *p)
+{
+    libxl_domain_config *cfg = p->cfg;
+    int rc = config_string(p, "init_seclabel", &cfg->c_info.ssid_label);
+
+    if (!rc && xlt_cfgfile_is_set(p->cf, "seclabel"))
+        rc = config_string(p, "seclabel", cfg->c_info.ssid_label
+                           ? &cfg->b_info.exec_ssid_label
+                           : &cfg->c_info.ssid_label);
+    if (!rc)
+        rc = config_string(p, "device_model_stubdomain_seclabel",
+                           &cfg->b_info.device_model_ssid_label);
+    return rc;
+}
+
+ENUM_FROM_STRING(passthrough, libxl_passthrough)
+
+/* passthrough=: how the IOMMU is set up for devices given to it. */
+static int parse_passthrough(struct parse *p)
+{
+    const char *s;
+    int v, rc = xlt_cfgfile_string(p->cf, "passthrough", &s, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (passthrough_from_string(s, &v))
+        return xlt_cfgfile_bad(p->cf, p->err, "passthrough", "`%s' is not "
+                               "one of enabled, disabled, share_pt, sync_pt",
+                               s);
+    p->cfg->c_info.passthrough = (libxl_passthrough)v;
+    return 0;
+}
+
 /* ---- keys that set one field ------------------------------------------ */
 
 enum field_kind {
@@ -647,14 +684,15 @@ static const char *const mapped_keys[] = {
     "name", "uuid", "type", "builder", "kernel", "ramdisk", "cmdline", "root",
     "extra", "memory", "maxmem", "vcpus", "maxvcpus", "on_poweroff",
     "on_reboot", "on_watchdog", "on_crash", "on_soft_reset",
-    "bootloader_args", "cpuid",
+    "bootloader_args", "cpuid", "init_seclabel", "seclabel",
+    "device_model_stubdomain_seclabel", "passthrough",
     /* config_cpus.c */
     "cpus", "cpus_soft", "dedicated_cpus",
     /* config_hvm.c */
     "device_model_version", "tsc_mode", "timer_mode", "vga", "stdvga",
     "serial", "viridian", "firmware", "bios", "firmware_override",
     "bios_path_override", "hdtype", "vendor_device", "mmio_hole", "altp2m",
-    "usbdevice",
+    "usbdevice", "gfx_passthru",
     /* config_devices.c */
     "disk", "vif", "vfb", "vkb", "channel", "pci", "pci_msitranslate",
     "pci_power_mgmt", "pci_permissive", "pci_seize", "rdm", "usbctrl",
@@ -671,9 +709,8 @@ static const char *const xl_own_keys[] = {
 /* The rest of xl.cfg(5): a file that sets one of these must not become a
  * domain without it, so they are errors until they are mapped. */
 static const char *const xl_only_keys[] = {
-    "device_tree", "dtdev", "gfx_passthru",
-    "gic_version", "init_seclabel", "ms_vm_genid", "passthrough",
-    "seclabel", "tee", "vdispl", "vnuma", "vsnd", "vuart",
+    "device_tree", "dtdev",
+    "gic_version", "ms_vm_genid", "tee", "vdispl", "vnuma", "vsnd", "vuart",
 };
 
 static bool in_list(const char *key, const char *const *list, size_t n)
@@ -734,7 +771,8 @@ static int check_keys(struct parse *p, const char *text)
 
 /* In order: identity first, because the build info depends on the type. */
 static int (*const identity_keys[])(struct parse *) = {
-    parse_type, parse_builder, parse_name, parse_uuid,
+    parse_type, parse_builder, parse_name, parse_uuid, parse_seclabels,
+    parse_passthrough,
 };
 
 static int (*const build_keys[])(struct parse *) = {

@@ -32,6 +32,7 @@ ENUM_FROM_STRING(timer_mode, libxl_timer_mode)
 ENUM_FROM_STRING(hdtype, libxl_hdtype)
 ENUM_FROM_STRING(vendor_device, libxl_vendor_device)
 ENUM_FROM_STRING(altp2m_mode, libxl_altp2m_mode)
+ENUM_FROM_STRING(gfx_passthru_kind, libxl_gfx_passthru_kind)
 
 /* vga="stdvga|cirrus|none|qxl", or the older stdvga=0|1. */
 static int parse_vga(struct parse *p)
@@ -156,6 +157,31 @@ static int parse_timer_mode(struct parse *p)
                           "no_missed_ticks_pending, one_missed_tick_pending");
     p->cfg->b_info.timer_mode = (libxl_timer_mode)mode;
     return rc;
+}
+
+/* gfx_passthru=1|0, or the kind of graphics passthrough ("igd",
+ * "default"), which turns it on. */
+static int parse_gfx_passthru(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    struct xlt_err ignored;
+    const char *s;
+    long l;
+    int kind, rc = xlt_cfgfile_string(p->cf, "gfx_passthru", &s, p->err);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    if (!xlt_cfgfile_long(p->cf, "gfx_passthru", LONG_MIN, LONG_MAX, &l,
+                          &ignored)) {
+        libxl_defbool_set(&b->u.hvm.gfx_passthru, l != 0);
+        return 0;
+    }
+    if (gfx_passthru_kind_from_string(s, &kind))
+        return xlt_cfgfile_bad(p->cf, p->err, "gfx_passthru", "`%s' is not "
+                               "0, 1, default or igd", s);
+    b->u.hvm.gfx_passthru_kind = (libxl_gfx_passthru_kind)kind;
+    libxl_defbool_set(&b->u.hvm.gfx_passthru, true);
+    return 0;
 }
 
 /* viridian=1|0, or a list of enlightenments: "defaults", "all", NAME or
@@ -339,7 +365,7 @@ int config_parse_firmware(struct parse *p)
 static const char *const hvm_only_keys[] = {
     "vga", "stdvga", "serial", "viridian", "hdtype", "vendor_device",
     "mmio_hole", "usbdevice", "bios", "firmware_override",
-    "bios_path_override",
+    "bios_path_override", "gfx_passthru",
 };
 
 int config_parse_hvm(struct parse *p)
@@ -347,6 +373,7 @@ int config_parse_hvm(struct parse *p)
     static int (*const keys[])(struct parse *) = {
         parse_vga, parse_serial, parse_viridian, parse_hdtype,
         parse_vendor_device, parse_mmio_hole, parse_usbdevice,
+        parse_gfx_passthru,
     };
     int rc;
 
