@@ -143,14 +143,16 @@ demo: lab-prepare
 # Benchmarks (not tests): xlt against stock xl in one lab boot.
 # The raw runs go to $(BENCH_JSON); the table is printed at the end.
 # perf goes into dom0 for scripts/bench/profile.sh (an overlay of its own);
-# 4 GiB for the host, so that density.sh's 20 guests fit.
+# 4 GiB for the host, so that density.sh's 20 guests fit; a second host
+# for migrate-hosts.sh.
 BENCH_JSON := $(BUILD)/bench/runs.json
 BENCH_OVERLAY := $(BUILD)/lab/bench-overlay
 bench: lab-prepare
 	rm -rf $(BENCH_JSON) $(BENCH_OVERLAY)
 	mkdir -p $(BENCH_OVERLAY)/usr/bin
 	cp -L /usr/bin/perf $(BENCH_OVERLAY)/usr/bin/perf
-	rc=0; LAB_QEMU_MEM=4096 scripts/lab/run --timeout 3000 --bench $(BENCH_JSON) \
+	rc=0; LAB_QEMU_MEM=4096 LAB_TEST_TIMEOUT=1500 \
+	    scripts/lab/run --timeout 4000 --peer --bench $(BENCH_JSON) \
 	    --overlay $(LAB_OVERLAY) --overlay $(BENCH_OVERLAY) \
 	    $(sort $(wildcard scripts/bench/*.sh)) || rc=1; \
 	if [ -s $(BENCH_JSON) ]; then scripts/bench/report $(BENCH_JSON); fi; \

@@ -11,7 +11,10 @@
 . /lab/lib.sh
 
 runs=${BENCH_RUNS:-5}
-pgrep -x xltd >/dev/null || xltd
+# xltd with the default configuration (TLS), whatever ran before
+pkill -x xltd
+while pgrep -x xltd >/dev/null; do sleep 0.2; done
+xltd
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
 printf '#!/bin/sh\nshift\nexec "$@"\n' >/tmp/selfpipe
 # socat with 1 MiB buffers (its default, 8 KiB, makes xl 3x slower here)

@@ -622,8 +622,6 @@ static int add_usbdev(struct parse *p, const char *spec, void *unused)
                         ARRAY_LEN(usbdev_opts), NULL);
 }
 
-/* ---- all of them ------------------------------------------------------ */
-
 /* ---- p9, pvcalls, vtpm: "name=value" lists ------------------------------ */
 
 static const struct opt p9_opts[] = {
@@ -705,6 +703,8 @@ static int add_vtpm(struct parse *p, const char *spec, void *unused)
                              "vTPM's domain) is needed", spec);
     return rc;
 }
+
+/* ---- all of them ------------------------------------------------------ */
 
 int config_parse_devices(struct parse *p)
 {
