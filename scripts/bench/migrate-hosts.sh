@@ -16,14 +16,10 @@ printf 'LAB-PEER-START\n'
 
 # the same xltd set-up on both hosts: CONF (an xlt.conf text) and the key
 xltd_with() {
-  pkill -x xltd
-  while pgrep -x xltd >/dev/null; do sleep 0.2; done
   printf '%s' "$1" >/tmp/bench.conf
-  xltd -f /tmp/bench.conf
+  xltd_restart -f /tmp/bench.conf
 }
-key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-umask 077
-printf '%s' "$key" >/etc/xlt/migrate.key
+key=$(migrate_key)
 xltd_with ''
 # xl's way: a listener running xl migrate-receive, and the -s command
 listener='socat -b 1048576 TCP-LISTEN:8010,reuseaddr,fork EXEC:"xl migrate-receive" >/dev/null 2>&1 &'
@@ -78,8 +74,8 @@ for _ in $(seq "$runs"); do
 done
 xltd_with 'migrate_plain = 1'
 check "host B: xltd with migrate_plain = 1" peer "
-  pkill -x xltd; while pgrep -x xltd >/dev/null; do sleep 0.2; done
-  echo 'migrate_plain = 1' >/tmp/bench.conf && xltd -f /tmp/bench.conf"
+  . /lab/lib.sh; echo 'migrate_plain = 1' >/tmp/bench.conf &&
+  xltd_restart -f /tmp/bench.conf"
 for _ in $(seq "$runs"); do
   plain+=("$(timed xlt migrate bench-h "$b")")
   down_plain+=("$(downtime_ms)")

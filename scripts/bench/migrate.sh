@@ -12,14 +12,12 @@
 
 runs=${BENCH_RUNS:-5}
 # xltd with the default configuration (TLS), whatever ran before
-pkill -x xltd
-while pgrep -x xltd >/dev/null; do sleep 0.2; done
-xltd
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
+xltd_restart
+migrate_key >/dev/null
 printf '#!/bin/sh\nshift\nexec "$@"\n' >/tmp/selfpipe
 # socat with 1 MiB buffers (its default, 8 KiB, makes xl 3x slower here)
 printf '#!/bin/sh\nexec socat -b 1048576 - TCP:127.0.0.1:8010\n' >/tmp/xltcp
-chmod +x /tmp/selfpipe /tmp/xltcp /etc/xlt/migrate.key
+chmod +x /tmp/selfpipe /tmp/xltcp
 socat -b 1048576 TCP-LISTEN:8010,reuseaddr,fork EXEC:"xl migrate-receive" \
   2>/dev/null &
 listener=$!
@@ -52,10 +50,8 @@ for _ in $(seq "$runs"); do
   xltcp+=("$(timed xl migrate -s /tmp/xltcp bench-m localhost)")
 done
 kill "$listener"
-pkill -x xltd
-while pgrep -x xltd >/dev/null; do sleep 0.2; done
 echo 'migrate_plain = 1' >/tmp/plain.conf
-xltd -f /tmp/plain.conf
+xltd_restart -f /tmp/plain.conf
 for _ in $(seq "$runs"); do
   plain+=("$(timed xlt migrate bench-m localhost)")
   down_plain+=("$(downtime_ms)")

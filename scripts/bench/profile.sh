@@ -9,12 +9,8 @@
 
 command -v perf >/dev/null || { note "profile: no perf in dom0; skipped"; exit 0; }
 # xltd with the default configuration (TLS), whatever ran before
-pkill -x xltd
-while pgrep -x xltd >/dev/null; do sleep 0.2; done
-xltd
-[ -s /etc/xlt/migrate.key ] ||
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
-chmod 600 /etc/xlt/migrate.key
+xltd_restart
+migrate_key >/dev/null
 
 xlt create "$(lab_config pvh-busybox bench-p)" >/dev/null
 wait_for_log "$(guest_log bench-p)" "XLT-GUEST-HEARTBEAT 2" 240 ||

@@ -120,6 +120,25 @@ peer() {
   return "$rc"
 }
 
+# migrate_key: the pool's migration key (/etc/xlt/migrate.key, 0600),
+# made if there is none; prints it.
+migrate_key() {
+  local f=/etc/xlt/migrate.key
+  if [ ! -s "$f" ]; then
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$f"
+    chmod 600 "$f"
+  fi
+  cat "$f"
+}
+
+# xltd_restart [ARG...]: stop xltd, wait until it is gone, start it with
+# ARGs (e.g. -f CONF).
+xltd_restart() {
+  pkill -x xltd
+  while pgrep -x xltd >/dev/null; do sleep 0.2; done
+  xltd "$@"
+}
+
 # note TEXT: a measurement or remark, shown by scripts/lab/run.
 note() {
   printf 'LAB-NOTE %s\n' "$*"

@@ -41,10 +41,7 @@ attach_type '\035'
 check "Ctrl-] detaches the serial console" attach_wait 10
 
 # live migration to this host
-[ -s /etc/xlt/migrate.key ] || {
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
-  chmod 600 /etc/xlt/migrate.key
-}
+migrate_key >/dev/null
 last_beat() { # the latest heartbeat in $serial
   sed -n 's/.*XLT-GUEST-HEARTBEAT \([0-9]*\).*/\1/p' "$serial" | tail -n 1
 }

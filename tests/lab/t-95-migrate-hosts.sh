@@ -18,11 +18,7 @@
 printf 'LAB-PEER-START\n'
 
 pgrep -x xltd >/dev/null || xltd
-if [ ! -s /etc/xlt/migrate.key ]; then
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
-  chmod 600 /etc/xlt/migrate.key
-fi
-key=$(cat /etc/xlt/migrate.key)
+key=$(migrate_key)
 a=${LAB_ADDR%/*}
 b=$LAB_PEER
 lv=xltshared/mig-disk

@@ -51,12 +51,46 @@ static int number(const char *s, int base, uint64_t limit, char **end_r,
     return 0;
 }
 
-/* "PORT" or "FIRST-LAST", hex. */
-static int ioport_range(const char *s, libxl_ioport_range *r)
+/* Each item of list KEY through ITEM into a new array of SIZE-byte
+ * elements (*ARRAY_R, *COUNT_R: set even on failure, for libxl's dispose);
+ * a bad item is "`ITEM': WHAT". */
+static int parse_list(struct parse *p, const char *key, size_t size,
+                      int (*item)(const char *, void *), const char *what,
+                      void **array_r, int *count_r)
 {
+    libxl_string_list items = NULL;
+    char *array;
+    int n, rc = list_items(p, key, &items, &n);
+
+    if (rc)
+        return rc < 0 ? rc : 0;
+    array = calloc((size_t)n, size);
+    *array_r = array;
+    if (n && !array) {
+        rc = xlt_err_set(p->err, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        *count_r = i + 1;
+        if (item(items[i], array + (size_t)i * size)) {
+            rc = xlt_cfgfile_bad(p->cf, p->err, key, "`%s': %s", items[i],
+                                 what);
+            goto out;
+        }
+    }
+out:
+    libxl_string_list_dispose(&items);
+    return rc;
+}
+
+/* "PORT" or "FIRST-LAST", hex. */
+static int ioport_item(const char *s, void *elem)
+{
+    libxl_ioport_range *r = elem;
     uint64_t first, last;
     char *end;
 
+    libxl_ioport_range_init(r);
     if (number(s, 16, UINT32_MAX, &end, &first))
         return -1;
     last = first;
@@ -69,67 +103,24 @@ static int ioport_range(const char *s, libxl_ioport_range *r)
     return 0;
 }
 
-static int parse_ioports(struct parse *p)
+/* An IRQ, decimal. */
+static int irq_item(const char *s, void *elem)
 {
-    libxl_domain_build_info *b = &p->cfg->b_info;
-    libxl_string_list items = NULL;
-    int n, rc = list_items(p, "ioports", &items, &n);
-
-    if (rc)
-        return rc < 0 ? rc : 0;
-    b->ioports = calloc((size_t)n, sizeof(*b->ioports));
-    if (n && !b->ioports) {
-        rc = xlt_err_set(p->err, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < n; i++) {
-        libxl_ioport_range_init(&b->ioports[i]);
-        b->num_ioports = i + 1;
-        if (ioport_range(items[i], &b->ioports[i])) {
-            rc = xlt_cfgfile_bad(p->cf, p->err, "ioports", "`%s': not a "
-                                 "port or FIRST-LAST range (hex, below "
-                                 "ffffffff)", items[i]);
-            goto out;
-        }
-    }
-out:
-    libxl_string_list_dispose(&items);
-    return rc;
-}
-
-static int parse_irqs(struct parse *p)
-{
-    libxl_domain_build_info *b = &p->cfg->b_info;
-    libxl_string_list items = NULL;
     uint64_t irq;
-    int n, rc = list_items(p, "irqs", &items, &n);
 
-    if (rc)
-        return rc < 0 ? rc : 0;
-    b->irqs = calloc((size_t)n, sizeof(*b->irqs));
-    if (n && !b->irqs) {
-        rc = xlt_err_set(p->err, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < n; i++) {
-        if (number(items[i], 10, UINT32_MAX, NULL, &irq)) {
-            rc = xlt_cfgfile_bad(p->cf, p->err, "irqs", "`%s': not an IRQ "
-                                 "number (decimal)", items[i]);
-            goto out;
-        }
-        b->irqs[i] = (uint32_t)irq;
-        b->num_irqs = i + 1;
-    }
-out:
-    libxl_string_list_dispose(&items);
-    return rc;
+    if (number(s, 10, UINT32_MAX, NULL, &irq))
+        return -1;
+    *(uint32_t *)elem = (uint32_t)irq;
+    return 0;
 }
 
 /* "START,NUMBER" or "START,NUMBER@GFN", hex page numbers. */
-static int iomem_range(const char *s, libxl_iomem_range *r)
+static int iomem_item(const char *s, void *elem)
 {
+    libxl_iomem_range *r = elem;
     char *end;
 
+    libxl_iomem_range_init(r);
     if (number(s, 16, UINT64_MAX, &end, &r->start) || *end != ',' ||
         number(end + 1, 16, UINT64_MAX, &end, &r->number))
         return -1;
@@ -138,31 +129,38 @@ static int iomem_range(const char *s, libxl_iomem_range *r)
     return *end ? -1 : 0;
 }
 
+static int parse_ioports(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    void *array = NULL;
+    int rc = parse_list(p, "ioports", sizeof(*b->ioports), ioport_item,
+                        "not a port or FIRST-LAST range (hex, below "
+                        "ffffffff)", &array, &b->num_ioports);
+
+    b->ioports = array;
+    return rc;
+}
+
+static int parse_irqs(struct parse *p)
+{
+    libxl_domain_build_info *b = &p->cfg->b_info;
+    void *array = NULL;
+    int rc = parse_list(p, "irqs", sizeof(*b->irqs), irq_item,
+                        "not an IRQ number (decimal)", &array, &b->num_irqs);
+
+    b->irqs = array;
+    return rc;
+}
+
 static int parse_iomem(struct parse *p)
 {
     libxl_domain_build_info *b = &p->cfg->b_info;
-    libxl_string_list items = NULL;
-    int n, rc = list_items(p, "iomem", &items, &n);
+    void *array = NULL;
+    int rc = parse_list(p, "iomem", sizeof(*b->iomem), iomem_item,
+                        "not START,NUMBER[@GFN] (hex page numbers)", &array,
+                        &b->num_iomem);
 
-    if (rc)
-        return rc < 0 ? rc : 0;
-    b->iomem = calloc((size_t)n, sizeof(*b->iomem));
-    if (n && !b->iomem) {
-        rc = xlt_err_set(p->err, "out of memory");
-        goto out;
-    }
-    for (int i = 0; i < n; i++) {
-        libxl_iomem_range_init(&b->iomem[i]);
-        b->num_iomem = i + 1;
-        if (iomem_range(items[i], &b->iomem[i])) {
-            rc = xlt_cfgfile_bad(p->cf, p->err, "iomem", "`%s': not "
-                                 "START,NUMBER[@GFN] (hex page numbers)",
-                                 items[i]);
-            goto out;
-        }
-    }
-out:
-    libxl_string_list_dispose(&items);
+    b->iomem = array;
     return rc;
 }
 
