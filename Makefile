@@ -129,7 +129,7 @@ lab-prepare: all
 LAB_BOOT1 := $(sort $(wildcard tests/lab/t-[1-4]*.sh))
 LAB_BOOT2 := $(sort $(wildcard tests/lab/t-[5-7]*.sh))
 LAB_BOOT3 := $(sort $(wildcard tests/lab/t-[8-9]*.sh))
-LAB_RUN = scripts/lab/run --overlay $(LAB_OVERLAY) tests/lab/boot/sanity-begin.sh
+LAB_RUN = scripts/lab/run --again-on-lab-fault --overlay $(LAB_OVERLAY) tests/lab/boot/sanity-begin.sh
 lab-check: lab-prepare
 	rc=0; \
 	$(LAB_RUN) $(LAB_BOOT1) tests/lab/boot/sanity-end.sh || rc=1; \
