@@ -2,7 +2,9 @@
 # dom0 autoballoon: off in "auto" mode when Xen sets dom0_mem (as xl);
 # when on, a guest that only fits once dom0 shrinks is created, with
 # progress; one that would take dom0 below dom0_min_mem is refused
-# up front, dom0 untouched, nothing created.
+# up front, dom0 untouched, nothing created; when dom0 does not free the
+# memory within autoballoon_seconds, xltd gives up: dom0's target back,
+# xl's lock released, nothing created.
 . /lab/lib.sh
 
 cfg=$(lab_config pv-busybox)
@@ -51,4 +53,41 @@ check "nothing created" sh -c '! xl list huge 2>/dev/null'
 rm -f /etc/xlt/xlt.conf
 restart_xltd
 check "mem-set 0 gives dom0 its memory back" xlt mem-set 0 "${dom0_before}m"
+
+# The give-up path.  dom0's balloon driver is made deaf to xltd: each time
+# dom0's target changes in xenstore, a watcher sets the driver's own
+# target (sysfs) back to what it was, so dom0 hands back at most what its
+# driver freed before the watcher ran, then takes it again.
+printf 'autoballoon = "on"\ndom0_min_mem = 200\nautoballoon_seconds = 4\n' \
+  >/etc/xlt/xlt.conf
+restart_xltd
+dom0_back() { [ "$(dom0_mb)" -ge $((dom0_before - 8)) ]; }
+check "dom0 has its memory back" wait_until 60 dom0_back
+sysfs=/sys/devices/system/xen_memory/xen_memory0/target_kb
+target_before=$(xenstore-read /local/domain/0/memory/target)
+free_mb=$(xl info | awk '$1 == "free_memory" { print $3 }')
+deaf=$((free_mb + 500))
+keep=$(cat $sysfs)
+xenstore-watch /local/domain/0/memory/target |
+  while read -r _; do echo "$keep" >$sysfs; done &
+watcher=$!
+t0=$(now_ms)
+check_not "dom0 does not free the memory: the create fails" sh -c \
+  "xlt create $cfg 'name=\"deaf\"' memory=$deaf 2>/tmp/deaf.err"
+note "give-up took $(($(now_ms) - t0)) ms; it said: $(tr '\n' '|' </tmp/deaf.err)"
+kill $watcher 2>/dev/null
+pkill -f "xenstore-watch /local/domain/0/memory/target"
+check "it said how far it got and that nothing was created" grep -q \
+  "dom0 freed too little within 4 s (.* MiB free): dom0 is back at .*; nothing created" \
+  /tmp/deaf.err
+check "it showed progress while waiting" grep -q "autoballoon: .* of .* MiB free" /tmp/deaf.err
+check "dom0's target is back where it was" \
+  test "$(xenstore-read /local/domain/0/memory/target)" = "$target_before"
+check "nothing created, no store entry" sh -c \
+  '! xl list deaf 2>/dev/null && ! grep -qs "\"name\": \"deaf\"" /var/lib/xlt/domains/*.json'
+check "xl's lock is free again: stock xl creates a guest" \
+  timeout 60 xl create -p "$cfg" 'name="after-deaf"'
+xl destroy after-deaf 2>/dev/null
+rm -f /etc/xlt/xlt.conf
+restart_xltd
 exit 0
