@@ -8,18 +8,13 @@
 . /lab/lib.sh
 
 cfg=$(lab_config pv-busybox)
-restart_xltd() {
-  pkill -x xltd
-  while pgrep -x xltd >/dev/null; do sleep 0.2; done
-  xltd
-}
 dom0_mb() { xl list 0 | awk 'NR==2 { print $3 }'; }
 free_mb=$(xl info | awk '$1 == "free_memory" { print $3 }')
 dom0_before=$(dom0_mb)
 note "host: ${free_mb} MiB free, dom0 ${dom0_before} MiB"
 big=$((free_mb + 64))
 
-restart_xltd
+xltd_restart
 check_not "auto (Xen sets dom0_mem): a guest bigger than free memory fails" \
     xlt create "$cfg" 'name="big"' "memory=$big"
 check "and says autoballoon is off" sh -c \
@@ -31,7 +26,7 @@ printf 'autoballoon = "on"\ndom0_min_mem = 600\n' >/etc/xlt/xlt.conf
 check "xltd -n accepts the autoballoon settings" xltd -n
 printf 'autoballoon = "sometimes"\n' >/tmp/bad.conf
 check_not "a bad autoballoon value is refused" xltd -n -f /tmp/bad.conf
-restart_xltd
+xltd_restart
 t0=$(now_ms)
 check "autoballoon on: the big guest is created" sh -c \
     "xlt create $cfg 'name=\"big\"' memory=$big 2>/tmp/big.err || { cat /tmp/big.err; false; }"
@@ -51,7 +46,7 @@ check "dom0 was not touched" test "$(dom0_mb)" = "$dom0_now"
 check "nothing created" sh -c '! xl list huge 2>/dev/null'
 
 rm -f /etc/xlt/xlt.conf
-restart_xltd
+xltd_restart
 check "mem-set 0 gives dom0 its memory back" xlt mem-set 0 "${dom0_before}m"
 
 # The give-up path.  dom0's balloon driver is made deaf to xltd: each time
@@ -60,7 +55,7 @@ check "mem-set 0 gives dom0 its memory back" xlt mem-set 0 "${dom0_before}m"
 # driver freed before the watcher ran, then takes it again.
 printf 'autoballoon = "on"\ndom0_min_mem = 200\nautoballoon_seconds = 4\n' \
   >/etc/xlt/xlt.conf
-restart_xltd
+xltd_restart
 dom0_back() { [ "$(dom0_mb)" -ge $((dom0_before - 8)) ]; }
 check "dom0 has its memory back" wait_until 60 dom0_back
 sysfs=/sys/devices/system/xen_memory/xen_memory0/target_kb
@@ -89,5 +84,5 @@ check "xl's lock is free again: stock xl creates a guest" \
   timeout 60 xl create -p "$cfg" 'name="after-deaf"'
 xl destroy after-deaf 2>/dev/null
 rm -f /etc/xlt/xlt.conf
-restart_xltd
+xltd_restart
 exit 0
