@@ -180,6 +180,28 @@ START_TEST(uuid_generated_when_absent)
 }
 END_TEST
 
+/* ms_vm_genid="generate": a random ID, a different one each time (so it
+ * has no golden file). */
+START_TEST(ms_vm_genid_generated)
+{
+    static const char text[] = "name='a'\ntype='hvm'\nms_vm_genid='generate'\n";
+    libxl_domain_config a, b;
+    struct xlt_err err;
+
+    libxl_domain_config_init(&a);
+    libxl_domain_config_init(&b);
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
+                                &a, NULL, &err));
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
+                                &b, NULL, &err));
+    ck_assert(!libxl_ms_vm_genid_is_zero(&a.b_info.u.hvm.ms_vm_genid));
+    ck_assert(memcmp(a.b_info.u.hvm.ms_vm_genid.bytes, b.b_info.u.hvm.ms_vm_genid.bytes,
+                     LIBXL_MS_VM_GENID_LEN) != 0);
+    libxl_domain_config_dispose(&a);
+    libxl_domain_config_dispose(&b);
+}
+END_TEST
+
 /* xltd reads dedicated_cpus= from the text a create sends (the file and
  * the command line's overrides). */
 START_TEST(dedicated_read_for_xltd)
@@ -352,6 +374,7 @@ Suite *config_suite(void)
     tcase_add_loop_test(tc, golden, 0, (int)cfgs.gl_pathc);
     tcase_add_test(tc, fixtures_present);
     tcase_add_test(tc, uuid_generated_when_absent);
+    tcase_add_test(tc, ms_vm_genid_generated);
     tcase_add_test(tc, missing_file_names_it);
     tcase_add_test(tc, dedicated_read_for_xltd);
     tcase_add_test(tc, device_spec_for_attach);

@@ -692,13 +692,15 @@ static const char *const mapped_keys[] = {
     "device_model_version", "tsc_mode", "timer_mode", "vga", "stdvga",
     "serial", "viridian", "firmware", "bios", "firmware_override",
     "bios_path_override", "hdtype", "vendor_device", "mmio_hole", "altp2m",
-    "usbdevice", "gfx_passthru",
+    "usbdevice", "gfx_passthru", "ms_vm_genid",
     /* config_devices.c */
     "disk", "vif", "vfb", "vkb", "channel", "pci", "pci_msitranslate",
     "pci_power_mgmt", "pci_permissive", "pci_seize", "rdm", "usbctrl",
     "usbdev", "p9", "pvcalls", "vtpm",
     /* config_resources.c */
     "ioports", "irqs", "iomem", "mca_caps",
+    /* config_vnuma.c */
+    "vnuma",
 };
 
 /* Keys of xl itself, not of the domain: xlt has no use for them. */
@@ -710,7 +712,7 @@ static const char *const xl_own_keys[] = {
  * domain without it, so they are errors until they are mapped. */
 static const char *const xl_only_keys[] = {
     "device_tree", "dtdev",
-    "gic_version", "ms_vm_genid", "tee", "vdispl", "vnuma", "vsnd", "vuart",
+    "gic_version", "tee", "vdispl", "vsnd", "vuart",
 };
 
 static bool in_list(const char *key, const char *const *list, size_t n)
@@ -792,6 +794,8 @@ static int finish(struct parse *p)
 
     libxl_defbool_set(&cfg->c_info.run_hotplug_scripts, true);
     libxl_defbool_set(&b->claim_mode, true);
+    if (config_parse_vnuma(p))
+        return -1;
     if (b->max_memkb == LIBXL_MEMKB_DEFAULT)
         b->max_memkb = b->target_memkb;
     if (b->target_memkb != LIBXL_MEMKB_DEFAULT && b->max_memkb < b->target_memkb)

@@ -2,9 +2,11 @@
  * config_hvm.c: the HVM platform keys that are more than one field
  * (vga, serial, viridian, firmware, ...), and the modes every type has.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "config_parse.h"
 
@@ -181,6 +183,27 @@ static int parse_gfx_passthru(struct parse *p)
                                "0, 1, default or igd", s);
     b->u.hvm.gfx_passthru_kind = (libxl_gfx_passthru_kind)kind;
     libxl_defbool_set(&b->u.hvm.gfx_passthru, true);
+    return 0;
+}
+
+/* ms_vm_genid="generate" gives the guest a random VM generation ID (which
+ * Windows reads to notice it was cloned or restored); "none", nothing.
+ * libxl_ms_vm_genid_generate() would need a libxl context, which a dry run
+ * has not: its 16 random bytes come from the same kernel source here. */
+static int parse_ms_vm_genid(struct parse *p)
+{
+    libxl_ms_vm_genid *id = &p->cfg->b_info.u.hvm.ms_vm_genid;
+    const char *s;
+    int rc = xlt_cfgfile_string(p->cf, "ms_vm_genid", &s, p->err);
+
+    if (rc || !strcmp(s, "none"))
+        return rc < 0 ? rc : 0;
+    if (strcmp(s, "generate") != 0)
+        return xlt_cfgfile_bad(p->cf, p->err, "ms_vm_genid", "`%s' is not "
+                               "generate or none", s);
+    if (getrandom(id->bytes, sizeof(id->bytes), 0) != (ssize_t)sizeof(id->bytes))
+        return xlt_cfgfile_bad(p->cf, p->err, "ms_vm_genid", "cannot read "
+                               "random bytes: %s", strerror(errno));
     return 0;
 }
 
@@ -365,7 +388,7 @@ int config_parse_firmware(struct parse *p)
 static const char *const hvm_only_keys[] = {
     "vga", "stdvga", "serial", "viridian", "hdtype", "vendor_device",
     "mmio_hole", "usbdevice", "bios", "firmware_override",
-    "bios_path_override", "gfx_passthru",
+    "bios_path_override", "gfx_passthru", "ms_vm_genid",
 };
 
 int config_parse_hvm(struct parse *p)
@@ -373,7 +396,7 @@ int config_parse_hvm(struct parse *p)
     static int (*const keys[])(struct parse *) = {
         parse_vga, parse_serial, parse_viridian, parse_hdtype,
         parse_vendor_device, parse_mmio_hole, parse_usbdevice,
-        parse_gfx_passthru,
+        parse_gfx_passthru, parse_ms_vm_genid,
     };
     int rc;
 

@@ -58,6 +58,11 @@ int config_parse_devices(struct parse *p);
 /* ---- config_resources.c: ioports, irqs, iomem, mca_caps ---- */
 int config_parse_resources(struct parse *p);
 
+/* ---- config_vnuma.c ---- */
+
+/* vnuma=; before maxmem and maxvcpus get their defaults (it sets them). */
+int config_parse_vnuma(struct parse *p);
+
 /* ---- config_cpus.c ---- */
 
 /* cpus= and cpus_soft=; needs max_vcpus settled (from finish()). */

@@ -26,8 +26,7 @@ int xlt_cpumap_alloc(libxl_bitmap *map, const struct xlt_topology *topo)
     return xlt_bitmap_alloc(map, topo->max_cpus);
 }
 
-/* "N" or "N-M" (N <= M), nothing after. */
-static int parse_range(const char *s, unsigned long *lo, unsigned long *hi)
+int xlt_range_parse(const char *s, unsigned long *lo, unsigned long *hi)
 {
     char *end;
 
@@ -88,7 +87,7 @@ static int apply_item(const char *item, const struct xlt_topology *topo,
         libxl_bitmap_set_any(map);
         return 0;
     }
-    if (parse_range(s, &lo, &hi))
+    if (xlt_range_parse(s, &lo, &hi))
         return xlt_err_set(err, "'%s' is not a CPU, a range of CPUs (2-5), "
                            "node:N or all", item);
     if (!nodes && hi >= (unsigned long)topo->max_cpus)

@@ -88,6 +88,8 @@ struct xlt_topology {
  * context, which a dry run and the unit tests do not have; a libxl_bitmap
  * is a plain calloc'd byte array that libxl_bitmap_dispose() frees. */
 int xlt_bitmap_alloc(libxl_bitmap *map, int bits);
+/* "N" or "N-M" (N <= M) in decimal, nothing after: 0, else -1. */
+int xlt_range_parse(const char *s, unsigned long *lo, unsigned long *hi);
 /* MAP sized for TOPO's CPUs, as libxl_cpu_bitmap_alloc() sizes it. */
 int xlt_cpumap_alloc(libxl_bitmap *map, const struct xlt_topology *topo);
 /* SPEC in xl's syntax: comma-separated items, each [^][node:|nodes:] and
