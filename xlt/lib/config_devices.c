@@ -18,177 +18,10 @@
 
 #include <xen/io/kbdif.h> /* the vkb option names; needs <stdint.h> first */
 
-/* Append one element to ARRAY (COUNT elements) and INIT it; ELEM points to
- * it, or is NULL when memory ran out. */
-#define APPEND(array, count, init, elem)                                    \
-    do {                                                                    \
-        void *grown_ = realloc((array), sizeof(*(array)) * ((count) + 1)); \
-        (elem) = NULL;                                                      \
-        if (grown_) {                                                       \
-            (array) = grown_;                                               \
-            (elem) = &(array)[(count)++];                                   \
-            init(elem);                                                     \
-        }                                                                   \
-    } while (0)
-
-static int out_of_memory(struct parse *p, const char *key)
-{
-    return xlt_err_set(p->err, "%s: %s: out of memory",
-                       xlt_cfgfile_path(p->cf), key);
-}
-
-/* ---- "name=value" options, from a table --------------------------------- */
-
-enum opt_kind {
-    O_STRING,  /* char * */
-    O_DEFBOOL, /* a number, non-zero is true, into a libxl_defbool */
-    O_BOOL,    /* the same into a bool */
-    O_INT,     /* an int within [min, max] */
-    O_U32,     /* the same into a uint32_t */
-    O_U8,      /* the same into a uint8_t */
-    O_ENUM,    /* a libxl enum, by from_string() */
-};
-
-struct opt {
-    const char *name;
-    enum opt_kind kind;
-    size_t offset;
-    long min, max;
-    int (*from_string)(const char *, int *); /* O_ENUM */
-    const char *names;                       /* O_ENUM: for the error */
-};
-
-#define OPT_STR(name, type, field)                                          \
-    {name, O_STRING, offsetof(type, field), 0, 0, NULL, NULL}
-#define OPT_NUM(name, kind, type, field, min, max)                          \
-    {name, kind, offsetof(type, field), min, max, NULL, NULL}
-#define OPT_ENUM(name, type, field, enum_name, names)                       \
-    {name, O_ENUM, offsetof(type, field), 0, 0, enum_name##_from_string,    \
-     names}
-
 ENUM_FROM_STRING(vkb_backend, libxl_vkb_backend)
 ENUM_FROM_STRING(channel_connection, libxl_channel_connection)
 ENUM_FROM_STRING(usbctrl_type, libxl_usbctrl_type)
 ENUM_FROM_STRING(usbdev_type, libxl_usbdev_type)
-
-static bool whole_number(const char *s, long *v)
-{
-    char *end;
-
-    errno = 0;
-    *v = strtol(s, &end, 0);
-    return *s && !*end && errno == 0;
-}
-
-/* Set the field O names in DEV from VALUE, the text after "name=". */
-static int set_opt(struct parse *p, const char *key, const struct opt *o,
-                   const char *value, void *dev)
-{
-    void *field = (char *)dev + o->offset;
-    long v;
-
-    if (o->kind == O_STRING) {
-        free(*(char **)field);
-        *(char **)field = strdup(value);
-        return *(char **)field ? 0 : out_of_memory(p, key);
-    }
-    if (o->kind == O_ENUM) /* libxl's enums are int-sized */
-        return o->from_string(value, field) == 0
-               ? 0 : xlt_cfgfile_bad(p->cf, p->err, key, "%s=%s: expected %s",
-                                     o->name, value, o->names);
-    if (o->kind == O_DEFBOOL || o->kind == O_BOOL) {
-        if (!whole_number(value, &v))
-            return xlt_cfgfile_bad(p->cf, p->err, key, "%s=%s: expected a "
-                                   "number (0 or 1)", o->name, value);
-    } else if (!whole_number(value, &v) || v < o->min || v > o->max) {
-        return xlt_cfgfile_bad(p->cf, p->err, key, "%s=%s: expected a "
-                               "number from %ld to %ld", o->name, value,
-                               o->min, o->max);
-    }
-    switch (o->kind) {
-    case O_DEFBOOL:
-        libxl_defbool_set(field, v != 0);
-        break;
-    case O_BOOL:
-        *(bool *)field = v != 0;
-        break;
-    case O_INT:
-        *(int *)field = (int)v;
-        break;
-    case O_U32:
-        *(uint32_t *)field = (uint32_t)v;
-        break;
-    default:
-        *(uint8_t *)field = (uint8_t)v;
-        break;
-    }
-    return 0;
-}
-
-/* "name=value" -> the table's entry for name, or NULL. */
-static const struct opt *find_opt(const struct opt *opts, size_t n,
-                                  const char *token, const char **value_r)
-{
-    size_t len = strcspn(token, "=");
-
-    if (!token[len])
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (strlen(opts[i].name) == len && !strncmp(token, opts[i].name, len)) {
-            *value_r = token + len + 1;
-            return &opts[i];
-        }
-    }
-    return NULL;
-}
-
-static int set_table_opt(struct parse *p, const char *key, const char *token,
-                         const struct opt *opts, size_t n, void *dev)
-{
-    const char *value;
-    const struct opt *o = find_opt(opts, n, token, &value);
-
-    if (!o)
-        return xlt_cfgfile_bad(p->cf, p->err, key, "`%s' is not a %s option",
-                               token, key);
-    return set_opt(p, key, o, value, dev);
-}
-
-/* Each "name=value" of SPEC through PARSE_TOKEN (which returns 1 for a
- * token it leaves to the table). */
-static int parse_tokens(struct parse *p, const char *key, const char *spec,
-                        void *dev, const struct opt *opts, size_t n,
-                        int (*parse_token)(struct parse *, const char *,
-                                           void *))
-{
-    libxl_string_list tokens = NULL;
-    int rc = config_split(p, key, spec, ",", &tokens);
-
-    for (int i = 0; !rc && tokens && tokens[i]; i++) {
-        rc = parse_token ? parse_token(p, tokens[i], dev) : 1;
-        if (rc > 0)
-            rc = set_table_opt(p, key, tokens[i], opts, n, dev);
-    }
-    libxl_string_list_dispose(&tokens);
-    return rc;
-}
-
-/* Call ADD(P, ITEM, CTX) for each item of the list KEY. */
-static int each_item(struct parse *p, const char *key,
-                     int (*add)(struct parse *, const char *, void *),
-                     void *ctx)
-{
-    XLU_ConfigList *list;
-    const char *item;
-    int n, rc = xlt_cfgfile_list(p->cf, key, &list, &n, p->err);
-
-    if (rc)
-        return rc < 0 ? rc : 0;
-    for (int i = 0; (item = xlu_cfg_get_listitem(list, i)); i++)
-        if ((rc = add(p, item, ctx)))
-            return rc;
-    return 0;
-}
 
 /* ---- disk ------------------------------------------------------------- */
 
@@ -203,7 +36,7 @@ static int add_disk(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->disks, cfg->num_disks, libxl_device_disk_init, disk);
     if (!disk)
-        return out_of_memory(p, "disk");
+        return config_nomem(p, "disk");
     xlt_cfgfile_hush(p->cf);
     e = xlu_disk_parse(xlt_cfgfile_xlu(p->cf), 1, &spec, disk);
     if (e)
@@ -274,7 +107,7 @@ static int parse_nic_token(struct parse *p, const char *token, void *dev)
         config_warn(p, "vif", "netdev= is deprecated, use gatewaydev=");
         free(nic->gatewaydev);
         nic->gatewaydev = strdup(v);
-        return nic->gatewaydev ? 0 : out_of_memory(p, "vif");
+        return nic->gatewaydev ? 0 : config_nomem(p, "vif");
     }
     if (!strcmp(token, "trusted") || !strcmp(token, "untrusted")) {
         libxl_defbool_set(&nic->trusted, !strcmp(token, "trusted"));
@@ -298,9 +131,9 @@ static int add_nic(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->nics, cfg->num_nics, libxl_device_nic_init, nic);
     if (!nic)
-        return out_of_memory(p, "vif");
+        return config_nomem(p, "vif");
     nic->devid = cfg->num_nics - 1;
-    return parse_tokens(p, "vif", spec, nic, nic_opts, ARRAY_LEN(nic_opts),
+    return config_parse_tokens(p, "vif", spec, nic, nic_opts, ARRAY_LEN(nic_opts),
                         parse_nic_token);
 }
 
@@ -345,8 +178,8 @@ static int add_vfb(struct parse *p, const char *spec, void *unused)
     libxl_device_vfb *vfb = new_vfb(p);
 
     if (!vfb)
-        return out_of_memory(p, "vfb");
-    return parse_tokens(p, "vfb", spec, vfb, vfb_opts, ARRAY_LEN(vfb_opts),
+        return config_nomem(p, "vfb");
+    return config_parse_tokens(p, "vfb", spec, vfb, vfb_opts, ARRAY_LEN(vfb_opts),
                         NULL);
 }
 
@@ -379,10 +212,10 @@ static int top_level_vfb(struct parse *p)
     if (!vnc)
         return 0;
     if (!(vfb = new_vfb(p)))
-        return out_of_memory(p, "vnc");
+        return config_nomem(p, "vnc");
     for (size_t i = 0; i < ARRAY_LEN(vfb_opts) && !rc; i++)
         if (!xlt_cfgfile_string(p->cf, vfb_opts[i].name, &value, p->err))
-            rc = set_opt(p, vfb_opts[i].name, &vfb_opts[i], value, vfb);
+            rc = config_set_opt(p, vfb_opts[i].name, &vfb_opts[i], value, vfb);
     return rc;
 }
 
@@ -421,9 +254,9 @@ static int add_vkb(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->vkbs, cfg->num_vkbs, libxl_device_vkb_init, vkb);
     if (!vkb)
-        return out_of_memory(p, "vkb");
+        return config_nomem(p, "vkb");
     vkb->devid = cfg->num_vkbs - 1;
-    rc = parse_tokens(p, "vkb", spec, vkb, vkb_opts, ARRAY_LEN(vkb_opts),
+    rc = config_parse_tokens(p, "vkb", spec, vkb, vkb_opts, ARRAY_LEN(vkb_opts),
                       NULL);
     if (rc)
         return rc;
@@ -459,12 +292,12 @@ static int add_channel(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->channels, cfg->num_channels, libxl_device_channel_init, chn);
     if (!chn)
-        return out_of_memory(p, "channel");
+        return config_nomem(p, "channel");
     chn->devid = cfg->num_channels - 1;
     /* path= lands in u.socket.path, which only a socket may keep (libxl's
      * dispose frees it only for a socket): drop it for anything else,
      * also when the spec turns out wrong */
-    rc = parse_tokens(p, "channel", spec, chn, channel_opts,
+    rc = config_parse_tokens(p, "channel", spec, chn, channel_opts,
                       ARRAY_LEN(channel_opts), NULL);
     if (chn->connection != LIBXL_CHANNEL_CONNECTION_SOCKET &&
         chn->u.socket.path) {
@@ -549,7 +382,7 @@ static int add_pci(struct parse *p, const char *spec, void *defaults)
 
     APPEND(cfg->pcidevs, cfg->num_pcidevs, libxl_device_pci_init, pci);
     if (!pci)
-        return out_of_memory(p, "pci");
+        return config_nomem(p, "pci");
     pci->msitranslate = d->msitranslate != 0;
     pci->power_mgmt = d->power_mgmt != 0;
     pci->permissive = d->permissive != 0;
@@ -570,7 +403,7 @@ static int parse_pcis(struct parse *p)
     int rc;
 
     if ((rc = parse_rdm(p)) || (rc = read_pci_defaults(p, &d)) ||
-        (rc = each_item(p, "pci", add_pci, &d)))
+        (rc = config_each_item(p, "pci", add_pci, &d)))
         return rc;
     if (p->cfg->num_pcidevs && p->cfg->c_info.type == LIBXL_DOMAIN_TYPE_PV)
         libxl_defbool_set(&p->cfg->b_info.u.pv.e820_host, true);
@@ -594,9 +427,9 @@ static int add_usbctrl(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->usbctrls, cfg->num_usbctrls, libxl_device_usbctrl_init, ctrl);
     if (!ctrl)
-        return out_of_memory(p, "usbctrl");
+        return config_nomem(p, "usbctrl");
     ctrl->devid = cfg->num_usbctrls - 1;
-    return parse_tokens(p, "usbctrl", spec, ctrl, usbctrl_opts,
+    return config_parse_tokens(p, "usbctrl", spec, ctrl, usbctrl_opts,
                         ARRAY_LEN(usbctrl_opts), NULL);
 }
 
@@ -617,8 +450,8 @@ static int add_usbdev(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->usbdevs, cfg->num_usbdevs, libxl_device_usbdev_init, usb);
     if (!usb)
-        return out_of_memory(p, "usbdev");
-    return parse_tokens(p, "usbdev", spec, usb, usbdev_opts,
+        return config_nomem(p, "usbdev");
+    return config_parse_tokens(p, "usbdev", spec, usb, usbdev_opts,
                         ARRAY_LEN(usbdev_opts), NULL);
 }
 
@@ -640,9 +473,9 @@ static int add_p9(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->p9s, cfg->num_p9s, libxl_device_p9_init, p9);
     if (!p9)
-        return out_of_memory(p, "p9");
+        return config_nomem(p, "p9");
     /* no devid: xl leaves p9's at libxl's default (libxl numbers them) */
-    rc = parse_tokens(p, "p9", spec, p9, p9_opts, ARRAY_LEN(p9_opts), NULL);
+    rc = config_parse_tokens(p, "p9", spec, p9, p9_opts, ARRAY_LEN(p9_opts), NULL);
     if (!rc && (!p9->tag || !p9->path || !p9->security_model))
         rc = xlt_cfgfile_bad(p->cf, p->err, "p9", "`%s': tag=, path= and "
                              "security_model= are all needed", spec);
@@ -662,9 +495,9 @@ static int add_pvcalls(struct parse *p, const char *spec, void *unused)
     APPEND(cfg->pvcallsifs, cfg->num_pvcallsifs, libxl_device_pvcallsif_init,
            pv);
     if (!pv)
-        return out_of_memory(p, "pvcalls");
+        return config_nomem(p, "pvcalls");
     pv->devid = cfg->num_pvcallsifs - 1;
-    return parse_tokens(p, "pvcalls", spec, pv, pvcalls_opts,
+    return config_parse_tokens(p, "pvcalls", spec, pv, pvcalls_opts,
                         ARRAY_LEN(pvcalls_opts), NULL);
 }
 
@@ -694,9 +527,9 @@ static int add_vtpm(struct parse *p, const char *spec, void *unused)
 
     APPEND(cfg->vtpms, cfg->num_vtpms, libxl_device_vtpm_init, vtpm);
     if (!vtpm)
-        return out_of_memory(p, "vtpm");
+        return config_nomem(p, "vtpm");
     vtpm->devid = cfg->num_vtpms - 1;
-    rc = parse_tokens(p, "vtpm", spec, vtpm, vtpm_opts, ARRAY_LEN(vtpm_opts),
+    rc = config_parse_tokens(p, "vtpm", spec, vtpm, vtpm_opts, ARRAY_LEN(vtpm_opts),
                       parse_vtpm_token);
     if (!rc && !vtpm->backend_domname)
         rc = xlt_cfgfile_bad(p->cf, p->err, "vtpm", "`%s': backend= (the "
@@ -723,7 +556,7 @@ int config_parse_devices(struct parse *p)
     for (size_t i = 0; !rc && i < ARRAY_LEN(lists); i++) {
         if (!strcmp(lists[i].key, "vkb") && (rc = top_level_vfb(p)))
             break;
-        rc = each_item(p, lists[i].key, lists[i].add, NULL);
+        rc = config_each_item(p, lists[i].key, lists[i].add, NULL);
     }
     return rc;
 }
@@ -748,7 +581,7 @@ int xlt_device_parse(const char *key, const char *spec,
     libxl_domain_build_info_init_type(&cfg->b_info, LIBXL_DOMAIN_TYPE_PV);
     if (xlt_cfgfile_open(&p.cf, "attach", text, (size_t)n, 0, err))
         goto out;
-    rc = each_item(&p, key, !strcmp(key, "vif") ? add_nic : add_disk, NULL);
+    rc = config_each_item(&p, key, !strcmp(key, "vif") ? add_nic : add_disk, NULL);
     if (!rc && !strcmp(key, "vif") && !strstr(spec, "devid="))
         cfg->nics[0].devid = -1; /* libxl picks the next free one */
 out:
