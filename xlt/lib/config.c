@@ -701,6 +701,8 @@ static const char *const mapped_keys[] = {
     "ioports", "irqs", "iomem", "mca_caps",
     /* config_vnuma.c */
     "vnuma",
+    /* config_frontends.c */
+    "vdispl", "vsnd",
 };
 
 /* Keys of xl itself, not of the domain: xlt has no use for them. */
@@ -712,7 +714,7 @@ static const char *const xl_own_keys[] = {
  * domain without it, so they are errors until they are mapped. */
 static const char *const xl_only_keys[] = {
     "device_tree", "dtdev",
-    "gic_version", "tee", "vdispl", "vsnd", "vuart",
+    "gic_version", "tee", "vuart",
 };
 
 static bool in_list(const char *key, const char *const *list, size_t n)
@@ -783,7 +785,7 @@ static int (*const build_keys[])(struct parse *) = {
     parse_on_poweroff, parse_on_reboot, parse_on_watchdog, parse_on_crash,
     parse_on_soft_reset, parse_field_keys, parse_bootloader_args,
     parse_cpuid, config_parse_hvm, config_parse_firmware,
-    config_parse_devices, config_parse_resources,
+    config_parse_devices, config_parse_frontends, config_parse_resources,
 };
 
 /* Defaults xl applies, and the checks that span several keys. */

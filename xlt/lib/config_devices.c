@@ -510,7 +510,7 @@ static int parse_vtpm_token(struct parse *p, const char *token, void *dev)
 {
     libxl_device_vtpm *vtpm = dev;
 
-    if (strncmp(token, "uuid=", 5))
+    if (strncmp(token, "uuid=", 5) != 0)
         return 1;
     if (libxl_uuid_from_string(&vtpm->uuid, token + 5))
         return xlt_cfgfile_bad(p->cf, p->err, "vtpm", "%s: not a UUID",

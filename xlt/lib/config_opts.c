@@ -86,16 +86,22 @@ static const struct opt *find_opt(const struct opt *opts, size_t n,
     return NULL;
 }
 
-static int set_table_opt(struct parse *p, const char *key, const char *token,
-                         const struct opt *opts, size_t n, void *dev)
+int config_try_opt(struct parse *p, const char *key, const char *token,
+                   const struct opt *opts, size_t n, void *dev)
 {
     const char *value;
     const struct opt *o = find_opt(opts, n, token, &value);
 
-    if (!o)
-        return xlt_cfgfile_bad(p->cf, p->err, key, "`%s' is not a %s option",
-                               token, key);
-    return config_set_opt(p, key, o, value, dev);
+    return o ? config_set_opt(p, key, o, value, dev) : 1;
+}
+
+static int set_table_opt(struct parse *p, const char *key, const char *token,
+                         const struct opt *opts, size_t n, void *dev)
+{
+    int rc = config_try_opt(p, key, token, opts, n, dev);
+
+    return rc <= 0 ? rc : xlt_cfgfile_bad(p->cf, p->err, key, "`%s' is not "
+                                          "a %s option", token, key);
 }
 
 /* Each "name=value" of SPEC through PARSE_TOKEN (which returns 1 for a

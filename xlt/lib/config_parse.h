@@ -94,6 +94,10 @@ int config_nomem(struct parse *p, const char *key);
 /* Set the field O names in DEV from VALUE, the text after "name=". */
 int config_set_opt(struct parse *p, const char *key, const struct opt *o,
                    const char *value, void *dev);
+/* TOKEN ("name=value") into DEV if OPTS (N entries) has its name; 1 if
+ * not. */
+int config_try_opt(struct parse *p, const char *key, const char *token,
+                   const struct opt *opts, size_t n, void *dev);
 /* Each "name=value" of SPEC (split at commas) through PARSE_TOKEN, which
  * returns 1 for a token it leaves to the table OPTS (N entries); NULL:
  * the table alone.  An option the table lacks is an error. */
@@ -116,6 +120,9 @@ int config_parse_firmware(struct parse *p);
  * pvcalls, vtpm ---- */
 
 int config_parse_devices(struct parse *p);
+
+/* ---- config_frontends.c: vdispl, vsnd ---- */
+int config_parse_frontends(struct parse *p);
 
 /* ---- config_resources.c: ioports, irqs, iomem, mca_caps ---- */
 int config_parse_resources(struct parse *p);
