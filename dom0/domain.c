@@ -1,8 +1,8 @@
 /*
- * domain.c: starting a domain, for a client's create or restore and for a
- * restart that an on_* action asks for.  libxl builds (or restores) it
- * asynchronously; once built it is unpaused (unless asked not to) and
- * watched.
+ * domain.c: starting a domain, for a client's create or restore, for a
+ * restart that an on_* action asks for, and again after a soft reset.
+ * libxl builds (or restores, or rebuilds) it asynchronously; once built it
+ * is unpaused (unless asked not to) and watched.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@ struct start {
     unsigned conn; /* 0: nobody to answer */
     uint32_t domid;
     bool paused;
+    bool soft_reset;           /* DOMID is rebuilt in place */
     struct transfer *transfer; /* a restore's stream; NULL for a create */
     libxl_asyncop_how how;
     libxl_domain_config cfg;
@@ -52,20 +53,29 @@ const char *domain_libxl_said(struct xltd *d, int rc)
     return said;
 }
 
+static const char *start_verb(const struct start *s)
+{
+    return s->soft_reset ? "soft-resetting" : s->transfer ? "restoring"
+                                                           : "creating";
+}
+
 static void start_done(libxl_ctx *ctx, int rc, void *arg)
 {
     struct start *s = arg;
     struct xltd *d = s->d;
     const char *name = s->cfg.c_info.name;
-    const char *verb = s->transfer ? "restoring" : "creating";
+    const char *verb = start_verb(s);
 
-    dedicated_started(d, &s->cfg);
+    if (!s->soft_reset)
+        dedicated_started(d, &s->cfg);
     if (rc) {
         store_drop(d, &s->cfg.c_info.uuid);
         log_err(&d->log, "%s %s failed: %s", verb, name,
                 domain_libxl_said(d, rc));
         control_reply_error(d, s->conn, "%s %s failed: %s", verb, name,
                             domain_libxl_said(d, rc));
+        if (s->soft_reset) /* half rebuilt: nothing to keep */
+            libxl_domain_destroy(ctx, s->domid, NULL);
         goto out;
     }
     if (!s->paused && libxl_domain_unpause(ctx, s->domid, NULL)) {
@@ -77,21 +87,27 @@ static void start_done(libxl_ctx *ctx, int rc, void *arg)
         goto out;
     }
     log_info(&d->log, "%s (%u): %s%s", name, s->domid,
-             s->transfer ? "restored" : "started",
+             s->soft_reset ? "soft-reset, running on"
+             : s->transfer ? "restored" : "started",
              s->paused ? ", paused" : "");
-    supervise_watch(d, s->domid);
+    /* libxl reports a domain's shutdown once per watch: a fresh one */
+    if (s->soft_reset)
+        supervise_rewatch(d, s->domid);
+    else
+        supervise_watch(d, s->domid);
     reply_started(s);
 out:
     start_free(s);
 }
 
-/* Create (FD < 0) or restore from FD; see domain_start. */
+/* Create (FD < 0), restore from FD, or with SOFT_RESET rebuild DOMID;
+ * see domain_start. */
 static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
-                 unsigned conn, struct transfer *t, int fd)
+                 unsigned conn, struct transfer *t, int fd, uint32_t domid,
+                 bool soft_reset)
 {
     struct start *s = calloc(1, sizeof(*s));
     libxl_domain_restore_params params;
-    const char *verb = t ? "restoring" : "creating";
     int rc;
 
     if (!s) {
@@ -104,15 +120,18 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     }
     s->d = d;
     s->conn = conn;
-    s->domid = INVALID_DOMID;
+    s->domid = domid;
     s->paused = paused;
+    s->soft_reset = soft_reset;
     s->transfer = t;
     s->how.callback = start_done;
     s->how.u.for_callback = s;
     s->cfg = *cfg; /* take it over */
     libxl_domain_config_init(cfg);
     d->log.last_libxl_error[0] = '\0';
-    if (t) {
+    if (soft_reset) {
+        rc = libxl_domain_soft_reset(d->ctx, &s->cfg, domid, &s->how, NULL);
+    } else if (t) {
         libxl_domain_restore_params_init(&params);
         params.stream_version = 2;
         rc = libxl_domain_create_restore(d->ctx, &s->cfg, &s->domid, fd, -1,
@@ -124,10 +143,13 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     }
     if (rc) {
         store_drop(d, &s->cfg.c_info.uuid);
-        dedicated_started(d, &s->cfg);
-        log_err(&d->log, "%s %s failed: %s", verb, s->cfg.c_info.name,
-                domain_libxl_said(d, rc));
-        control_reply_error(d, conn, "%s %s failed: %s", verb,
+        if (soft_reset)
+            libxl_domain_destroy(d->ctx, domid, NULL);
+        else
+            dedicated_started(d, &s->cfg);
+        log_err(&d->log, "%s %s failed: %s", start_verb(s),
+                s->cfg.c_info.name, domain_libxl_said(d, rc));
+        control_reply_error(d, conn, "%s %s failed: %s", start_verb(s),
                             s->cfg.c_info.name, domain_libxl_said(d, rc));
         start_free(s);
         return -1;
@@ -138,11 +160,17 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
 int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
                  unsigned conn)
 {
-    return start(d, cfg, paused, conn, NULL, -1);
+    return start(d, cfg, paused, conn, NULL, -1, INVALID_DOMID, false);
 }
 
 int domain_restore(struct xltd *d, libxl_domain_config *cfg,
                    struct transfer *t, int fd, bool paused, unsigned conn)
 {
-    return start(d, cfg, paused, conn, t, fd);
+    return start(d, cfg, paused, conn, t, fd, INVALID_DOMID, false);
+}
+
+int domain_soft_reset(struct xltd *d, uint32_t domid,
+                      libxl_domain_config *cfg)
+{
+    return start(d, cfg, false, 0, NULL, -1, domid, true);
 }

@@ -294,6 +294,10 @@ static void apply_action(struct xltd *d, uint32_t domid,
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
         restart(d, domid, cfg, true);
         break;
+    case LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET:
+        pinning_apply(d, cfg); /* as a restart: run-time pinning stays */
+        domain_soft_reset(d, domid, cfg);
+        break;
     case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY:
         core_dump(d, domid, name);
         /* fall through */
@@ -329,9 +333,10 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
         goto out;
     }
     action = action_for(&cfg, reason, &key);
-    if (action == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET) {
-        log_warn(&d->log, "%s (%u): soft-reset is not supported; destroying "
-                 "it", name ? name : "?", domid);
+    if (action == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET &&
+        cfg.b_info.type != LIBXL_DOMAIN_TYPE_HVM) {
+        log_warn(&d->log, "%s (%u): libxl soft-resets only HVM guests; "
+                 "destroying it", name ? name : "?", domid);
         action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
     }
     log_info(&d->log, "%s (%u): shut down (%s); %s=%s", name ? name : "?",

@@ -317,6 +317,12 @@ int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
  * reply. */
 int domain_restore(struct xltd *d, libxl_domain_config *cfg,
                    struct transfer *t, int fd, bool paused, unsigned conn);
+/* Rebuild DOMID, an HVM guest that shut down asking for a soft reset
+ * (kexec does), around its memory from CFG (taken over) and let it run on:
+ * same domid, new device model and backends.  If that fails the domain is
+ * destroyed and its store entry dropped. */
+int domain_soft_reset(struct xltd *d, uint32_t domid,
+                      libxl_domain_config *cfg);
 /* libxl's last error message, or "libxl error RC". */
 const char *domain_libxl_said(struct xltd *d, int rc);
 /* Shut DOMID down for REASON from outside, without asking the guest, as a

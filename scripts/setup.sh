@@ -14,6 +14,8 @@ packages=(
   netcat-openbsd socat gzip xz-utils binutils procps util-linux
   # make bench: perf in the lab's dom0 (scripts/bench/profile.sh)
   linux-perf
+  # the lab's HVM guest kexecs itself, which asks for a soft reset (t-62)
+  kexec-tools
 )
 
 missing=()
@@ -37,6 +39,8 @@ if [ ! -e "$policy" ]; then
 fi
 trap '[ $made_policy -eq 1 ] && $sudo rm -f "$policy"' EXIT
 export DEBIAN_FRONTEND=noninteractive
+# kexec-tools must not take over this host's reboots: the lab only copies it
+echo 'kexec-tools kexec-tools/load_kexec boolean false' | $sudo debconf-set-selections
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: done"
