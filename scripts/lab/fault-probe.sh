@@ -50,7 +50,7 @@ for _ in $(seq "$creates"); do
 done
 xl destroy probe >/dev/null 2>&1
 t1=$(now_ms)
-note "fault probe (accel ${LAB_QEMU_ACCEL:-tcg}, cpu ${LAB_QEMU_CPU:-default}): $migrations migrations," \
+note "fault probe (accel ${LAB_QEMU_ACCEL:-tcg}, cpu ${LAB_QEMU_CPU:-default}, ${LAB_QEMU_MEM:-2048} MiB): $migrations migrations," \
   "$failed failed, $lost guests lost, $m_faults triple faults;" \
   "$creates boots, $boot_lost lost, $(($(faults) - m_faults)) triple faults;" \
   "$(((t1 - t0) / 1000)) s"
