@@ -202,6 +202,27 @@ START_TEST(ms_vm_genid_generated)
 }
 END_TEST
 
+/* vnuma's pnode= counts the nodes that have CPUs, as xl's physinfo does,
+ * not the size of Xen's node maps (topology's nr_nodes). */
+START_TEST(vnuma_pnode_counts_real_nodes)
+{
+    static const int one_node[2] = {0, 0};
+    static const struct xlt_topology host = {
+        .max_cpus = 2, .nr_nodes = 64, .node_of_cpu = (int *)one_node,
+    };
+    static const char text[] = "name='a'\nkernel='/k'\n"
+                               "vnuma=[['pnode=1','size=128','vcpus=0']]\n";
+    libxl_domain_config cfg;
+    struct xlt_err err;
+
+    libxl_domain_config_init(&cfg);
+    ck_assert(xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &host, &cfg,
+                               NULL, &err));
+    ck_assert_msg(strstr(err.msg, "pnode=1: the host has 1 NUMA node(s)"), "%s", err.msg);
+    libxl_domain_config_dispose(&cfg);
+}
+END_TEST
+
 /* xltd reads dedicated_cpus= from the text a create sends (the file and
  * the command line's overrides). */
 START_TEST(dedicated_read_for_xltd)
@@ -375,6 +396,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, fixtures_present);
     tcase_add_test(tc, uuid_generated_when_absent);
     tcase_add_test(tc, ms_vm_genid_generated);
+    tcase_add_test(tc, vnuma_pnode_counts_real_nodes);
     tcase_add_test(tc, missing_file_names_it);
     tcase_add_test(tc, dedicated_read_for_xltd);
     tcase_add_test(tc, device_spec_for_attach);

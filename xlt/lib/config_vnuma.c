@@ -93,6 +93,19 @@ static int vnode_distances(struct parse *p, int node, const char *value,
     return rc;
 }
 
+/* The host's NUMA nodes, as xl counts them (physinfo's nr_nodes): the
+ * nodes that have CPUs.  (TOPO's nr_nodes is the size of a node map,
+ * Xen's maximum.) */
+static int host_nodes(const struct xlt_topology *topo)
+{
+    int n = 1;
+
+    for (int cpu = 0; cpu < topo->max_cpus; cpu++)
+        if (topo->node_of_cpu[cpu] >= n)
+            n = topo->node_of_cpu[cpu] + 1;
+    return n;
+}
+
 /* One "OPTION=VALUE" of node NODE. */
 static int vnode_option(struct parse *p, int node, const char *item,
                         libxl_vnode_info *v, struct vnuma_sums *sums)
@@ -108,10 +121,10 @@ static int vnode_option(struct parse *p, int node, const char *item,
                              "OPTION=VALUE", node, item);
     else if (!strcmp(kv[0], "pnode")) {
         rc = vnode_number(p, node, "pnode", kv[1], UINT32_MAX, &n);
-        if (!rc && n >= (unsigned long)p->topo->nr_nodes)
+        if (!rc && n >= (unsigned long)host_nodes(p->topo))
             rc = xlt_cfgfile_bad(p->cf, p->err, "vnuma", "node %d: pnode=%lu:"
                                  " the host has %d NUMA node(s)", node, n,
-                                 p->topo->nr_nodes);
+                                 host_nodes(p->topo));
         v->pnode = (uint32_t)n;
         libxl_defbool_set(&p->cfg->b_info.numa_placement, false);
     } else if (!strcmp(kv[0], "size")) {
