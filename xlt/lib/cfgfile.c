@@ -211,12 +211,24 @@ int xlt_cfgfile_list_strings(struct xlt_cfgfile *cf, const char *key,
                              libxl_string_list *list, struct xlt_err *err)
 {
     int e = xlu_cfg_get_list_as_string_list(cf->xlu, key, list, 1);
+    XLU_ConfigList *items;
+    int n = 0;
 
-    if (e == 0)
-        return 0;
     if (e == ESRCH || e == EINVAL)
         return 1;
-    return xlt_cfgfile_bad(cf, err, key, "%s", strerror(e));
+    if (e)
+        return xlt_cfgfile_bad(cf, err, key, "%s", strerror(e));
+    /* an item that is itself a list comes back as NULL, cutting the list
+     * short (and hiding the items after it from libxl's dispose) */
+    xlu_cfg_get_list(cf->xlu, key, &items, &n, 1);
+    if (libxl_string_list_length(list) == n)
+        return 0;
+    for (int i = 0; i < n; i++)
+        free((*list)[i]);
+    free(*list);
+    *list = NULL;
+    return xlt_cfgfile_bad(cf, err, key, "expected a list of strings, not "
+                           "of lists");
 }
 
 int xlt_cfgfile_list(struct xlt_cfgfile *cf, const char *key,
