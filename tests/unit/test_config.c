@@ -161,18 +161,25 @@ START_TEST(golden)
 }
 END_TEST
 
+/* TEXT parsed into A and into B (both initialised here); both succeed. */
+static void parse_twice(const char *text, libxl_domain_config *a, libxl_domain_config *b)
+{
+    struct xlt_err err;
+
+    libxl_domain_config_init(a);
+    libxl_domain_config_init(b);
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology, a,
+                                NULL, &err));
+    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology, b,
+                                NULL, &err));
+}
+
 START_TEST(uuid_generated_when_absent)
 {
     static const char text[] = "name='a'\nkernel='/k'\n";
     libxl_domain_config a, b;
-    struct xlt_err err;
 
-    libxl_domain_config_init(&a);
-    libxl_domain_config_init(&b);
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
-                                &a, NULL, &err));
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
-                                &b, NULL, &err));
+    parse_twice(text, &a, &b);
     ck_assert(!libxl_uuid_is_nil(&a.c_info.uuid));
     ck_assert(libxl_uuid_compare(&a.c_info.uuid, &b.c_info.uuid) != 0);
     libxl_domain_config_dispose(&a);
@@ -186,14 +193,8 @@ START_TEST(ms_vm_genid_generated)
 {
     static const char text[] = "name='a'\ntype='hvm'\nms_vm_genid='generate'\n";
     libxl_domain_config a, b;
-    struct xlt_err err;
 
-    libxl_domain_config_init(&a);
-    libxl_domain_config_init(&b);
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
-                                &a, NULL, &err));
-    ck_assert(!xlt_config_parse("a.cfg", text, strlen(text), strlen(text), &unit_topology,
-                                &b, NULL, &err));
+    parse_twice(text, &a, &b);
     ck_assert(!libxl_ms_vm_genid_is_zero(&a.b_info.u.hvm.ms_vm_genid));
     ck_assert(memcmp(a.b_info.u.hvm.ms_vm_genid.bytes, b.b_info.u.hvm.ms_vm_genid.bytes,
                      LIBXL_MS_VM_GENID_LEN) != 0);

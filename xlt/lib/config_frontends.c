@@ -142,69 +142,50 @@ struct vsnd_level {
     void *dev;
 };
 
-/* sample-rates=R;R;... */
-static int sample_rates(struct parse *p, const char *value,
-                        libxl_vsnd_params *params)
+/* ITEM of sample-rates= into *ELEM (a uint32_t): 0, or -1. */
+static int rate_item(const char *item, void *elem)
 {
-    libxl_string_list list = NULL;
-    uint32_t *rates = NULL;
-    int n = 0, rc = config_split(p, "vsnd", value, ";", &list);
+    char *end;
 
-    if (rc)
-        goto out;
-    n = libxl_string_list_length(&list);
-    if (!(rates = calloc((size_t)n + 1, sizeof(*rates)))) {
-        rc = config_nomem(p, "vsnd");
-        goto out;
-    }
-    for (int i = 0; i < n; i++) {
-        char *end;
-
-        if (uint32_of(list[i], &rates[i], &end) || *end) {
-            rc = xlt_cfgfile_bad(p->cf, p->err, "vsnd", "sample-rates: `%s' "
-                                 "is not a number", list[i]);
-            goto out;
-        }
-    }
-    free(params->sample_rates);
-    params->sample_rates = rates;
-    params->num_sample_rates = n;
-    rates = NULL;
-out:
-    free(rates);
-    libxl_string_list_dispose(&list);
-    return rc;
+    return uint32_of(item, elem, &end) || *end ? -1 : 0;
 }
 
-/* sample-formats=F;F;... (libxl's names: s16_le, u8, float, ...). */
-static int sample_formats(struct parse *p, const char *value,
-                          libxl_vsnd_params *params)
+/* ITEM of sample-formats= into *ELEM (a libxl_vsnd_pcm_format). */
+static int format_item(const char *item, void *elem)
+{
+    return libxl_vsnd_pcm_format_from_string(item, elem) ? -1 : 0;
+}
+
+/* VALUE of option OPT, "A;B;...", each through ITEM into a new array of
+ * SIZE-byte elements, *ARRAY_R (the caller frees it) and *COUNT_R; a bad
+ * item is "vsnd: OPT: `ITEM' WHAT". */
+static int value_list(struct parse *p, const char *opt, const char *value,
+                      size_t size, int (*item)(const char *, void *),
+                      const char *what, void **array_r, int *count_r)
 {
     libxl_string_list list = NULL;
-    libxl_vsnd_pcm_format *formats = NULL;
+    char *array = NULL;
     int n = 0, rc = config_split(p, "vsnd", value, ";", &list);
 
     if (rc)
         goto out;
     n = libxl_string_list_length(&list);
-    if (!(formats = calloc((size_t)n + 1, sizeof(*formats)))) {
+    if (!(array = calloc((size_t)n + 1, size))) {
         rc = config_nomem(p, "vsnd");
         goto out;
     }
     for (int i = 0; i < n; i++) {
-        if (libxl_vsnd_pcm_format_from_string(list[i], &formats[i])) {
-            rc = xlt_cfgfile_bad(p->cf, p->err, "vsnd", "sample-formats: "
-                                 "`%s' is not a PCM format (s16_le, u8, "
-                                 "float, ...)", list[i]);
+        if (item(list[i], array + (size_t)i * size)) {
+            rc = xlt_cfgfile_bad(p->cf, p->err, "vsnd", "%s: `%s' %s", opt,
+                                 list[i], what);
             goto out;
         }
     }
-    free(params->sample_formats);
-    params->sample_formats = formats;
-    params->num_sample_formats = n;
-    formats = NULL;
+    *array_r = array;
+    *count_r = n;
+    array = NULL;
 out:
-    free(formats);
+    free(array);
     libxl_string_list_dispose(&list);
     return rc;
 }
@@ -213,13 +194,32 @@ out:
 static int vsnd_token(struct parse *p, const char *token,
                       const struct vsnd_level *l)
 {
+    void *array = NULL;
     const char *v;
-    int rc;
+    int n = 0, rc;
 
-    if ((v = value_of(token, XENSND_FIELD_SAMPLE_RATES)))
-        return sample_rates(p, v, l->params);
-    if ((v = value_of(token, XENSND_FIELD_SAMPLE_FORMATS)))
-        return sample_formats(p, v, l->params);
+    if ((v = value_of(token, XENSND_FIELD_SAMPLE_RATES))) {
+        rc = value_list(p, XENSND_FIELD_SAMPLE_RATES, v, sizeof(uint32_t),
+                        rate_item, "is not a number", &array, &n);
+        if (!rc) {
+            free(l->params->sample_rates);
+            l->params->sample_rates = array;
+            l->params->num_sample_rates = n;
+        }
+        return rc;
+    }
+    if ((v = value_of(token, XENSND_FIELD_SAMPLE_FORMATS))) {
+        rc = value_list(p, XENSND_FIELD_SAMPLE_FORMATS, v,
+                        sizeof(libxl_vsnd_pcm_format), format_item,
+                        "is not a PCM format (s16_le, u8, float, ...)",
+                        &array, &n);
+        if (!rc) {
+            free(l->params->sample_formats);
+            l->params->sample_formats = array;
+            l->params->num_sample_formats = n;
+        }
+        return rc;
+    }
     rc = config_try_opt(p, "vsnd", token, vsnd_params_opts,
                         ARRAY_LEN(vsnd_params_opts), l->params);
     if (rc == 1)
@@ -277,7 +277,8 @@ static int vsnd_item(struct parse *p, libxl_device_vsnd *card,
                      const char *item)
 {
     libxl_string_list tokens = NULL;
-    struct vsnd_level l = {0};
+    struct vsnd_level l = {"card", &card->params, vsnd_card_opts,
+                           ARRAY_LEN(vsnd_card_opts), card};
     int rc = config_split(p, "vsnd", item, ",", &tokens);
 
     if (rc)
@@ -294,31 +295,25 @@ out:
     return rc;
 }
 
+/* One item of CARD's list. */
+static int card_item(struct parse *p, const char *item, void *card)
+{
+    return vsnd_item(p, card, item);
+}
+
 /* Card number N from its list of items. */
 static int add_vsnd(struct parse *p, int n, XLU_ConfigValue *value)
 {
-    XLU_Config *xlu = xlt_cfgfile_xlu(p->cf);
     libxl_domain_config *cfg = p->cfg;
-    XLU_ConfigList *items = NULL;
-    XLU_ConfigValue *v;
     libxl_device_vsnd *card;
-    char *item;
-    int rc = 0;
 
-    if (xlu_cfg_value_get_list(xlu, value, &items, 0))
-        return xlt_cfgfile_bad(p->cf, p->err, "vsnd", "card %d: expected a "
-                               "list [\"card, ...\", \"pcm, ...\", ...]", n);
     APPEND(cfg->vsnds, cfg->num_vsnds, libxl_device_vsnd_init, card);
     if (!card)
         return config_nomem(p, "vsnd");
     card->devid = cfg->num_vsnds - 1;
-    for (int i = 0; !rc && (v = xlu_cfg_get_listitem2(items, i)); i++) {
-        if (xlu_cfg_value_get_string(xlu, v, &item, 0))
-            return xlt_cfgfile_bad(p->cf, p->err, "vsnd", "card %d: item %d "
-                                   "is not a string", n, i + 1);
-        rc = vsnd_item(p, card, item);
-    }
-    return rc;
+    return config_each_string_of(p, "vsnd", "card", n, value,
+                                 "[\"card, ...\", \"pcm, ...\", ...]",
+                                 card_item, card);
 }
 
 static int parse_vsnds(struct parse *p)

@@ -139,3 +139,26 @@ int config_each_item(struct parse *p, const char *key,
             return rc;
     return 0;
 }
+
+int config_each_string_of(struct parse *p, const char *key, const char *what,
+                          int n, XLU_ConfigValue *value, const char *shape,
+                          int (*each)(struct parse *, const char *, void *),
+                          void *ctx)
+{
+    XLU_Config *xlu = xlt_cfgfile_xlu(p->cf);
+    XLU_ConfigList *items = NULL;
+    XLU_ConfigValue *v;
+    char *item;
+    int rc = 0;
+
+    if (xlu_cfg_value_get_list(xlu, value, &items, 0))
+        return xlt_cfgfile_bad(p->cf, p->err, key, "%s %d: expected a list "
+                               "%s", what, n, shape);
+    for (int i = 0; !rc && (v = xlu_cfg_get_listitem2(items, i)); i++) {
+        if (xlu_cfg_value_get_string(xlu, v, &item, 0))
+            return xlt_cfgfile_bad(p->cf, p->err, key, "%s %d: item %d is "
+                                   "not a string", what, n, i + 1);
+        rc = each(p, item, ctx);
+    }
+    return rc;
+}

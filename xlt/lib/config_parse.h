@@ -110,6 +110,14 @@ int config_each_item(struct parse *p, const char *key,
                      int (*add)(struct parse *, const char *, void *),
                      void *ctx);
 
+/* VALUE, item N of the list-of-lists KEY, through EACH(P, STRING, CTX) for
+ * each of its strings.  Errors: "KEY: WHAT N: expected a list SHAPE",
+ * "KEY: WHAT N: item I is not a string". */
+int config_each_string_of(struct parse *p, const char *key, const char *what,
+                          int n, XLU_ConfigValue *value, const char *shape,
+                          int (*each)(struct parse *, const char *, void *),
+                          void *ctx);
+
 /* ---- config_hvm.c: HVM keys with more than one form ---- */
 
 int config_parse_hvm(struct parse *p);

@@ -142,27 +142,29 @@ static int vnode_option(struct parse *p, int node, const char *item,
     return rc;
 }
 
+/* Where vnode_option() works: node NODE and the running sums. */
+struct vnode_ctx {
+    int node;
+    struct vnuma_sums *sums;
+};
+
+static int vnode_item(struct parse *p, const char *item, void *ctx)
+{
+    struct vnode_ctx *c = ctx;
+
+    return vnode_option(p, c->node, item,
+                        &p->cfg->b_info.vnuma_nodes[c->node], c->sums);
+}
+
 /* Node NODE from its list of options. */
 static int parse_vnode(struct parse *p, int node, XLU_ConfigValue *spec,
                        struct vnuma_sums *sums)
 {
-    XLU_Config *xlu = xlt_cfgfile_xlu(p->cf);
-    libxl_vnode_info *v = &p->cfg->b_info.vnuma_nodes[node];
-    XLU_ConfigList *options = NULL;
-    XLU_ConfigValue *opt;
-    char *item;
-    int rc = 0;
+    struct vnode_ctx ctx = {node, sums};
 
-    if (xlu_cfg_value_get_list(xlu, spec, &options, 0))
-        return xlt_cfgfile_bad(p->cf, p->err, "vnuma", "node %d: expected a "
-                               "list [\"pnode=N\", \"size=MiB\", ...]", node);
-    for (int i = 0; !rc && (opt = xlu_cfg_get_listitem2(options, i)); i++) {
-        if (xlu_cfg_value_get_string(xlu, opt, &item, 0))
-            return xlt_cfgfile_bad(p->cf, p->err, "vnuma", "node %d: item %d "
-                                   "is not a string", node, i + 1);
-        rc = vnode_option(p, node, item, v, sums);
-    }
-    return rc;
+    return config_each_string_of(p, "vnuma", "node", node, spec,
+                                 "[\"pnode=N\", \"size=MiB\", ...]",
+                                 vnode_item, &ctx);
 }
 
 /* The nodes' arrays: distances for every node, a vCPU map each. */
