@@ -1,5 +1,14 @@
-# xlt — a Xen toolstack on libxl.  `make` builds, `make check` runs the unit
-# tests (ASan/UBSan), `make lab-check` the system tests on real Xen in QEMU.
+# xlt — a Xen toolstack on libxl.
+#   make             $(BUILD)/bin/xlt, xltd, bin/drivers/*, and man/ (the man pages)
+#   make unit        the unit tests, ASan + UBSan, in $(BUILD)/san (check: the same)
+#   make fuzz        libFuzzer on the config mapping, in $(BUILD)/fuzz
+#   make tidy        clang-tidy, then scripts/check-index on the headers
+#   make index       scripts/check-index alone: each header section true to its file
+#   make layers      scripts/check-layers: no object refers to a layer above it
+#   make depgraph    scripts/depgraph: which dom0 file uses which, and the cycles
+#   make lab-check   the system tests on real Xen in QEMU (also: demo, bench)
+#   make install     PREFIX, DESTDIR; an existing /etc/xlt/xlt.conf is kept
+#   make clean       what the build made, but the lab's base images; distclean: all
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -20,7 +29,8 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -DLIBXL_API_VERSION=0x041400 -DHAVE_YAJL_YAJL_
            -DXEN_FIRMWARE_DIR='"$(XEN_FIRMWARE_DIR)"' \
            -DXLT_DRIVER_DIR='"$(DRIVER_DIR)"' \
            -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
-           -Wmissing-prototypes -Ixlt/lib -Idom0 $(PKG_CFLAGS) -MMD -MP
+           -Wmissing-prototypes -Wmissing-declarations -Wcast-qual \
+           -Ixlt/lib $(PKG_CFLAGS) -MMD -MP
 LDLIBS  += $(PKG_LIBS) -pthread
 
 ifeq ($(FUZZ),1)
@@ -34,7 +44,13 @@ endif
 
 LIB_SRC  := $(wildcard xlt/lib/*.c)
 CLI_SRC  := $(wildcard xlt/cli/*.c)
-D_SRC    := $(wildcard dom0/*.c)
+# xltd in layers, each seeing only the headers below it: api/ -> core/ ->
+# xlt/lib (dom0/ itself: main, loop, conf, log, notify)
+D_CORE_SRC  := $(wildcard dom0/core/*.c)
+D_UPPER_SRC := $(wildcard dom0/*.c dom0/api/*.c)
+D_SRC    := $(D_UPPER_SRC) $(D_CORE_SRC)
+D_CORE_INC  := -Idom0 -Idom0/core
+D_UPPER_INC := -Idom0 -Idom0/core -Idom0/api
 DRV_LIB  := drivers/hotplug.c
 DRV_MAIN := $(filter-out $(DRV_LIB),$(wildcard drivers/*.c))
 TEST_SRC := $(wildcard tests/unit/*.c)
@@ -45,6 +61,7 @@ D_OBJ    := $(D_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
 # the unit tests link the CLI's command table and the daemon's pure parts
 CLI_LIBOBJ := $(filter-out $(BUILD)/xlt/cli/main.o,$(CLI_OBJ))
+D_LIBOBJ   := $(filter-out $(BUILD)/dom0/main.o,$(D_OBJ))
 
 LIBXLT := $(BUILD)/libxlt.a
 XLT    := $(BUILD)/bin/xlt
@@ -53,18 +70,29 @@ DRIVERS := $(DRV_MAIN:drivers/%.c=$(BUILD)/bin/drivers/%)
 # rtnetlink for vif-bridge: libnl-route-3, the usual netlink library
 NL_CFLAGS := $(shell pkg-config --cflags libnl-route-3.0)
 NL_LIBS   := $(shell pkg-config --libs libnl-route-3.0)
+# What the drivers link: xenstore (hotplug.c; libxlt's lvm.c for
+# block-lvm), and libnl for vif-bridge; not the rest of $(PKG_LIBS).
+DRV_LIBS  := $(shell pkg-config --libs xenstore)
+# Man pages, made at build time: xlt.1 by the built xlt from its command
+# table, xltd.8 and xlt.conf.5 as written in dom0/.
+MAN    := $(BUILD)/man/xlt.1 $(BUILD)/man/xltd.8 $(BUILD)/man/xlt.conf.5
 UNIT   := $(BUILD)/bin/unit-tests
 
-.PHONY: all check unit fuzz lab-prepare lab-check demo bench install clean setup tidy
-all: $(XLT) $(XLTD) $(DRIVERS)
+.PHONY: all check unit fuzz lab-prepare lab-check demo bench install clean distclean \
+        setup tidy index layers depgraph
+all: $(XLT) $(XLTD) $(DRIVERS) $(MAN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
+# core/ is compiled without api/'s headers, xlt/lib without dom0's
+$(D_UPPER_SRC:%.c=$(BUILD)/%.o): CFLAGS += $(D_UPPER_INC)
+$(D_CORE_SRC:%.c=$(BUILD)/%.o): CFLAGS += $(D_CORE_INC)
+
 # xenctrl.h needs GNU C (anonymous unions)
-$(BUILD)/dom0/xenctrl.o: CFLAGS += -std=gnu11
+$(BUILD)/dom0/core/xenctrl.o: CFLAGS += -std=gnu11
 
 $(LIBXLT): $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -79,11 +107,20 @@ $(XLTD): $(D_OBJ) $(LIBXLT)
 
 .SECONDARY: $(DRV_MAIN:%.c=$(BUILD)/%.o) $(BUILD)/drivers/hotplug.o
 $(BUILD)/drivers/%.o: CFLAGS += $(NL_CFLAGS)
+$(BUILD)/bin/drivers/vif-bridge: DRV_LIBS += $(NL_LIBS)
 $(BUILD)/bin/drivers/%: $(BUILD)/drivers/%.o $(BUILD)/drivers/hotplug.o $(LIBXLT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(NL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS)
 
-$(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(LIBXLT)
+$(BUILD)/man/xlt.1: $(XLT)
+	@mkdir -p $(dir $@)
+	$(XLT) --man > $@.tmp && mv $@.tmp $@
+$(BUILD)/man/%: dom0/%
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/tests/unit/test_xltd.o: CFLAGS += $(D_UPPER_INC)
+$(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(D_LIBOBJ) $(LIBXLT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 
@@ -161,29 +198,60 @@ bench: lab-prepare
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	           $(DESTDIR)/etc/xlt/examples $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/man/man5 \
 	           $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(DRIVER_DIR)
 	install -m 0755 $(XLT) $(XLTD) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 $(DRIVERS) $(DESTDIR)$(DRIVER_DIR)/
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dom0/xltd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/xltd.service
-	install -m 0644 configs/xlt.conf $(DESTDIR)/etc/xlt/xlt.conf
-	install -m 0644 configs/*.cfg $(DESTDIR)/etc/xlt/examples/
-	$(XLT) --man > $(DESTDIR)$(PREFIX)/share/man/man1/xlt.1
-	install -m 0644 dom0/xltd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 configs/xlt.conf configs/*.cfg $(DESTDIR)/etc/xlt/examples/
+# xlt.conf is the administrator's once it exists: never overwritten
+	[ -e $(DESTDIR)/etc/xlt/xlt.conf ] || \
+	    install -m 0644 configs/xlt.conf $(DESTDIR)/etc/xlt/xlt.conf
+	install -m 0644 $(BUILD)/man/xlt.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(BUILD)/man/xlt.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 $(BUILD)/man/xltd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 setup:
 	scripts/setup.sh
 
+# clean: everything under $(BUILD) (objects, bin/, man/, san/, fuzz/,
+# bench/, the lab's overlays and logs) but the lab's base images, which
+# scripts/lab/build-base makes from the installed packages, not from this
+# tree, and which take minutes to make again.  distclean removes them too.
+LAB_BASE := xen.elf vmlinuz vmlinux dom0-base.cpio.gz guest base.files base.stamp
 clean:
-	rm -rf $(BUILD)/*.o $(BUILD)/xlt $(BUILD)/dom0 $(BUILD)/tests $(BUILD)/san \
-	       $(BUILD)/drivers $(BUILD)/bin/drivers \
-	       $(BUILD)/libxlt.a $(BUILD)/xltd
+	[ ! -d $(BUILD) ] || \
+	    find $(BUILD) -mindepth 1 -maxdepth 1 ! -name lab -exec rm -rf {} +
+	[ ! -d $(BUILD)/lab ] || find $(BUILD)/lab -mindepth 1 -maxdepth 1 \
+	    $(LAB_BASE:%=! -name %) -exec rm -rf {} +
+
+distclean:
+	rm -rf $(BUILD)
+
+# The layer rule, api -> core -> xlt/lib and never upward, on the objects.
+layers: all
+	scripts/check-layers $(BUILD)
+
+# Which dom0 file refers to which, and the cycles among them.
+depgraph: $(D_OBJ)
+	@scripts/depgraph $(BUILD) dom0
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(D_OBJ:.o=.d) $(TEST_OBJ:.o=.d) \
          $(wildcard $(BUILD)/drivers/*.d)
 
-# clang-tidy over every C file, with .clang-tidy's checks
-GNU_SRC := dom0/xenctrl.c
+# clang-tidy over every C file, with .clang-tidy's checks; then do the
+# headers' sections list what each file defines?  (check-index wants all
+# the headers of a folder at once, private ones too.)
+INDEXED := $(wildcard xlt/lib/*.h xlt/cli/*.h dom0/*.h dom0/*/*.h)
+GNU_SRC := dom0/core/xenctrl.c
+TIDY_FLAGS = $(filter-out -MMD -MP,$(CFLAGS))
 tidy:
-	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) $(filter-out $(GNU_SRC),$(D_SRC)) -- $(filter-out -MMD -MP,$(CFLAGS))
-	clang-tidy -quiet $(GNU_SRC) -- $(filter-out -MMD -MP,$(CFLAGS)) -std=gnu11
-	clang-tidy -quiet $(DRV_LIB) $(DRV_MAIN) -- $(filter-out -MMD -MP,$(CFLAGS)) $(NL_CFLAGS)
+	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) -- $(TIDY_FLAGS)
+	clang-tidy -quiet $(D_UPPER_SRC) -- $(TIDY_FLAGS) $(D_UPPER_INC)
+	clang-tidy -quiet $(filter-out $(GNU_SRC),$(D_CORE_SRC)) -- $(TIDY_FLAGS) $(D_CORE_INC)
+	clang-tidy -quiet $(GNU_SRC) -- $(TIDY_FLAGS) $(D_CORE_INC) -std=gnu11
+	clang-tidy -quiet $(DRV_LIB) $(DRV_MAIN) -- $(TIDY_FLAGS) $(NL_CFLAGS)
+	scripts/check-index $(INDEXED)
+
+index:
+	scripts/check-index $(INDEXED)

@@ -13,7 +13,7 @@ void conf_init(struct xltd_conf *conf)
     conf->log_path = strdup(XLTD_LOG_PATH);
     conf->state_dir = strdup(XLTD_STATE_DIR);
     conf->bridge = strdup("xenbr0");
-    conf->log_level = LOG_INFO;
+    conf->log_level = LOGL_INFO;
     conf->balloon.mode = AUTOBALLOON_AUTO;
     conf->balloon.dom0_min_kb = (uint64_t)512 * 1024;
     conf->balloon.seconds = 30;

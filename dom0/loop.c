@@ -11,7 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "xltd.h"
+#include "api.h"
 
 struct pollset {
     struct pollfd *fds;
@@ -93,13 +93,13 @@ int loop_run(struct xltd *d)
         size_t parts[3];
         int timeout, ours, n = gather(d, &ps, &timeout, &ours, parts);
         if (n < 0) {
-            log_err(&d->log, "event loop: out of memory");
+            log_errx(&d->log, "event loop: out of memory");
             goto out;
         }
         if (poll(ps.fds, (nfds_t)n, timeout) < 0) {
             if (errno == EINTR)
                 continue;
-            log_err(&d->log, "poll: %s", strerror(errno));
+            log_err(&d->log, "poll");
             goto out;
         }
         gettimeofday(&now, NULL);

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "xltd.h"
+#include "api.h"
 
 struct options {
     const char *conf_path;
@@ -216,9 +216,9 @@ static void event_disaster(void *user, libxl_event_type type, const char *msg,
 {
     struct xltd *d = user;
 
-    log_err(&d->log, "libxl cannot deliver %s events: %s: %s; stopping",
-            type ? libxl_event_type_to_string(type) : "any", msg,
-            strerror(errnoval));
+    log_errx(&d->log, "libxl cannot deliver %s events: %s: %s; stopping",
+             type ? libxl_event_type_to_string(type) : "any", msg,
+             strerror(errnoval));
     d->stopping = true;
 }
 
@@ -235,8 +235,8 @@ static int open_libxl(struct xltd *d)
     };
 
     if (libxl_ctx_alloc(&d->ctx, LIBXL_VERSION, 0, &d->log.xtl)) {
-        log_err(&d->log, "cannot open libxl (is this dom0 of a Xen host, "
-                "with xenstored running?)");
+        log_errx(&d->log, "cannot open libxl (is this dom0 of a Xen host, "
+                 "with xenstored running?)");
         return -1;
     }
     libxl_childproc_setmode(d->ctx, &child_hooks, d);
@@ -247,9 +247,10 @@ static int open_libxl(struct xltd *d)
 static int start(struct xltd *d, const struct xltd_conf *conf)
 {
     if (open_signals(d)) {
-        log_err(&d->log, "signals: %s", strerror(errno));
+        log_err(&d->log, "signals");
         return -1;
     }
+    job_init_unattended(d);
     if (store_init(d) || open_libxl(d) || supervise_open_xenstore(d) ||
         supervise_adopt_all(d) || dedicated_init(d) || control_listen(d))
         return -1;
@@ -301,8 +302,39 @@ static int load_conf(const struct options *o, struct xltd_conf *conf,
         replace(&conf->log_path, o->log_path))
         return xlt_err_set(err, "out of memory");
     if (o->verbose)
-        conf->log_level = LOG_DEBUG;
+        conf->log_level = LOGL_DEBUG;
     return 0;
+}
+
+/* The log file (or stderr in the foreground) and, unless in the
+ * foreground, the fork: *READY_FD is the pipe to tell the parent. */
+static int open_output(const struct options *o, const struct xltd_conf *conf,
+                       FILE **logf, int *ready_fd)
+{
+    if (o->foreground)
+        return 0;
+    *logf = open_log(conf->log_path);
+    if (!*logf) {
+        fprintf(stderr, "xltd: log %s: %s\n", conf->log_path,
+                strerror(errno));
+        return -1;
+    }
+    if (daemonize(conf->log_path, ready_fd) || dup2(fileno(*logf), 2) < 0) {
+        fprintf(stderr, "xltd: daemonizing: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* What the daemon's state takes from the configuration. */
+static void apply_conf(struct xltd *d, const struct xltd_conf *conf)
+{
+    d->socket_path = conf->socket_path;
+    d->state_dir = conf->state_dir;
+    d->balloon_conf = conf->balloon;
+    d->bridge = conf->bridge;
+    d->migrate_conf = conf->migrate;
+    d->pid_path = conf->pid_path;
 }
 
 int main(int argc, char **argv)
@@ -327,37 +359,22 @@ int main(int argc, char **argv)
         rc = 0;
         goto out;
     }
-    d.socket_path = conf.socket_path;
-    d.state_dir = conf.state_dir;
-    d.balloon_conf = conf.balloon;
-    d.bridge = conf.bridge;
-    d.migrate_conf = conf.migrate;
-    d.pid_path = conf.pid_path;
+    apply_conf(&d, &conf);
     d.pid_fd = take_pid_lock(conf.pid_path, &err);
     if (d.pid_fd < 0) {
         fprintf(stderr, "xltd: %s\n", err.msg);
         goto out;
     }
-    if (!o.foreground) {
-        logf = open_log(conf.log_path);
-        if (!logf) {
-            fprintf(stderr, "xltd: log %s: %s\n", conf.log_path,
-                    strerror(errno));
-            goto out;
-        }
-        if (daemonize(conf.log_path, &ready_fd) || dup2(fileno(logf), 2) < 0) {
-            fprintf(stderr, "xltd: daemonizing: %s\n", strerror(errno));
-            goto out;
-        }
-    }
+    if (open_output(&o, &conf, &logf, &ready_fd))
+        goto out;
     log_init(&d.log, logf, conf.log_level);
     d.log.progress = forward_libxc_progress;
     d.log.progress_arg = &d;
     if (write_pid(d.pid_fd))
-        log_warn(&d.log, "writing %s: %s", conf.pid_path, strerror(errno));
+        log_warn(&d.log, "writing %s", conf.pid_path);
     if (start(&d, &conf) == 0) {
         if (ready_fd >= 0 && write(ready_fd, "", 1) != 1)
-            log_warn(&d.log, "cannot tell the parent we are ready");
+            log_warnx(&d.log, "cannot tell the parent we are ready");
         rc = loop_run(&d) ? 1 : 0;
     }
     stop(&d);

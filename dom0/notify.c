@@ -19,7 +19,7 @@ void notify_systemd(struct xltd_log *log, const char *state)
         return;
     plen = strlen(path);
     if ((path[0] != '/' && path[0] != '@') || plen >= sizeof(sa.sun_path)) {
-        log_warn(log, "NOTIFY_SOCKET=%s: unusable address", path);
+        log_warnx(log, "NOTIFY_SOCKET=%s: unusable address", path);
         return;
     }
     memcpy(sa.sun_path, path, plen + 1);
@@ -29,7 +29,7 @@ void notify_systemd(struct xltd_log *log, const char *state)
     fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || sendto(fd, state, strlen(state), MSG_NOSIGNAL,
                          (struct sockaddr *)&sa, len) < 0)
-        log_warn(log, "telling systemd %s failed", state);
+        log_warnx(log, "telling systemd %s failed", state);
     if (fd >= 0)
         close(fd);
 }

@@ -6,9 +6,9 @@
 #include "unit.h"
 
 static const struct xlt_command table[] = {
-    {"domid", NULL, 0, "NAME", "id of a domain", NULL},
-    {"domname", NULL, 0, "ID", "name of a domain", NULL},
-    {"list", NULL, 0, "", "list domains", NULL},
+    {"domid", NULL, 0, "list", "NAME", "id of a domain", NULL},
+    {"domname", NULL, 0, "list", "ID", "name of a domain", NULL},
+    {"list", NULL, 0, "list", "", "list domains", NULL},
 };
 
 START_TEST(exact_name_wins)

@@ -207,9 +207,9 @@ END_TEST
  * not the size of Xen's node maps (topology's nr_nodes). */
 START_TEST(vnuma_pnode_counts_real_nodes)
 {
-    static const int one_node[2] = {0, 0};
+    static int one_node[2] = {0, 0};
     static const struct xlt_topology host = {
-        .max_cpus = 2, .nr_nodes = 64, .node_of_cpu = (int *)one_node,
+        .max_cpus = 2, .nr_nodes = 64, .node_of_cpu = one_node,
     };
     static const char text[] = "name='a'\nkernel='/k'\n"
                                "vnuma=[['pnode=1','size=128','vcpus=0']]\n";

@@ -1,4 +1,5 @@
-/* The xlt command: shared declarations of the files in xlt/cli/. */
+/* The xlt command: shared declarations of the files in xlt/cli/.  Each
+ * section names the file that defines it (scripts/check-index checks). */
 #ifndef XLT_CLI_H
 #define XLT_CLI_H
 
@@ -16,21 +17,23 @@ struct cli {
 };
 
 enum {
-    CMD_DRYRUN = 1u << 0,     /* has a dry-run mode (-n) */
-    CMD_MODIFIES = 1u << 1,   /* changes host or domain state */
-    CMD_DAEMON = 1u << 2,     /* talks to xltd */
+    CMD_MODIFIES = 1u << 0,   /* changes host or domain state (xltd's
+                                 request table says the same of REQUEST:
+                                 a unit test checks) */
 };
 
 struct xlt_command {
     const char *name;
     int (*handler)(struct cli *cli, int argc, char **argv);
     unsigned flags;
+    const char *request;      /* the xltd request it makes; NULL: it does
+                                 not talk to xltd */
     const char *synopsis;     /* arguments after the name */
     const char *help;         /* one line */
     const char *options;      /* "-n  ..." lines, '\n'-separated; may be NULL */
 };
 
-/* ---- commands.c: the command table ------------------------------------ */
+/* ---- commands.c: the command table ----------------------------------- */
 
 extern const struct xlt_command xlt_commands[];
 extern const size_t xlt_ncommands;
@@ -44,6 +47,35 @@ const struct xlt_command *xlt_command_find_in(const struct xlt_command *tab,
 void xlt_usage(FILE *out, const struct xlt_command *cmd);
 void xlt_help_all(FILE *out);
 void xlt_man_page(FILE *out);
+int cmd_help(struct cli *cli, int argc, char **argv);
+/* getopt for a command's own argv; prints usage on a bad option.
+ * Returns the option, -1 at the end, '?' on error. */
+int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts);
+
+/* ---- args.c: a command's operands as its request's arguments --------- */
+
+/* A generator holding {"domains":[ARGV...] with the object still open for
+ * more members (NULL: out of memory)... */
+yajl_gen cli_domains_open(int argc, char *const *argv);
+/* ... or {"domains":[DOMAIN] ([] if DOMAIN is NULL)... */
+yajl_gen cli_domain_open(const char *domain);
+/* ... closed, as text (NULL if G is NULL); frees G. */
+char *cli_args_close(yajl_gen g);
+/* {"domains":[ARGV...]} */
+char *cli_domain_args(int argc, char **argv);
+/* {"path","text","paused","config"} of a create, still open for more
+ * members (NULL: out of memory). */
+yajl_gen cli_config_args_open(const char *path, const char *text,
+                              libxl_domain_config *cfg, bool paused);
+/* The one operand of a command that takes no options; NULL after printing
+ * the usage. */
+const char *cli_one_operand(struct cli *cli, int argc, char **argv);
+/* "DOMAIN VALUE" and no options: {"domains":[DOMAIN] opened, for the
+ * caller to add VALUE to; NULL after printing the usage (or on ENOMEM). */
+yajl_gen cli_domain_and_value(struct cli *cli, int argc, char **argv,
+                              const char **value_r);
+/* A request naming exactly one domain, whose reply needs no printing. */
+int cli_one_domain(struct cli *cli, int argc, char **argv);
 
 /* ---- client.c: talking to xltd ---------------------------------------- */
 
@@ -65,7 +97,7 @@ int cli_run(struct cli *cli, const char *cmd, char *args);
 int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
               const char *key, void (*show)(yajl_val));
 
-/* ---- output.c --------------------------------------------------------- */
+/* ---- output.c: what xlt prints, as tables or as JSON ----------------- */
 
 int cli_print_json(yajl_val v);
 /* Member KEY of OBJ as a number; MISSING if it is none. */
@@ -77,91 +109,98 @@ void cli_print_domains(yajl_val domains);
 void cli_print_uptimes(yajl_val domains);
 int cli_fail(struct cli *cli, const char *fmt, ...) XLT_PRINTF(2, 3);
 
-/* ---- one file per command group --------------------------------------- */
+/* ---- console.c: a terminal joined to a console pty ------------------- */
 
-int cmd_help(struct cli *cli, int argc, char **argv);    /* commands.c */
-int cmd_info(struct cli *cli, int argc, char **argv);    /* cmd_host.c */
-int cmd_list(struct cli *cli, int argc, char **argv);    /* cmd_domain.c */
+/* Relay between this terminal and TTY until Ctrl-] on the terminal or the
+ * console goes away.  0, or -1 with ERR. */
+int console_attach(const char *tty, struct xlt_err *err);
+
+/* The command handlers, cmd_<verb>(): one file per command group. */
+
+/* ---- cmd_host.c: info ------------------------------------------------ */
+
+int cmd_info(struct cli *cli, int argc, char **argv);
+
+/* ---- cmd_domain.c: list, create, destroy, domid, rename... ----------- */
+
+int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_domid(struct cli *cli, int argc, char **argv);
 int cmd_rename(struct cli *cli, int argc, char **argv);
 int cmd_uptime(struct cli *cli, int argc, char **argv);
 int cmd_domname(struct cli *cli, int argc, char **argv);
-int cmd_shutdown(struct cli *cli, int argc, char **argv); /* cmd_lifecycle.c */
+/* Read config FILE with the N KEY=VALUE OVERRIDES into CFG, as create
+ * does; the text with the overrides in *TEXT_R.  -1 once it is said why. */
+int cli_config_load(struct cli *cli, const char *file, char **overrides,
+                    int n, libxl_domain_config *cfg, char **text_r);
+
+/* ---- cmd_lifecycle.c: shutdown, reboot, pause, unpause --------------- */
+
+int cmd_shutdown(struct cli *cli, int argc, char **argv);
 int cmd_reboot(struct cli *cli, int argc, char **argv);
 int cmd_pause(struct cli *cli, int argc, char **argv);
 int cmd_unpause(struct cli *cli, int argc, char **argv);
-int cmd_save(struct cli *cli, int argc, char **argv); /* cmd_saverestore.c */
+
+/* ---- cmd_saverestore.c: save, restore, migrate ----------------------- */
+
+int cmd_save(struct cli *cli, int argc, char **argv);
 int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_migrate(struct cli *cli, int argc, char **argv);
-int cmd_console(struct cli *cli, int argc, char **argv);  /* cmd_debug.c */
+
+/* ---- cmd_debug.c: console, dmesg, sysrq, trigger --------------------- */
+
+int cmd_console(struct cli *cli, int argc, char **argv);
 int cmd_dmesg(struct cli *cli, int argc, char **argv);
 int cmd_sysrq(struct cli *cli, int argc, char **argv);
 int cmd_trigger(struct cli *cli, int argc, char **argv);
-int cmd_vcpu_list(struct cli *cli, int argc, char **argv); /* cmd_vcpu.c */
+/* Attach the terminal to domain DOMAIN's console; TYPE NULL = primary.
+ * WAIT_MS: how long to wait for the console to appear. */
+int cli_console(struct cli *cli, const char *domain, const char *type,
+                int num, int wait_ms);
+
+/* ---- cmd_vcpu.c: vcpu-list, vcpu-pin, vcpu-set, vcpu-dedicate -------- */
+
+int cmd_vcpu_list(struct cli *cli, int argc, char **argv);
 int cmd_vcpu_pin(struct cli *cli, int argc, char **argv);
 int cmd_vcpu_set(struct cli *cli, int argc, char **argv);
 int cmd_vcpu_dedicate(struct cli *cli, int argc, char **argv);
-int cmd_network_attach(struct cli *cli, int argc, char **argv); /* cmd_device.c */
+
+/* ---- cmd_device.c: network- and block-attach, -detach, -list --------- */
+
+int cmd_network_attach(struct cli *cli, int argc, char **argv);
 int cmd_network_detach(struct cli *cli, int argc, char **argv);
 int cmd_network_list(struct cli *cli, int argc, char **argv);
 int cmd_block_attach(struct cli *cli, int argc, char **argv);
 int cmd_block_detach(struct cli *cli, int argc, char **argv);
 int cmd_block_list(struct cli *cli, int argc, char **argv);
-int cmd_volume_create(struct cli *cli, int argc, char **argv); /* cmd_volume.c */
+
+/* ---- cmd_volume.c: volume-create, -snapshot, -grow, -remove, -list ---- */
+
+int cmd_volume_create(struct cli *cli, int argc, char **argv);
 int cmd_volume_snapshot(struct cli *cli, int argc, char **argv);
 int cmd_volume_grow(struct cli *cli, int argc, char **argv);
 int cmd_volume_remove(struct cli *cli, int argc, char **argv);
 int cmd_volume_list(struct cli *cli, int argc, char **argv);
-int cmd_mem_set(struct cli *cli, int argc, char **argv);  /* cmd_memory.c */
+
+/* ---- cmd_memory.c: mem-set, mem-max ---------------------------------- */
+
+int cmd_mem_set(struct cli *cli, int argc, char **argv);
 int cmd_mem_max(struct cli *cli, int argc, char **argv);
-int cmd_sched_credit(struct cli *cli, int argc, char **argv); /* cmd_sched.c */
+
+/* ---- cmd_sched.c: sched-credit, sched-credit2 ------------------------ */
+
+int cmd_sched_credit(struct cli *cli, int argc, char **argv);
 int cmd_sched_credit2(struct cli *cli, int argc, char **argv);
-int cmd_cpupool_list(struct cli *cli, int argc, char **argv); /* cmd_cpupool.c */
+
+/* ---- cmd_cpupool.c: cpupool-list, -create, -destroy, -rename... ------ */
+
+int cmd_cpupool_list(struct cli *cli, int argc, char **argv);
 int cmd_cpupool_create(struct cli *cli, int argc, char **argv);
 int cmd_cpupool_destroy(struct cli *cli, int argc, char **argv);
 int cmd_cpupool_rename(struct cli *cli, int argc, char **argv);
 int cmd_cpupool_cpu_add(struct cli *cli, int argc, char **argv);
 int cmd_cpupool_cpu_remove(struct cli *cli, int argc, char **argv);
 int cmd_cpupool_migrate(struct cli *cli, int argc, char **argv);
-/* Attach the terminal to domain DOMAIN's console; TYPE NULL = primary.
- * WAIT_MS: how long to wait for the console to appear. */
-int cli_console(struct cli *cli, const char *domain, const char *type,
-                int num, int wait_ms);
-
-/* ---- console.c: a terminal joined to a console pty -------------------- */
-
-/* Relay between this terminal and TTY until Ctrl-] on the terminal or the
- * console goes away.  0, or -1 with ERR. */
-int console_attach(const char *tty, struct xlt_err *err);
-/* Request arguments (cmd_domain.c): a generator holding {"domains":[ARGV...]
- * with the object still open for more members (NULL: out of memory)... */
-yajl_gen cli_domains_open(int argc, char *const *argv);
-/* ... closed, as text (NULL if G is NULL); frees G. */
-char *cli_args_close(yajl_gen g);
-/* Read config FILE with the N KEY=VALUE OVERRIDES into CFG, as create
- * does; the text with the overrides in *TEXT_R.  -1 once it is said why. */
-int cli_config_load(struct cli *cli, const char *file, char **overrides,
-                    int n, libxl_domain_config *cfg, char **text_r);
-/* {"path","text","paused","config"} of a create, still open for more
- * members (NULL: out of memory). */
-yajl_gen cli_config_args_open(const char *path, const char *text,
-                              libxl_domain_config *cfg, bool paused);
-/* {"domains":[ARGV...]} */
-char *cli_domain_args(int argc, char **argv);
-/* A request naming exactly one domain, whose reply needs no printing. */
-int cli_one_domain(struct cli *cli, int argc, char **argv);
-/* The one operand of a command that takes no options; NULL after printing
- * the usage. */
-const char *cli_one_operand(struct cli *cli, int argc, char **argv);
-/* "DOMAIN VALUE" and no options: {"domains":[DOMAIN] opened, for the
- * caller to add VALUE to; NULL after printing the usage (or on ENOMEM). */
-yajl_gen cli_domain_and_value(struct cli *cli, int argc, char **argv,
-                              const char **value_r);
-
-/* getopt for a command's own argv; prints usage on a bad option.
- * Returns the option, -1 at the end, '?' on error. */
-int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts);
 
 #endif

@@ -52,7 +52,7 @@ int cmd_cpupool_list(struct cli *cli, int argc, char **argv)
         if (optind < argc)
             xlt_json_kv_str(g, "pool", argv[optind]);
     }
-    if (cli_call_owned(cli, "cpupool-list", cli_args_close(g), &reply))
+    if (cli_call_owned(cli, cli->cmd->request, cli_args_close(g), &reply))
         goto out;
     pools = xlt_json_get(xlt_json_get(reply, "result"), "pools");
     if (json)
@@ -121,7 +121,7 @@ int cmd_cpupool_create(struct cli *cli, int argc, char **argv)
     args = create_args(cli, file, argv + optind, argc - optind, dry_run);
     if (!args)
         return 1;
-    if (cli_call_owned(cli, "cpupool-create", args, &reply))
+    if (cli_call_owned(cli, cli->cmd->request, args, &reply))
         goto out;
     r = xlt_json_get(reply, "result");
     xlt_json_get_int(r, "id", &id);
@@ -141,10 +141,10 @@ out:
     return rc;
 }
 
-/* POOL [VALUE]: {"pool": POOL, KEY: VALUE} for request CMD (KEY NULL:
- * the command takes POOL alone). */
+/* POOL [VALUE]: {"pool": POOL, KEY: VALUE} (KEY NULL: the command takes
+ * POOL alone). */
 static int pool_command(struct cli *cli, int argc, char **argv,
-                        const char *cmd, const char *key)
+                        const char *key)
 {
     yajl_gen g;
 
@@ -161,27 +161,27 @@ static int pool_command(struct cli *cli, int argc, char **argv,
         if (key)
             xlt_json_kv_str(g, key, argv[optind + 1]);
     }
-    return cli_run(cli, cmd, cli_args_close(g));
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }
 
 int cmd_cpupool_destroy(struct cli *cli, int argc, char **argv)
 {
-    return pool_command(cli, argc, argv, "cpupool-destroy", NULL);
+    return pool_command(cli, argc, argv, NULL);
 }
 
 int cmd_cpupool_rename(struct cli *cli, int argc, char **argv)
 {
-    return pool_command(cli, argc, argv, "cpupool-rename", "name");
+    return pool_command(cli, argc, argv, "name");
 }
 
 int cmd_cpupool_cpu_add(struct cli *cli, int argc, char **argv)
 {
-    return pool_command(cli, argc, argv, "cpupool-cpu-add", "cpus");
+    return pool_command(cli, argc, argv, "cpus");
 }
 
 int cmd_cpupool_cpu_remove(struct cli *cli, int argc, char **argv)
 {
-    return pool_command(cli, argc, argv, "cpupool-cpu-remove", "cpus");
+    return pool_command(cli, argc, argv, "cpus");
 }
 
 int cmd_cpupool_migrate(struct cli *cli, int argc, char **argv)
@@ -192,5 +192,5 @@ int cmd_cpupool_migrate(struct cli *cli, int argc, char **argv)
     if (!g)
         return 2;
     xlt_json_kv_str(g, "pool", pool);
-    return cli_run(cli, "cpupool-migrate", cli_args_close(g));
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }

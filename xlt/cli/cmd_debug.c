@@ -11,8 +11,7 @@
 static char *domain_args(const char *domain, const char *key,
                          const char *value, const char *numkey, long num)
 {
-    char *const domains[] = {(char *)domain};
-    yajl_gen g = cli_domains_open(1, domains);
+    yajl_gen g = cli_domain_open(domain);
 
     if (g && value)
         xlt_json_kv_str(g, key, value);
@@ -120,7 +119,8 @@ int cmd_dmesg(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
-    if (cli_call(cli, "dmesg", clear ? "{\"clear\":true}" : "{}", &reply))
+    if (cli_call(cli, cli->cmd->request, clear ? "{\"clear\":true}" : "{}",
+                 &reply))
         goto out;
     result = xlt_json_get(reply, "result");
     text = xlt_json_get_str(result, "text");
@@ -148,7 +148,7 @@ int cmd_sysrq(struct cli *cli, int argc, char **argv)
                  "/proc/sysrq-trigger takes", argv[optind + 1]);
         return 2;
     }
-    return cli_run(cli, "sysrq",
+    return cli_run(cli, cli->cmd->request,
                    domain_args(argv[optind], "key", argv[optind + 1], NULL,
                                0));
 }
@@ -171,7 +171,7 @@ int cmd_trigger(struct cli *cli, int argc, char **argv)
             return 2;
         }
     }
-    return cli_run(cli, "trigger",
+    return cli_run(cli, cli->cmd->request,
                    domain_args(argv[optind], "trigger", argv[optind + 1],
                                "vcpu", vcpu));
 }

@@ -23,7 +23,7 @@ static char *join_spec(int argc, char **argv, int first)
 /* DOMAIN SPEC...: KEY ("vif" or "disk") parsed here, sent as libxl's
  * JSON of the device. */
 static int attach(struct cli *cli, int argc, char **argv, const char *key,
-                  const char *cmd, bool spec_required)
+                  bool spec_required)
 {
     libxl_domain_config cfg;
     struct xlt_err err;
@@ -52,7 +52,7 @@ static int attach(struct cli *cli, int argc, char **argv, const char *key,
         else
             libxl_device_disk_gen_json(g, &cfg.disks[0]);
     }
-    rc = cli_run(cli, cmd, cli_args_close(g));
+    rc = cli_run(cli, cli->cmd->request, cli_args_close(g));
 out:
     free(spec);
     libxl_domain_config_dispose(&cfg);
@@ -61,16 +61,16 @@ out:
 
 int cmd_network_attach(struct cli *cli, int argc, char **argv)
 {
-    return attach(cli, argc, argv, "vif", "network-attach", false);
+    return attach(cli, argc, argv, "vif", false);
 }
 
 int cmd_block_attach(struct cli *cli, int argc, char **argv)
 {
-    return attach(cli, argc, argv, "disk", "block-attach", true);
+    return attach(cli, argc, argv, "disk", true);
 }
 
 /* DOMAIN DEVICE */
-static int detach(struct cli *cli, int argc, char **argv, const char *cmd)
+static int detach(struct cli *cli, int argc, char **argv)
 {
     const char *device;
     yajl_gen g = cli_domain_and_value(cli, argc, argv, &device);
@@ -78,17 +78,17 @@ static int detach(struct cli *cli, int argc, char **argv, const char *cmd)
     if (!g)
         return 2;
     xlt_json_kv_str(g, "device", device);
-    return cli_run(cli, cmd, cli_args_close(g));
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }
 
 int cmd_network_detach(struct cli *cli, int argc, char **argv)
 {
-    return detach(cli, argc, argv, "network-detach");
+    return detach(cli, argc, argv);
 }
 
 int cmd_block_detach(struct cli *cli, int argc, char **argv)
 {
-    return detach(cli, argc, argv, "block-detach");
+    return detach(cli, argc, argv);
 }
 
 static long long num(yajl_val obj, const char *key)
@@ -146,10 +146,12 @@ static void print_disks(yajl_val domains)
 
 int cmd_network_list(struct cli *cli, int argc, char **argv)
 {
-    return cli_query(cli, argc, argv, "network-list", "domains", print_vifs);
+    return cli_query(cli, argc, argv, cli->cmd->request, "domains",
+                     print_vifs);
 }
 
 int cmd_block_list(struct cli *cli, int argc, char **argv)
 {
-    return cli_query(cli, argc, argv, "block-list", "domains", print_disks);
+    return cli_query(cli, argc, argv, cli->cmd->request, "domains",
+                     print_disks);
 }

@@ -1,5 +1,5 @@
-/* cmd_domain.c: commands about domains: list, create, destroy. */
-#include <limits.h>
+/* cmd_domain.c: commands about domains: list, uptime, create, destroy,
+ * domid, domname, rename; reading a config file as create does. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,69 +8,16 @@
 /* How long create -c waits for the new domain's console to appear. */
 #define CONSOLE_WAIT_MS 10000
 
-
-yajl_gen cli_domains_open(int argc, char *const *argv)
-{
-    yajl_gen g = xlt_json_gen_new();
-
-    if (!g)
-        return NULL;
-    yajl_gen_map_open(g);
-    xlt_json_str(g, "domains");
-    yajl_gen_array_open(g);
-    for (int i = 0; i < argc; i++)
-        xlt_json_str(g, argv[i]);
-    yajl_gen_array_close(g);
-    return g;
-}
-
-char *cli_args_close(yajl_gen g)
-{
-    char *text;
-
-    if (!g)
-        return NULL;
-    yajl_gen_map_close(g);
-    text = xlt_json_gen_take(g);
-    yajl_gen_free(g);
-    return text;
-}
-
-char *cli_domain_args(int argc, char **argv)
-{
-    return cli_args_close(cli_domains_open(argc, argv));
-}
-
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
-    return cli_query(cli, argc, argv, "list", "domains", cli_print_domains);
+    return cli_query(cli, argc, argv, cli->cmd->request, "domains",
+                     cli_print_domains);
 }
 
 int cmd_uptime(struct cli *cli, int argc, char **argv)
 {
-    return cli_query(cli, argc, argv, "list", "domains", cli_print_uptimes);
-}
-
-yajl_gen cli_config_args_open(const char *path, const char *text,
-                              libxl_domain_config *cfg, bool paused)
-{
-    yajl_gen g = xlt_json_gen_new();
-    char abspath[PATH_MAX];
-
-    if (!g)
-        return NULL;
-    if (!realpath(path, abspath))
-        snprintf(abspath, sizeof(abspath), "%s", path);
-    yajl_gen_map_open(g);
-    xlt_json_kv_str(g, "path", abspath);
-    xlt_json_kv_str(g, "text", text);
-    xlt_json_kv_bool(g, "paused", paused);
-    xlt_json_str(g, "config");
-    if (libxl_domain_config_gen_json(g, cfg) != yajl_gen_status_ok) {
-        yajl_gen_free(g);
-        return NULL;
-    }
-    return g;
+    return cli_query(cli, argc, argv, cli->cmd->request, "domains",
+                     cli_print_uptimes);
 }
 
 static int print_config_json(struct cli *cli, libxl_domain_config *cfg)
@@ -125,51 +72,67 @@ int cli_config_load(struct cli *cli, const char *file, char **overrides,
     return rc;
 }
 
-int cmd_create(struct cli *cli, int argc, char **argv)
-{
-    libxl_domain_config cfg;
-    yajl_val reply = NULL;
-    char *text = NULL;
-    bool dry_run = false, paused = false, console = false;
-    long long domid = -1;
-    int c, rc = 1;
+/* create's options. */
+struct create_opts {
+    bool dry_run, paused, console;
+};
 
-    libxl_domain_config_init(&cfg);
+/* -n -p -c into *O, and FILE after them; 0, or 2 (a usage error). */
+static int create_options(struct cli *cli, int argc, char **argv,
+                          struct create_opts *o)
+{
+    int c;
+
+    *o = (struct create_opts){0};
     while ((c = cli_getopt(cli, argc, argv, "npc")) != -1) {
         if (c == 'n')
-            dry_run = true;
+            o->dry_run = true;
         else if (c == 'p')
-            paused = true;
+            o->paused = true;
         else if (c == 'c')
-            console = true;
-        else {
-            rc = 2;
-            goto out;
-        }
+            o->console = true;
+        else
+            return 2;
     }
     if (optind >= argc) {
         xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    return 0;
+}
+
+int cmd_create(struct cli *cli, int argc, char **argv)
+{
+    libxl_domain_config cfg;
+    struct create_opts o;
+    yajl_val reply = NULL;
+    char *text = NULL;
+    long long domid = -1;
+    int rc = 1;
+
+    libxl_domain_config_init(&cfg);
+    if (create_options(cli, argc, argv, &o)) {
         rc = 2;
         goto out;
     }
     if (cli_config_load(cli, argv[optind], argv + optind + 1,
                         argc - optind - 1, &cfg, &text))
         goto out;
-    if (dry_run) {
+    if (o.dry_run) {
         rc = print_config_json(cli, &cfg);
         goto out;
     }
-    if (cli_call_owned(cli, "create",
+    if (cli_call_owned(cli, cli->cmd->request,
                        cli_args_close(cli_config_args_open(argv[optind], text,
-                                                           &cfg, paused)),
+                                                           &cfg, o.paused)),
                        &reply))
         goto out;
     xlt_json_get_int(xlt_json_get(reply, "result"), "domid", &domid);
     printf("created domain %s (id %lld)%s\n", cfg.c_info.name, domid,
-           paused ? ", paused" : "");
+           o.paused ? ", paused" : "");
     fflush(stdout);
     rc = 0;
-    if (console) {
+    if (o.console) {
         char ref[16];
         snprintf(ref, sizeof(ref), "%lld", domid);
         rc = cli_console(cli, ref, NULL, 0, CONSOLE_WAIT_MS);
@@ -180,41 +143,6 @@ out:
     if (reply)
         yajl_tree_free(reply);
     return rc;
-}
-
-/* Exactly N operands and no options; false after printing the usage. */
-static bool operands(struct cli *cli, int argc, char **argv, int n)
-{
-    if (cli_getopt(cli, argc, argv, "") != -1)
-        return false;
-    if (optind + n != argc) {
-        xlt_usage(stderr, cli->cmd);
-        return false;
-    }
-    return true;
-}
-
-const char *cli_one_operand(struct cli *cli, int argc, char **argv)
-{
-    return operands(cli, argc, argv, 1) ? argv[optind] : NULL;
-}
-
-yajl_gen cli_domain_and_value(struct cli *cli, int argc, char **argv,
-                              const char **value_r)
-{
-    if (!operands(cli, argc, argv, 2))
-        return NULL;
-    *value_r = argv[optind + 1];
-    return cli_domains_open(1, argv + optind);
-}
-
-int cli_one_domain(struct cli *cli, int argc, char **argv)
-{
-    char *dom = (char *)cli_one_operand(cli, argc, argv);
-
-    if (!dom)
-        return 2;
-    return cli_run(cli, cli->cmd->name, cli_domain_args(1, &dom));
 }
 
 int cmd_destroy(struct cli *cli, int argc, char **argv)
@@ -242,7 +170,8 @@ static int print_domain_field(struct cli *cli, int argc, char **argv,
         return 2;
     }
     dom = argv[optind];
-    if (cli_call_owned(cli, "list", cli_domain_args(1, &dom), &reply))
+    if (cli_call_owned(cli, cli->cmd->request, cli_domain_args(1, &dom),
+                       &reply))
         goto out;
     doms = xlt_json_get(xlt_json_get(reply, "result"), "domains");
     if (!YAJL_IS_ARRAY(doms) || doms->u.array.len != 1) {
@@ -285,5 +214,5 @@ int cmd_rename(struct cli *cli, int argc, char **argv)
     g = cli_domains_open(1, argv + optind);
     if (g)
         xlt_json_kv_str(g, "name", argv[optind + 1]);
-    return cli_run(cli, "rename", cli_args_close(g));
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }

@@ -3,5 +3,5 @@
 
 int cmd_info(struct cli *cli, int argc, char **argv)
 {
-    return cli_query(cli, argc, argv, "info", NULL, cli_print_fields);
+    return cli_query(cli, argc, argv, cli->cmd->request, NULL, cli_print_fields);
 }

@@ -7,8 +7,7 @@
 static char *lifecycle_args(const char *domain, bool all, bool wait,
                             bool fallback)
 {
-    char *const domains[] = {(char *)domain};
-    yajl_gen g = cli_domains_open(domain ? 1 : 0, domains);
+    yajl_gen g = cli_domain_open(domain);
 
     if (g) {
         xlt_json_kv_bool(g, "all", all);
@@ -37,7 +36,7 @@ static int shutdown_or_reboot(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
-    return cli_run(cli, cli->cmd->name,
+    return cli_run(cli, cli->cmd->request,
                    lifecycle_args(all ? NULL : argv[optind], all, wait,
                                   fallback));
 }

@@ -1,9 +1,8 @@
 /* cmd_memory.c: mem-set and mem-max. */
 #include "cli.h"
 
-/* DOMAIN SIZE -> {"domains": [DOMAIN], "kb": N} for request CMD. */
-static int memory_command(struct cli *cli, const char *cmd, int argc,
-                          char **argv)
+/* DOMAIN SIZE -> {"domains": [DOMAIN], "kb": N} */
+static int memory_command(struct cli *cli, int argc, char **argv)
 {
     const char *size;
     yajl_gen g = cli_domain_and_value(cli, argc, argv, &size);
@@ -18,15 +17,15 @@ static int memory_command(struct cli *cli, const char *cmd, int argc,
         return 2;
     }
     xlt_json_kv_uint(g, "kb", kb);
-    return cli_run(cli, cmd, cli_args_close(g));
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }
 
 int cmd_mem_set(struct cli *cli, int argc, char **argv)
 {
-    return memory_command(cli, "mem-set", argc, argv);
+    return memory_command(cli, argc, argv);
 }
 
 int cmd_mem_max(struct cli *cli, int argc, char **argv)
 {
-    return memory_command(cli, "mem-max", argc, argv);
+    return memory_command(cli, argc, argv);
 }

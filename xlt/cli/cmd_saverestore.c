@@ -67,7 +67,7 @@ int cmd_save(struct cli *cli, int argc, char **argv)
         xlt_json_kv_bool(g, "checkpoint", checkpoint);
         xlt_json_kv_bool(g, "paused", paused);
     }
-    if (cli_call_owned(cli, "save", cli_args_close(g), &reply))
+    if (cli_call_owned(cli, cli->cmd->request, cli_args_close(g), &reply))
         goto out;
     snprintf(what, sizeof(what), "saved %s to %s%s", argv[optind], path,
              checkpoint || paused ? paused ? " (left paused)" : " (still "
@@ -137,7 +137,7 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
     if (absolute_path(cli, argv[optind], path, sizeof(path)))
         return 1;
     args = restore_args(cli, config, path, paused, &rc);
-    if (rc || cli_call_owned(cli, "restore", args, &reply)) {
+    if (rc || cli_call_owned(cli, cli->cmd->request, args, &reply)) {
         rc = 1;
         goto out;
     }
@@ -177,7 +177,7 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
         xlt_json_kv_str(g, "host", argv[optind + 1]);
         xlt_json_kv_bool(g, "live", live);
     }
-    if (cli_call_owned(cli, "migrate", cli_args_close(g), &reply))
+    if (cli_call_owned(cli, cli->cmd->request, cli_args_close(g), &reply))
         goto out;
     result = xlt_json_get(reply, "result");
     if (json) {

@@ -34,62 +34,70 @@ static long long number_arg(struct cli *cli, char opt, const char *s)
     return n;
 }
 
-static int sched_command(struct cli *cli, const char *sched, int argc,
-                         char **argv)
-{
-    const char *domain = NULL;
-    long long weight = -1, cap = -1;
-    yajl_val reply = NULL, domains;
-    bool json = false;
-    yajl_gen g;
-    int c, rc = 1;
+/* sched-credit's options. */
+struct sched_opts {
+    const char *domain;
+    long long weight, cap; /* -1: not given */
+    bool json;
+};
 
+/* -d DOMAIN -w WEIGHT -c CAP -j into *O; 0, or 2 (a usage error). */
+static int sched_options(struct cli *cli, int argc, char **argv,
+                         struct sched_opts *o)
+{
+    int c;
+
+    *o = (struct sched_opts){.weight = -1, .cap = -1};
     while ((c = cli_getopt(cli, argc, argv, "d:w:c:j")) != -1) {
-        switch (c) {
-        case 'd':
-            domain = optarg;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 'w':
-            weight = number_arg(cli, 'w', optarg);
-            break;
-        case 'c':
-            cap = number_arg(cli, 'c', optarg);
-            break;
-        default:
+        if (c == 'd')
+            o->domain = optarg;
+        else if (c == 'j')
+            o->json = true;
+        else if (c == 'w')
+            o->weight = number_arg(cli, 'w', optarg);
+        else if (c == 'c')
+            o->cap = number_arg(cli, 'c', optarg);
+        else
             return 2;
-        }
-        if (weight == -2 || cap == -2)
+        if (o->weight == -2 || o->cap == -2)
             return 2;
     }
-    if (optind != argc || ((weight >= 0 || cap >= 0) && !domain)) {
+    if (optind != argc || ((o->weight >= 0 || o->cap >= 0) && !o->domain)) {
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
-    g = cli_domains_open(domain ? 1 : 0, (char *const *)&domain);
+    return 0;
+}
+
+static int sched_command(struct cli *cli, const char *sched, int argc,
+                         char **argv)
+{
+    struct sched_opts o;
+    yajl_val reply = NULL, domains;
+    yajl_gen g;
+    int rc = sched_options(cli, argc, argv, &o);
+
+    if (rc)
+        return rc;
+    g = cli_domain_open(o.domain);
     if (g) {
         xlt_json_kv_str(g, "scheduler", sched);
-        if (weight >= 0)
-            xlt_json_kv_int(g, "weight", weight);
-        if (cap >= 0)
-            xlt_json_kv_int(g, "cap", cap);
+        if (o.weight >= 0)
+            xlt_json_kv_int(g, "weight", o.weight);
+        if (o.cap >= 0)
+            xlt_json_kv_int(g, "cap", o.cap);
     }
-    if (cli_call_owned(cli, "sched", cli_args_close(g), &reply))
-        goto out;
-    rc = 0;
-    if (weight >= 0 || cap >= 0)
-        goto out; /* set: nothing to show, as xl */
-    domains = xlt_json_get(xlt_json_get(reply, "result"), "domains");
-    if (json)
-        cli_print_json(domains);
-    else
-        print_sched(domains);
-out:
-    if (reply)
-        yajl_tree_free(reply);
-    return rc;
+    if (cli_call_owned(cli, cli->cmd->request, cli_args_close(g), &reply))
+        return 1;
+    if (o.weight < 0 && o.cap < 0) { /* set: nothing to show, as xl */
+        domains = xlt_json_get(xlt_json_get(reply, "result"), "domains");
+        if (o.json)
+            cli_print_json(domains);
+        else
+            print_sched(domains);
+    }
+    yajl_tree_free(reply);
+    return 0;
 }
 
 int cmd_sched_credit(struct cli *cli, int argc, char **argv)

@@ -37,7 +37,8 @@ static void print_vcpus(yajl_val domains)
 
 int cmd_vcpu_list(struct cli *cli, int argc, char **argv)
 {
-    return cli_query(cli, argc, argv, "vcpu-list", "domains", print_vcpus);
+    return cli_query(cli, argc, argv, cli->cmd->request, "domains",
+                     print_vcpus);
 }
 
 /* "all" or a vCPU number; -2 if neither. */
@@ -75,7 +76,7 @@ int cmd_vcpu_pin(struct cli *cli, int argc, char **argv)
         if (argc - optind == 4)
             xlt_json_kv_str(g, "soft", argv[optind + 3]);
     }
-    return cli_run(cli, "vcpu-pin", cli_args_close(g));
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }
 
 int cmd_vcpu_set(struct cli *cli, int argc, char **argv)
@@ -94,7 +95,7 @@ int cmd_vcpu_set(struct cli *cli, int argc, char **argv)
         return 2;
     }
     xlt_json_kv_int(g, "count", count);
-    return cli_run(cli, "vcpu-set", cli_args_close(g));
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }
 
 int cmd_vcpu_dedicate(struct cli *cli, int argc, char **argv)
@@ -116,7 +117,7 @@ int cmd_vcpu_dedicate(struct cli *cli, int argc, char **argv)
     g = cli_domains_open(1, argv + optind);
     if (g)
         xlt_json_kv_bool(g, "release", release);
-    rc = cli_call_owned(cli, "vcpu-dedicate", cli_args_close(g), &reply);
+    rc = cli_call_owned(cli, cli->cmd->request, cli_args_close(g), &reply);
     if (rc == 0 && release)
         printf("%s: back in Pool-0, sharing its CPUs\n", argv[optind]);
     else if (rc == 0)

@@ -8,15 +8,15 @@
 #include "cli.h"
 
 const struct xlt_command xlt_commands[] = {
-    {"help", cmd_help, 0, "[COMMAND]",
+    {"help", cmd_help, 0, NULL, "[COMMAND]",
      "Show the commands, or one command's usage.", NULL},
-    {"info", cmd_info, CMD_DAEMON, "[--json]",
+    {"info", cmd_info, 0, "info", "[--json]",
      "Show the host: Xen version, CPUs, memory (like xl info).",
      "-j, --json  print the result as JSON"},
-    {"list", cmd_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+    {"list", cmd_list, 0, "list", "[--json] [DOMAIN...]",
      "List domains: name, id, memory (MiB), vCPUs, state, CPU time.",
      "-j, --json  print the result as JSON"},
-    {"create", cmd_create, CMD_DAEMON | CMD_MODIFIES | CMD_DRYRUN,
+    {"create", cmd_create, CMD_MODIFIES, "create",
      "[-n] [-p] [-c] FILE [KEY=VALUE...]",
      "Create a domain from an xl.cfg file.  Each KEY=VALUE is a line of "
      "xl.cfg that overrides the file (quote strings: 'name=\"web2\"').",
@@ -24,23 +24,23 @@ const struct xlt_command xlt_commands[] = {
      "create nothing\n"
      "-p, --paused   leave the domain paused\n"
      "-c             attach to its console once created (Ctrl-] detaches)"},
-    {"destroy", cmd_destroy, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
+    {"destroy", cmd_destroy, CMD_MODIFIES, "destroy", "DOMAIN",
      "Destroy a domain at once (like pulling its power cord).", NULL},
-    {"save", cmd_save, CMD_DAEMON | CMD_MODIFIES,
+    {"save", cmd_save, CMD_MODIFIES, "save",
      "[-c] [-p] [--json] DOMAIN FILE",
      "Save a domain to FILE and destroy it (xl's file layout: xl restore "
      "reads it, and xlt restore reads xl's).  FILE is written by xltd.",
      "-c          leave the domain running (a checkpoint)\n"
      "-p          leave the domain paused\n"
      "-j, --json  print the summary as JSON"},
-    {"restore", cmd_restore, CMD_DAEMON | CMD_MODIFIES,
+    {"restore", cmd_restore, CMD_MODIFIES, "restore",
      "[-p] [--json] [CONFIG] FILE",
      "Restore a domain from FILE, saved by xlt or xl, with the config the "
      "file holds or the one in CONFIG.  Pinning, the memory target and "
      "dedicated cores come back as they were.",
      "-p, --paused  leave the domain paused\n"
      "-j, --json    print the summary as JSON"},
-    {"migrate", cmd_migrate, CMD_DAEMON | CMD_MODIFIES,
+    {"migrate", cmd_migrate, CMD_MODIFIES, "migrate",
      "[--non-live] [--json] DOMAIN HOST[:PORT]",
      "Move a running domain to HOST's xltd (port 8002 unless given), over "
      "TLS with the pool's key: live (memory copied while it runs) unless "
@@ -49,62 +49,63 @@ const struct xlt_command xlt_commands[] = {
      "-N, --non-live  suspend it, then move it (for PV guests where Xen "
      "cannot track their dirty pages); the downtime is the whole transfer\n"
      "-j, --json      print the summary as JSON"},
-    {"shutdown", cmd_shutdown, CMD_DAEMON | CMD_MODIFIES,
+    {"shutdown", cmd_shutdown, CMD_MODIFIES, "shutdown",
      "[-w] [-F] (-a | DOMAIN)",
      "Ask a domain to shut down; xltd then applies its on_poweroff action.",
      "-a, --all   every domain but dom0\n"
      "-w, --wait  wait until the domains have shut down\n"
      "-F          press the ACPI power button of an HVM guest without PV "
      "drivers"},
-    {"reboot", cmd_reboot, CMD_DAEMON | CMD_MODIFIES,
+    {"reboot", cmd_reboot, CMD_MODIFIES, "reboot",
      "[-w] [-F] (-a | DOMAIN)",
      "Ask a domain to reboot; xltd then applies its on_reboot action.",
      "-a, --all   every domain but dom0\n"
      "-w, --wait  wait until the domains have shut down\n"
      "-F          reset an HVM guest without PV drivers (Xen on x86 has no\n"
      "            reset button: xltd shuts it down for reboot itself)"},
-    {"pause", cmd_pause, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
+    {"pause", cmd_pause, CMD_MODIFIES, "pause", "DOMAIN",
      "Pause a domain: its vCPUs stop being scheduled.", NULL},
-    {"unpause", cmd_unpause, CMD_DAEMON | CMD_MODIFIES, "DOMAIN",
+    {"unpause", cmd_unpause, CMD_MODIFIES, "unpause", "DOMAIN",
      "Unpause a paused domain.", NULL},
-    {"rename", cmd_rename, CMD_DAEMON | CMD_MODIFIES, "DOMAIN NEWNAME",
+    {"rename", cmd_rename, CMD_MODIFIES, "rename", "DOMAIN NEWNAME",
      "Rename a domain.", NULL},
-    {"console", cmd_console, CMD_DAEMON, "[-t pv|serial] [-n NUM] DOMAIN",
+    {"console", cmd_console, CMD_MODIFIES, "console",
+     "[-t pv|serial] [-n NUM] DOMAIN",
      "Attach this terminal to a domain's console; Ctrl-] detaches.",
      "-t TYPE  pv or serial (default: the domain's primary console, the\n"
      "         serial port of an HVM guest)\n"
      "-n NUM   which console of that type (default 0)"},
-    {"dmesg", cmd_dmesg, CMD_DAEMON, "[-c] [--json]",
+    {"dmesg", cmd_dmesg, CMD_MODIFIES, "dmesg", "[-c] [--json]",
      "Print Xen's console ring (the hypervisor's boot and log messages).",
      "-c          clear the ring after reading it\n"
      "-j, --json  print {\"text\": ...}"},
-    {"sysrq", cmd_sysrq, CMD_DAEMON | CMD_MODIFIES, "DOMAIN LETTER",
+    {"sysrq", cmd_sysrq, CMD_MODIFIES, "sysrq", "DOMAIN LETTER",
      "Send a magic SysRq letter to a PV or PVH guest's kernel.", NULL},
-    {"trigger", cmd_trigger, CMD_DAEMON | CMD_MODIFIES,
+    {"trigger", cmd_trigger, CMD_MODIFIES, "trigger",
      "DOMAIN nmi|reset|init|power|sleep|s3resume [VCPU]",
      "Send a hardware event to a domain (an HVM guest for all but nmi).",
      NULL},
-    {"uptime", cmd_uptime, CMD_DAEMON, "[--json] [DOMAIN...]",
+    {"uptime", cmd_uptime, 0, "list", "[--json] [DOMAIN...]",
      "Show how long domains have been running (like xl uptime).",
      "-j, --json  print the result as JSON"},
-    {"domid", cmd_domid, CMD_DAEMON, "[--json] NAME", "Print a domain's id.",
+    {"domid", cmd_domid, 0, "list", "[--json] NAME", "Print a domain's id.",
      "-j, --json  print the domain's entry, as list --json does"},
-    {"domname", cmd_domname, CMD_DAEMON, "[--json] ID",
+    {"domname", cmd_domname, 0, "list", "[--json] ID",
      "Print a domain's name.",
      "-j, --json  print the domain's entry, as list --json does"},
-    {"vcpu-list", cmd_vcpu_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+    {"vcpu-list", cmd_vcpu_list, 0, "vcpu-list", "[--json] [DOMAIN...]",
      "List the vCPUs of domains: where each runs, its state, CPU time and "
      "hard and soft affinity.",
      "-j, --json  print the result as JSON"},
-    {"vcpu-pin", cmd_vcpu_pin, CMD_DAEMON | CMD_MODIFIES,
+    {"vcpu-pin", cmd_vcpu_pin, CMD_MODIFIES, "vcpu-pin",
      "DOMAIN VCPU|all HARD [SOFT]",
      "Set where a domain's vCPUs may run (hard) and prefer to run (soft). "
      "HARD and SOFT are CPU lists as in xl: 2, 0-3, 0-7,^5, node:1, all; "
      "\"-\" leaves that affinity as it is.", NULL},
-    {"vcpu-set", cmd_vcpu_set, CMD_DAEMON | CMD_MODIFIES, "DOMAIN COUNT",
+    {"vcpu-set", cmd_vcpu_set, CMD_MODIFIES, "vcpu-set", "DOMAIN COUNT",
      "Bring COUNT vCPUs of a domain online (up to its maxvcpus) and the "
      "rest offline.", NULL},
-    {"vcpu-dedicate", cmd_vcpu_dedicate, CMD_DAEMON | CMD_MODIFIES,
+    {"vcpu-dedicate", cmd_vcpu_dedicate, CMD_MODIFIES, "vcpu-dedicate",
      "[-r] DOMAIN",
      "Give each vCPU of a running domain a physical CPU of its own: the "
      "CPUs leave Pool-0 (dom0 and the other domains) for the pool "
@@ -112,51 +113,52 @@ const struct xlt_command xlt_commands[] = {
      "always keeps one CPU.  dedicated_cpus=1 in a domain's config does "
      "the same at create.  info shows who holds which CPU.",
      "-r  give the CPUs back: the domain returns to Pool-0"},
-    {"network-attach", cmd_network_attach, CMD_DAEMON | CMD_MODIFIES,
+    {"network-attach", cmd_network_attach, CMD_MODIFIES, "network-attach",
      "DOMAIN [KEY=VALUE...]",
      "Give a running domain a new vif (xl's vif spec as separate words: "
      "bridge=xenbr1 mac=00:16:3e:..., etc.).  It joins its bridge through "
      "xlt's vif-bridge driver, and a restart keeps it.", NULL},
-    {"network-detach", cmd_network_detach, CMD_DAEMON | CMD_MODIFIES,
+    {"network-detach", cmd_network_detach, CMD_MODIFIES, "network-detach",
      "DOMAIN DEVID|MAC", "Take a vif away from a running domain.", NULL},
-    {"network-list", cmd_network_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+    {"network-list", cmd_network_list, 0, "network-list",
+     "[--json] [DOMAIN...]",
      "List the vifs of domains, with their backend's state (4: "
      "connected).", "-j, --json  print the result as JSON"},
-    {"block-attach", cmd_block_attach, CMD_DAEMON | CMD_MODIFIES,
+    {"block-attach", cmd_block_attach, CMD_MODIFIES, "block-attach",
      "DOMAIN DISK-SPEC...",
      "Give a running domain a new disk (xl's disk spec, e.g. "
      "phy:/dev/vg0/data,xvdc,w; its parts may be separate words).  An LVM "
      "volume goes through xlt's block-lvm driver.", NULL},
-    {"block-detach", cmd_block_detach, CMD_DAEMON | CMD_MODIFIES,
+    {"block-detach", cmd_block_detach, CMD_MODIFIES, "block-detach",
      "DOMAIN VDEV|DEVID", "Take a disk away from a running domain.", NULL},
-    {"block-list", cmd_block_list, CMD_DAEMON, "[--json] [DOMAIN...]",
+    {"block-list", cmd_block_list, 0, "block-list", "[--json] [DOMAIN...]",
      "List the disks of domains, with their backend's state (4: "
      "connected).", "-j, --json  print the result as JSON"},
-    {"volume-create", cmd_volume_create, CMD_MODIFIES, "VG NAME SIZE",
+    {"volume-create", cmd_volume_create, CMD_MODIFIES, NULL, "VG NAME SIZE",
      "Create an LVM volume for a domain disk (lvcreate; SIZE as for mem-set, "
      "m if no unit).", NULL},
-    {"volume-snapshot", cmd_volume_snapshot, CMD_MODIFIES,
+    {"volume-snapshot", cmd_volume_snapshot, CMD_MODIFIES, NULL,
      "VG/LV NAME [SIZE]",
      "Snapshot a volume (lvcreate -s), as big as the volume unless SIZE is "
      "given: for backups, snapshot, copy the snapshot out, volume-remove "
      "it.", NULL},
-    {"volume-grow", cmd_volume_grow, CMD_MODIFIES, "VG/LV [+]SIZE",
+    {"volume-grow", cmd_volume_grow, CMD_MODIFIES, NULL, "VG/LV [+]SIZE",
      "Grow a volume to SIZE, or by +SIZE (lvextend).  A running domain "
      "whose disk it is sees the new size through blkback.", NULL},
-    {"volume-remove", cmd_volume_remove, CMD_MODIFIES, "VG/LV",
+    {"volume-remove", cmd_volume_remove, CMD_MODIFIES, NULL, "VG/LV",
      "Remove a volume (lvremove); refused while it is a domain's disk.",
      NULL},
-    {"volume-list", cmd_volume_list, 0, "[--json] [VG...]",
+    {"volume-list", cmd_volume_list, 0, NULL, "[--json] [VG...]",
      "List LVM volumes: size, whether active, snapshot origin and the "
      "domain whose disk each is.", "-j, --json  print the result as JSON"},
-    {"mem-set", cmd_mem_set, CMD_DAEMON | CMD_MODIFIES, "DOMAIN SIZE",
+    {"mem-set", cmd_mem_set, CMD_MODIFIES, "mem-set", "DOMAIN SIZE",
      "Set a domain's memory target: its balloon driver gives memory back "
      "to Xen or takes more, up to its maximum.  SIZE: a number with an "
      "optional unit b, k, m, g or t (m if none).", NULL},
-    {"mem-max", cmd_mem_max, CMD_DAEMON | CMD_MODIFIES, "DOMAIN SIZE",
+    {"mem-max", cmd_mem_max, CMD_MODIFIES, "mem-max", "DOMAIN SIZE",
      "Set the most memory a domain may balloon up to (SIZE as for "
      "mem-set).", NULL},
-    {"sched-credit2", cmd_sched_credit2, CMD_DAEMON | CMD_MODIFIES,
+    {"sched-credit2", cmd_sched_credit2, CMD_MODIFIES, "sched",
      "[--json] [-d DOMAIN [-w WEIGHT] [-c CAP]]",
      "Show the credit2 scheduler's weight and cap of the domains (or of "
      "DOMAIN), or set them.",
@@ -164,7 +166,7 @@ const struct xlt_command xlt_commands[] = {
      "-w WEIGHT  its share relative to others (1-65535; default 256)\n"
      "-c CAP     at most this percentage of one CPU (0: no cap)\n"
      "-j, --json print the result as JSON"},
-    {"sched-credit", cmd_sched_credit, CMD_DAEMON | CMD_MODIFIES,
+    {"sched-credit", cmd_sched_credit, CMD_MODIFIES, "sched",
      "[--json] [-d DOMAIN [-w WEIGHT] [-c CAP]]",
      "As sched-credit2, for domains in a pool running the credit "
      "scheduler.",
@@ -172,28 +174,30 @@ const struct xlt_command xlt_commands[] = {
      "-w WEIGHT  its share relative to others (1-65535; default 256)\n"
      "-c CAP     at most this percentage of one CPU (0: no cap)\n"
      "-j, --json print the result as JSON"},
-    {"cpupool-list", cmd_cpupool_list, CMD_DAEMON, "[-c] [--json] [POOL]",
+    {"cpupool-list", cmd_cpupool_list, 0, "cpupool-list",
+     "[-c] [--json] [POOL]",
      "List the CPU pools: CPUs, scheduler, domains.",
      "-c          show each pool's CPUs instead\n"
      "-j, --json  print the result as JSON"},
-    {"cpupool-create", cmd_cpupool_create,
-     CMD_DAEMON | CMD_MODIFIES | CMD_DRYRUN, "[-n] [-f FILE] [KEY=VALUE...]",
+    {"cpupool-create", cmd_cpupool_create, CMD_MODIFIES, "cpupool-create",
+     "[-n] [-f FILE] [KEY=VALUE...]",
      "Create a CPU pool from xl's pool definition: name=\"POOL\" (default: "
      "FILE's name), sched=\"credit2\" (default: the host's), cpus=\"2-3\" "
      "or [\"2\",\"3\"], or nodes=[\"1\"]; the CPUs must be free.",
      "-f FILE        read the definition from FILE; KEY=VALUE lines are "
      "added\n"
      "-n, --dry-run  check it and say what would be created"},
-    {"cpupool-destroy", cmd_cpupool_destroy, CMD_DAEMON | CMD_MODIFIES,
+    {"cpupool-destroy", cmd_cpupool_destroy, CMD_MODIFIES, "cpupool-destroy",
      "POOL", "Destroy an empty CPU pool; its CPUs become free.", NULL},
-    {"cpupool-rename", cmd_cpupool_rename, CMD_DAEMON | CMD_MODIFIES,
+    {"cpupool-rename", cmd_cpupool_rename, CMD_MODIFIES, "cpupool-rename",
      "POOL NEWNAME", "Rename a CPU pool.", NULL},
-    {"cpupool-cpu-add", cmd_cpupool_cpu_add, CMD_DAEMON | CMD_MODIFIES,
+    {"cpupool-cpu-add", cmd_cpupool_cpu_add, CMD_MODIFIES, "cpupool-cpu-add",
      "POOL CPUS", "Add free CPUs (an xl CPU list: 2, 2-3, node:1) to a "
      "pool.", NULL},
-    {"cpupool-cpu-remove", cmd_cpupool_cpu_remove, CMD_DAEMON | CMD_MODIFIES,
+    {"cpupool-cpu-remove", cmd_cpupool_cpu_remove, CMD_MODIFIES,
+     "cpupool-cpu-remove",
      "POOL CPUS", "Take CPUs out of a pool; they become free.", NULL},
-    {"cpupool-migrate", cmd_cpupool_migrate, CMD_DAEMON | CMD_MODIFIES,
+    {"cpupool-migrate", cmd_cpupool_migrate, CMD_MODIFIES, "cpupool-migrate",
      "DOMAIN POOL", "Move a domain to another CPU pool.", NULL},
 };
 
@@ -269,6 +273,27 @@ static void man_text(FILE *out, const char *s)
     }
 }
 
+/* The commands that change nothing: xltd makes these alone for a caller
+ * who is not root. */
+static void man_read_only(FILE *out)
+{
+    const char *sep = "";
+
+    fprintf(out, ".SH PERMISSIONS\nxltd checks the caller of its socket: "
+            "one who is not root may only run the commands that change "
+            "nothing: ");
+    for (size_t i = 0; i < xlt_ncommands; i++) {
+        const struct xlt_command *c = &xlt_commands[i];
+        if (!c->request || (c->flags & CMD_MODIFIES))
+            continue;
+        fprintf(out, "%s\\fB", sep);
+        man_text(out, c->name);
+        fputs("\\fR", out);
+        sep = ", ";
+    }
+    fprintf(out, ".\n");
+}
+
 void xlt_man_page(FILE *out)
 {
     fprintf(out, ".TH XLT 1 \"\" \"xlt\" \"Xen toolstack\"\n"
@@ -300,8 +325,9 @@ void xlt_man_page(FILE *out)
             o += *o == '\n';
         }
     }
+    man_read_only(out);
     fprintf(out, ".SH EXIT STATUS\n0 on success, 1 on failure, 2 on a usage "
-            "error.\n.SH SEE ALSO\nxltd(8), xl(1), xl.cfg(5)\n");
+            "error.\n.SH SEE ALSO\nxltd(8), xlt.conf(5), xl(1), xl.cfg(5)\n");
 }
 
 int cmd_help(struct cli *cli, int argc, char **argv)

@@ -30,7 +30,8 @@ struct xlt_chan {
     gnutls_session_t tls; /* NULL: plain */
     gnutls_psk_client_credentials_t client_cred;
     gnutls_psk_server_credentials_t server_cred;
-    char *psk; /* hex, for the server's callback */
+    char *psk; /* hex, ours: the server's callback reads it, the client's
+                  key datum (not const) points at it */
     int tls_error; /* GnuTLS's latest error, for the message */
 };
 
@@ -78,9 +79,12 @@ int xlt_psk_check(const char *hex, struct xlt_err *err)
 static int tls_start(struct xlt_chan *ch, bool server, const char *psk,
                      struct xlt_err *err)
 {
-    gnutls_datum_t key = {(unsigned char *)psk, (unsigned)strlen(psk)};
+    gnutls_datum_t key;
     int rc;
 
+    ch->psk = strdup(psk);
+    if (!ch->psk)
+        return tls_err(err, "TLS set-up", GNUTLS_E_MEMORY_ERROR);
     rc = gnutls_init(&ch->tls, (server ? GNUTLS_SERVER : GNUTLS_CLIENT) |
                                     GNUTLS_NO_SIGNAL);
     if (rc < 0) {
@@ -89,9 +93,7 @@ static int tls_start(struct xlt_chan *ch, bool server, const char *psk,
     }
     gnutls_session_set_ptr(ch->tls, ch);
     if (server) {
-        ch->psk = strdup(psk);
-        rc = ch->psk ? gnutls_psk_allocate_server_credentials(&ch->server_cred)
-                     : GNUTLS_E_MEMORY_ERROR;
+        rc = gnutls_psk_allocate_server_credentials(&ch->server_cred);
         if (rc >= 0) {
             gnutls_psk_set_server_credentials_function(ch->server_cred,
                                                        server_psk);
@@ -99,6 +101,8 @@ static int tls_start(struct xlt_chan *ch, bool server, const char *psk,
                                         ch->server_cred);
         }
     } else {
+        key.data = (unsigned char *)ch->psk;
+        key.size = (unsigned)strlen(ch->psk);
         rc = gnutls_psk_allocate_client_credentials(&ch->client_cred);
         if (rc >= 0)
             rc = gnutls_psk_set_client_credentials(

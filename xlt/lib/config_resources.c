@@ -177,7 +177,7 @@ static int parse_mca_caps(struct parse *p)
     }
     rc = list_items(p, "mca_caps", &items, &n);
     for (int i = 0; !rc && i < n; i++) {
-        if (strcmp(items[i], "lmce"))
+        if (strcmp(items[i], "lmce") != 0)
             rc = xlt_cfgfile_bad(p->cf, p->err, "mca_caps", "`%s': unknown "
                                  "(the one capability is lmce)", items[i]);
         else

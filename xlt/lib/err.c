@@ -4,12 +4,23 @@
 
 #include "xlt.h"
 
+/* Formatted apart first: an argument may be ERR's own message. */
+static void err_vset(struct xlt_err *err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void err_vset(struct xlt_err *err, const char *fmt, va_list ap)
+{
+    char text[sizeof(err->msg)];
+
+    vsnprintf(text, sizeof(text), fmt, ap);
+    memcpy(err->msg, text, sizeof(text));
+}
+
 int xlt_err_set(struct xlt_err *err, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    err_vset(err, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -20,7 +31,7 @@ int xlt_err_errno(struct xlt_err *err, int errnum, const char *fmt, ...)
     size_t used;
 
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    err_vset(err, fmt, ap);
     va_end(ap);
     used = strlen(err->msg);
     snprintf(err->msg + used, sizeof(err->msg) - used, ": %s",

@@ -56,19 +56,39 @@ static void one_line(char *s)
     *w = '\0';
 }
 
+/* "lvm" and the first 14 ARGS as ARGV[16], the strings copied into BUF
+ * (execv's are not const); -1 if they do not fit. */
+static int lvm_argv(const char *const *args, char **argv, char *buf,
+                    size_t size)
+{
+    const char *word = "lvm";
+    size_t n = 0, used = 0, len;
+
+    for (; word && n < 15; word = args[n++]) {
+        len = strlen(word) + 1;
+        if (len > size - used)
+            return -1;
+        argv[n] = memcpy(buf + used, word, len);
+        used += len;
+    }
+    argv[n] = NULL;
+    return 0;
+}
+
 int xlt_lvm(char *out, size_t size, const char *const *args)
 {
     static const char *const lvms[] = {"/sbin/lvm", "/usr/sbin/lvm"};
-    const char *argv[16] = {"lvm"};
+    char *argv[16], strings[4096];
     int fds[2], status = -1;
-    size_t len = 0, n = 1;
+    size_t len = 0;
     ssize_t got;
     pid_t pid;
 
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
     out[0] = '\0';
+    if (lvm_argv(args, argv, strings, sizeof(strings))) {
+        snprintf(out, size, "the lvm command line is too long");
+        return -1;
+    }
     if (pipe(fds))
         return -1;
     pid = fork();
@@ -77,7 +97,7 @@ int xlt_lvm(char *out, size_t size, const char *const *args)
         dup2(fds[1], 2);
         close_range(3, ~0U, 0); /* lvm warns of every fd it inherits */
         for (size_t i = 0; i < sizeof(lvms) / sizeof(lvms[0]); i++)
-            execv(lvms[i], (char *const *)argv);
+            execv(lvms[i], argv);
         _exit(127);
     }
     close(fds[1]);

@@ -25,7 +25,8 @@ struct xlt_err {
     char msg[1024];
 };
 
-/* Returns -1, so that `return xlt_err_set(err, ...)` reads naturally. */
+/* Returns -1, so that `return xlt_err_set(err, ...)` reads naturally.
+ * An argument may be ERR's own message, to add words to it. */
 int xlt_err_set(struct xlt_err *err, const char *fmt, ...) XLT_PRINTF(2, 3);
 /* Like xlt_err_set, with ": strerror(errnum)" appended. */
 int xlt_err_errno(struct xlt_err *err, int errnum, const char *fmt, ...)
@@ -132,23 +133,29 @@ int xlt_config_parse(const char *path, const char *text, size_t len,
                      size_t file_len, const struct xlt_topology *topo,
                      libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err);
+
+/* ---- config_devices.c: the device keys ------------------------------- */
+
 /* One "vif" or "disk" SPEC (xl's syntax; a disk spec's parts joined with
  * commas) into CFG's nics or disks, for network-attach and block-attach;
  * errors say "command line: KEY: ...". */
 int xlt_device_parse(const char *key, const char *spec,
                      libxl_domain_config *cfg, struct xlt_err *err);
+
+/* ---- config_cpus.c: cpus=, cpus_soft=, dedicated_cpus= --------------- */
+
 /* Does TEXT (as for xlt_config_parse) ask for dedicated CPUs
  * (dedicated_cpus=1, xlt's own key)?  -1 with ERR if the key is wrong. */
 int xlt_config_dedicated(const char *path, const char *text, size_t len,
                          size_t file_len, bool *on, struct xlt_err *err);
+
+/* ---- overrides.c: KEY=VALUE on the command line ---------------------- */
+
 /* TEXT (the file) followed by the N "KEY=VALUE" overrides, one per line,
  * as xl create takes them; each must be xl.cfg syntax on its own. */
 int xlt_config_add_overrides(const char *text, size_t len,
                              char *const *overrides, int n, char **joined_r,
                              size_t *joined_len_r, struct xlt_err *err);
-/* Read PATH whole into a NUL-terminated buffer the caller frees. */
-int xlt_read_file(const char *path, char **text_r, size_t *len_r,
-                  struct xlt_err *err);
 
 /* ---- lvm.c: LVM logical volumes ------------------------------------- */
 
@@ -319,15 +326,18 @@ int xlt_frame_recv_into(struct xlt_chan *ch, char *kind_r, void *buf,
 void xlt_chan_shutdown(struct xlt_chan *ch);
 void xlt_chan_close(struct xlt_chan *ch);
 
-/* ---- units.c --------------------------------------------------------- */
+/* ---- units.c: memory sizes as xl takes them -------------------------- */
 
 /* A memory size as xl mem-set takes it: a number with an optional unit,
  * b, k, m (the default), g or t (either case), into KiB.  -1 if it is not
  * one. */
 int xlt_mem_size_kb(const char *s, uint64_t *kb_r);
 
-/* ---- util.c ---------------------------------------------------------- */
+/* ---- util.c: small I/O helpers --------------------------------------- */
 
+/* Read PATH whole into a NUL-terminated buffer the caller frees. */
+int xlt_read_file(const char *path, char **text_r, size_t *len_r,
+                  struct xlt_err *err);
 int xlt_write_all(int fd, const void *buf, size_t len);
 
 #endif

@@ -1,0 +1,168 @@
+/*
+ * xltd's request layer: the control socket, the request table and the
+ * one place that answers a request (request.c), and thin handlers, one
+ * file per command group, that turn a request's arguments into calls of
+ * the core and its results into the answer.  Only this layer talks to
+ * clients.
+ */
+#ifndef XLTD_API_H
+#define XLTD_API_H
+
+#include "core.h"
+
+/* ---- control.c: the Unix socket clients talk to ---------------------- */
+
+int control_listen(struct xltd *d);
+void control_close(struct xltd *d);
+/* Add the socket's and the connections' pollfds; handle their events. */
+size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
+void control_handle(struct xltd *d, const struct pollfd *fds, size_t n);
+size_t control_count(const struct xltd *d);
+/* Send connection ID (which may have gone away meanwhile) the final line
+ * of its request, RESULT (a JSON object's text) or ERROR, or a progress
+ * line.  request.c's answer is their only caller. */
+void control_send_end(struct xltd *d, unsigned id, const char *result,
+                      const char *error);
+void control_send_progress(struct xltd *d, unsigned id, const char *text);
+
+/* ---- request.c: the request table, and the one place that answers ---- */
+
+/* A request, from its dispatch to its answer.  Its job is what the core
+ * gets for a long operation; the job's end is the request's end. */
+struct request {
+    struct job job;
+    struct xltd *d;
+    unsigned conn;
+    const struct request_type *type;
+    char *result;          /* what a handler that is done answers */
+    struct xlt_err error;  /* why a handler failed */
+};
+
+/* What a handler returns: it is done (result set) or failed (error set),
+ * and request.c answers; or it STARTED a job, whose end answers (it may
+ * have answered already: the handler must not touch R after that). */
+enum { REQ_FAILED = -1, REQ_DONE = 0, REQ_STARTED = 1 };
+
+typedef int req_handler(struct xltd *d, struct request *r, yajl_val args);
+
+struct request_type {
+    const char *name;
+    bool modifies; /* changes the host or a domain: root only */
+    req_handler *run;
+};
+
+/* The table; the unit tests check the CLI's table against it. */
+extern const struct request_type request_types[];
+extern const size_t request_ntypes;
+const struct request_type *request_type_find(const char *name);
+/* Run request MSG from connection CONN, whose caller is root if ROOT. */
+void request_dispatch(struct xltd *d, unsigned conn, bool root,
+                      const struct xlt_msg *msg);
+
+/* ---- reply.c: what handlers return ------------------------------------- */
+
+/* A handler's returns: done with RESULT (a JSON object's text; NULL:
+ * {}), done with G's document (an object the caller opened and closed;
+ * frees G, NULL: out of memory), failed with a message or with ERR's. */
+int req_done(struct request *r, const char *result);
+int req_done_gen(struct request *r, yajl_gen g);
+/* Done with {KEY: VALUE}. */
+int req_done_str(struct request *r, const char *key, const char *value);
+int req_fail(struct request *r, const char *fmt, ...) XLT_PRINTF(2, 3);
+int req_fail_err(struct request *r, const struct xlt_err *err);
+/* What a handler that began a job returns: STARTED if the core began it
+ * (RC 0), else failed with ERR. */
+int req_started(struct request *r, int rc, const struct xlt_err *err);
+/* What a per-domain answer says of one domain (an object, or nothing). */
+typedef void req_gen_domain(struct xltd *d, yajl_gen g,
+                            const libxl_dominfo *info, void *arg);
+/* Done with {"domains": [...]}: what GEN says of each domain ARGS'
+ * "domains" names (every domain if it names none). */
+int req_domains(struct xltd *d, struct request *r, yajl_val args,
+                req_gen_domain *gen, void *arg);
+
+/* ---- args.c: a request's arguments ----------------------------------- */
+
+/* The one domain ARGS names in "domains": [REF]. */
+int args_the_domain(struct xltd *d, yajl_val args, uint32_t *domid,
+                    struct xlt_err *err);
+/* The domains REFS names ([REF...]; a name or id that matches no domain
+ * is an error), as *N_R ids in *IDS_R (the caller frees it). */
+int args_domain_ids(struct xltd *d, yajl_val refs, uint32_t **ids_r,
+                    size_t *n_r, struct xlt_err *err);
+/* The domains ARGS names, or with "all": true every guest. */
+int args_named_domains(struct xltd *d, yajl_val args, uint32_t **ids_r,
+                       size_t *n_r, struct xlt_err *err);
+/* The libxl config in ARGS' "config", checked as for a new domain (its
+ * name free, its kernel readable). */
+int args_config(struct xltd *d, yajl_val args, libxl_domain_config *cfg,
+                struct xlt_err *err);
+/* ARGS' "pool" (a name or an id of a pool that exists). */
+int args_pool(struct xltd *d, yajl_val args, uint32_t *poolid,
+              struct xlt_err *err);
+
+/* ---- req_host.c ------------------------------------------------------ */
+
+int req_info(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_domain.c ---------------------------------------------------- */
+
+int req_list(struct xltd *d, struct request *r, yajl_val args);
+int req_create(struct xltd *d, struct request *r, yajl_val args);
+int req_destroy(struct xltd *d, struct request *r, yajl_val args);
+int req_rename(struct xltd *d, struct request *r, yajl_val args);
+int req_pause(struct xltd *d, struct request *r, yajl_val args);
+int req_unpause(struct xltd *d, struct request *r, yajl_val args);
+int req_shutdown(struct xltd *d, struct request *r, yajl_val args);
+int req_reboot(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_debug.c ----------------------------------------------------- */
+
+int req_console(struct xltd *d, struct request *r, yajl_val args);
+int req_dmesg(struct xltd *d, struct request *r, yajl_val args);
+int req_sysrq(struct xltd *d, struct request *r, yajl_val args);
+int req_trigger(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_vcpu.c ------------------------------------------------------ */
+
+int req_topology(struct xltd *d, struct request *r, yajl_val args);
+int req_vcpu_list(struct xltd *d, struct request *r, yajl_val args);
+int req_vcpu_pin(struct xltd *d, struct request *r, yajl_val args);
+int req_vcpu_set(struct xltd *d, struct request *r, yajl_val args);
+int req_vcpu_dedicate(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_memory.c ---------------------------------------------------- */
+
+int req_mem_set(struct xltd *d, struct request *r, yajl_val args);
+int req_mem_max(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_sched.c ----------------------------------------------------- */
+
+int req_sched(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_cpupool.c --------------------------------------------------- */
+
+int req_cpupool_list(struct xltd *d, struct request *r, yajl_val args);
+int req_cpupool_create(struct xltd *d, struct request *r, yajl_val args);
+int req_cpupool_destroy(struct xltd *d, struct request *r, yajl_val args);
+int req_cpupool_rename(struct xltd *d, struct request *r, yajl_val args);
+int req_cpupool_cpu_add(struct xltd *d, struct request *r, yajl_val args);
+int req_cpupool_cpu_remove(struct xltd *d, struct request *r, yajl_val args);
+int req_cpupool_migrate(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_device.c ---------------------------------------------------- */
+
+int req_network_attach(struct xltd *d, struct request *r, yajl_val args);
+int req_network_detach(struct xltd *d, struct request *r, yajl_val args);
+int req_network_list(struct xltd *d, struct request *r, yajl_val args);
+int req_block_attach(struct xltd *d, struct request *r, yajl_val args);
+int req_block_detach(struct xltd *d, struct request *r, yajl_val args);
+int req_block_list(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_transfer.c -------------------------------------------------- */
+
+int req_save(struct xltd *d, struct request *r, yajl_val args);
+int req_restore(struct xltd *d, struct request *r, yajl_val args);
+int req_migrate(struct xltd *d, struct request *r, yajl_val args);
+
+#endif

@@ -1,0 +1,343 @@
+/*
+ * control.c: the Unix socket xlt talks to.
+ *
+ * Root-only (mode 0600, and SO_PEERCRED checked).  Each connection sends
+ * one request at a time and gets progress lines, then a result or an error.
+ * A malformed message closes that connection, never the daemon.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "api.h"
+
+#define MAX_CONNS 64
+
+struct conn {
+    struct conn *next;
+    unsigned id;
+    int fd;
+    uid_t uid;
+    bool busy;    /* a request is running */
+    bool closing; /* close once the output is written */
+    struct xlt_linebuf in;
+    char *out;
+    size_t out_len;
+};
+
+/* ---- the listening socket ---------------------------------------------- */
+
+static int make_parent_dir(struct xltd *d, const char *path)
+{
+    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    char *slash;
+
+    snprintf(dir, sizeof(dir), "%s", path);
+    slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    if (mkdir(dir, 0755) && errno != EEXIST) {
+        log_err(&d->log, "creating %s", dir);
+        return -1;
+    }
+    return 0;
+}
+
+int control_listen(struct xltd *d)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    size_t len = strlen(d->socket_path);
+    mode_t old_umask;
+    int fd = -1;
+
+    if (len >= sizeof(sa.sun_path)) {
+        log_errx(&d->log, "socket path too long: %s", d->socket_path);
+        return -1;
+    }
+    memcpy(sa.sun_path, d->socket_path, len + 1);
+    if (make_parent_dir(d, d->socket_path))
+        return -1;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        goto fail;
+    /* We hold the pid lock, so a socket file left here is stale. */
+    unlink(d->socket_path);
+    old_umask = umask(0177);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        umask(old_umask);
+        goto fail;
+    }
+    umask(old_umask);
+    if (listen(fd, 16) < 0)
+        goto fail;
+    d->listen_fd = fd;
+    return 0;
+fail:
+    log_err(&d->log, "listening on %s", d->socket_path);
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+static void conn_free(struct xltd *d, struct conn *c)
+{
+    struct conn **pp;
+
+    for (pp = &d->conns; *pp; pp = &(*pp)->next) {
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    }
+    close(c->fd);
+    xlt_linebuf_dispose(&c->in);
+    free(c->out);
+    free(c);
+}
+
+void control_close(struct xltd *d)
+{
+    while (d->conns)
+        conn_free(d, d->conns);
+    if (d->listen_fd >= 0) {
+        close(d->listen_fd);
+        unlink(d->socket_path);
+        d->listen_fd = -1;
+    }
+}
+
+size_t control_count(const struct xltd *d)
+{
+    size_t n = 1;
+
+    for (const struct conn *c = d->conns; c; c = c->next)
+        n++;
+    return n;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static struct conn *conn_by_id(struct xltd *d, unsigned id)
+{
+    for (struct conn *c = d->conns; c; c = c->next)
+        if (c->id == id)
+            return c;
+    return NULL;
+}
+
+/* Write what we can.  Returns false if the connection is gone. */
+static bool conn_flush(struct xltd *d, struct conn *c)
+{
+    while (c->out_len > 0) {
+        ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        if (n < 0) {
+            log_debug(&d->log, "client %u: %s", c->id, strerror(errno));
+            conn_free(d, c);
+            return false;
+        }
+        c->out_len -= (size_t)n;
+        memmove(c->out, c->out + n, c->out_len);
+    }
+    if (c->closing && !c->busy) {
+        conn_free(d, c);
+        return false;
+    }
+    return true;
+}
+
+static void conn_send(struct xltd *d, struct conn *c, const char *line)
+{
+    size_t n = strlen(line);
+    char *bigger = realloc(c->out, c->out_len + n);
+
+    if (!bigger) {
+        log_errx(&d->log, "client %u: out of memory", c->id);
+        c->closing = true;
+        return;
+    }
+    c->out = bigger;
+    memcpy(c->out + c->out_len, line, n);
+    c->out_len += n;
+}
+
+static void reply_line(struct xltd *d, unsigned id, char *line, bool final)
+{
+    struct conn *c = conn_by_id(d, id);
+
+    if (!line)
+        log_errx(&d->log, "client %u: out of memory for a reply", id);
+    if (c && line)
+        conn_send(d, c, line);
+    free(line);
+    if (!c)
+        return;
+    if (final)
+        c->busy = false;
+    conn_flush(d, c);
+}
+
+void control_send_end(struct xltd *d, unsigned id, const char *result,
+                      const char *error)
+{
+    char *line = NULL;
+
+    if (error)
+        line = xlt_msg_text(XLT_MSG_ERROR, error);
+    else if (asprintf(&line, "{\"xlt\":%d,\"result\":%s}\n",
+                      XLT_PROTO_VERSION, result ? result : "{}") < 0)
+        line = NULL;
+    reply_line(d, id, line, true);
+}
+
+void control_send_progress(struct xltd *d, unsigned id, const char *text)
+{
+    reply_line(d, id, xlt_msg_text(XLT_MSG_PROGRESS, text), false);
+}
+
+/* ---- input --------------------------------------------------------------- */
+
+static void conn_accept(struct xltd *d)
+{
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+    struct conn *c;
+    int fd;
+
+    fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        if (errno != EAGAIN && errno != EINTR)
+            log_warn(&d->log, "accept");
+        return;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+        control_count(d) > MAX_CONNS) {
+        log_warnx(&d->log, "refusing a client: %s",
+                  control_count(d) > MAX_CONNS ? "too many clients"
+                                              : strerror(errno));
+        close(fd);
+        return;
+    }
+    c = calloc(1, sizeof(*c));
+    if (!c) {
+        close(fd);
+        return;
+    }
+    c->fd = fd;
+    c->uid = cred.uid;
+    c->id = ++d->next_conn_id;
+    c->next = d->conns;
+    d->conns = c;
+    log_debug(&d->log, "client %u: connected (pid %d, uid %d)", c->id,
+              (int)cred.pid, (int)cred.uid);
+}
+
+/* Answer a broken message with an error and hang up.  Returns false (the
+ * connection is going away). */
+static bool conn_reject(struct xltd *d, struct conn *c, const char *why)
+{
+    char *line = xlt_msg_text(XLT_MSG_ERROR, why);
+
+    log_warnx(&d->log, "client %u: %s; closing", c->id, why);
+    if (line)
+        conn_send(d, c, line);
+    free(line);
+    c->closing = true;
+    conn_flush(d, c);
+    return false;
+}
+
+/* One line from the client.  Returns false if the connection is closing. */
+static bool conn_line(struct xltd *d, struct conn *c, const char *line)
+{
+    struct xlt_msg msg;
+    struct xlt_err err;
+
+    if (xlt_msg_parse(&msg, line, &err))
+        return conn_reject(d, c, err.msg);
+    if (msg.kind != XLT_MSG_REQUEST) {
+        xlt_msg_dispose(&msg);
+        return conn_reject(d, c, "message is not a request");
+    }
+    c->busy = true;
+    log_debug(&d->log, "client %u: %s", c->id, msg.cmd);
+    request_dispatch(d, c->id, c->uid == 0, &msg);
+    xlt_msg_dispose(&msg);
+    return true;
+}
+
+static void conn_readable(struct xltd *d, struct conn *c)
+{
+    unsigned id = c->id;
+    ssize_t n = xlt_linebuf_read(&c->in, c->fd);
+    char *line = NULL;
+
+    if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        c->closing = true; /* the client went away */
+        conn_flush(d, c);
+        return;
+    }
+    while ((c = conn_by_id(d, id)) && !c->busy && !c->closing) {
+        int got = xlt_linebuf_take(&c->in, &line);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            conn_reject(d, c, "message too long");
+            break;
+        }
+        conn_line(d, c, line);
+        free(line);
+    }
+}
+
+size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
+{
+    size_t n = 0;
+
+    if (n < max && d->listen_fd >= 0)
+        fds[n++] = (struct pollfd){.fd = d->listen_fd, .events = POLLIN};
+    for (struct conn *c = d->conns; c && n < max; c = c->next) {
+        if (c->closing && !c->out_len)
+            continue; /* gone; waits only for its request to end */
+        short ev = (short)((c->busy ? 0 : POLLIN) | (c->out_len ? POLLOUT : 0));
+        fds[n++] = (struct pollfd){.fd = c->fd, .events = ev};
+    }
+    return n;
+}
+
+static struct conn *conn_by_fd(struct xltd *d, int fd)
+{
+    for (struct conn *c = d->conns; c; c = c->next)
+        if (c->fd == fd)
+            return c;
+    return NULL;
+}
+
+void control_handle(struct xltd *d, const struct pollfd *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct conn *c;
+        if (!fds[i].revents)
+            continue;
+        if (fds[i].fd == d->listen_fd) {
+            conn_accept(d);
+            continue;
+        }
+        c = conn_by_fd(d, fds[i].fd);
+        if (c && (fds[i].revents & POLLOUT) && !conn_flush(d, c))
+            continue;
+        if (c && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+            conn_readable(d, c);
+    }
+}

@@ -1,0 +1,415 @@
+/*
+ * xltd's core: what it does to domains and the host, for whoever asks.
+ * Nothing here knows of clients or connections: a function fails with an
+ * error for its caller (-1 and an xlt_err), and a long operation tells
+ * its progress and its end to the struct job it was given.  A function
+ * that starts a job returns 0 once the job will end (it may have ended
+ * already: the caller must not touch the job again), or -1 with ERR when
+ * nothing began and the job has not ended.  One file per concern; each
+ * file's public functions under its name.
+ */
+#ifndef XLTD_CORE_H
+#define XLTD_CORE_H
+
+#include "xltd.h"
+
+/* ---- job.c: a long operation's progress and end --------------------- */
+
+/* The job of what xltd does on its own (restarts): its errors are
+ * logged, its progress dropped. */
+void job_init_unattended(struct xltd *d);
+void job_progress(struct job *job, const char *fmt, ...) XLT_PRINTF(2, 3);
+/* The end: RESULT (a JSON object's text; NULL: {}). */
+void job_done(struct job *job, const char *result);
+/* The end: G's document (an object the caller opened and closed); frees
+ * G.  A NULL G (out of memory) fails the job. */
+void job_done_gen(struct job *job, yajl_gen g);
+void job_fail(struct job *job, const char *fmt, ...) XLT_PRINTF(2, 3);
+
+/* ---- libxlerr.c: libxl's words for what failed ---------------------- */
+
+/* ERR = FMT's text, ": " and what libxl said last (its latest error, or
+ * "libxl error RC"), which is then forgotten.  Returns -1. */
+int libxlerr_set(struct xltd *d, int rc, struct xlt_err *err,
+                 const char *fmt, ...) XLT_PRINTF(4, 5);
+/* Forget what libxl said before (at the start of a request). */
+void libxlerr_reset(struct xltd *d);
+
+/* ---- store.c: the domains xltd manages, on disk ----------------------- */
+
+int store_init(struct xltd *d);
+int store_put(struct xltd *d, libxl_domain_config *cfg,
+              const char *path, const char *text);
+bool store_has(const struct xltd *d, const libxl_uuid *uuid);
+/* UUID's entry as a JSON tree (the caller frees it); -1 if it has none. */
+int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r);
+/* Set member KEY of UUID's entry to VALUE (a copy is written). */
+int store_set(struct xltd *d, const libxl_uuid *uuid, const char *key,
+              yajl_val value);
+/* store_set with the string VALUE. */
+int store_set_str(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                  const char *value);
+int store_set_bool(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                   bool value);
+/* Member KEY of UUID's entry is true (false if absent or no entry). */
+bool store_get_bool(struct xltd *d, const libxl_uuid *uuid, const char *key);
+/* The entry of OLD becomes CFG's (its UUID and name), keeping the config
+ * file's path and text, the kept pinning and the dedicated flag. */
+int store_move(struct xltd *d, const libxl_uuid *old,
+               libxl_domain_config *cfg);
+void store_drop(struct xltd *d, const libxl_uuid *uuid);
+/* Write ENTRY (as store_get gave it) back as UUID's entry. */
+int store_restore_entry(struct xltd *d, const libxl_uuid *uuid,
+                        yajl_val entry);
+/* Drop the entries of domains not among INFO (at start-up); returns how
+ * many entries remain, -1 on error. */
+int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n);
+
+/* ---- domain.c: building domains ---------------------------------- */
+
+/* What libxl would refuse later, with less helpful words: a new domain
+ * from CFG needs a name nobody has and a kernel and ramdisk it can read. */
+int domain_check_new(struct xltd *d, const libxl_domain_config *cfg,
+                     struct xlt_err *err);
+/* CFG from JSON (libxl's domain config), checked as above. */
+int domain_config_parse(struct xltd *d, const char *json,
+                        libxl_domain_config *cfg, struct xlt_err *err);
+/* Create a domain from CFG (taken over: left empty) for a create request
+ * (the config file PATH and TEXT go to the store): devices, room in
+ * memory (dom0 may be lowered first, see balloon.c), dedicated CPUs, the
+ * store entry, then libxl; unpaused unless PAUSED.  JOB ends with
+ * {"domid", "name"}. */
+int domain_create(struct xltd *d, libxl_domain_config *cfg, const char *path,
+                  const char *text, bool paused, struct job *job,
+                  struct xlt_err *err);
+/* The rest of domain_create once the memory is there (balloon.c). */
+int domain_create_go(struct xltd *d, libxl_domain_config *cfg,
+                     const char *path, const char *text, bool paused,
+                     struct job *job, struct xlt_err *err);
+/* Build a domain from CFG (taken over), unpause it unless PAUSED and
+ * watch it; a restart's start and the last step of a create. */
+int domain_start(struct xltd *d, libxl_domain_config *cfg, bool paused,
+                 struct job *job, struct xlt_err *err);
+/* The same, restoring from FD (at the start of libxl's stream), whose
+ * progress T reports; T ends with the operation (also on failure), its
+ * summary in the result. */
+int domain_restore(struct xltd *d, libxl_domain_config *cfg,
+                   struct transfer *t, int fd, bool paused, struct job *job,
+                   struct xlt_err *err);
+/* Rebuild DOMID, an HVM guest that shut down asking for a soft reset
+ * (kexec does), around its memory from CFG (taken over) and let it run on:
+ * same domid, new device model and backends.  If that fails the domain is
+ * destroyed and its store entry dropped (logged: nobody asked for it). */
+void domain_soft_reset(struct xltd *d, uint32_t domid,
+                       libxl_domain_config *cfg);
+
+/* ---- lifecycle.c: destroy, rename, pause, shutdown and reboot ------- */
+
+/* Destroy DOMID (not dom0) and forget it; JOB ends with {"domid"}. */
+int domain_destroy(struct xltd *d, uint32_t domid, struct job *job,
+                   struct xlt_err *err);
+int domain_rename(struct xltd *d, uint32_t domid, const char *name,
+                  struct xlt_err *err);
+int domain_pause(struct xltd *d, uint32_t domid, bool pause,
+                 struct xlt_err *err);
+/* Ask DOMID to shut down or (REBOOT) reboot through its PV drivers; with
+ * FALLBACK an HVM guest without them gets the ACPI power button, or for a
+ * reboot a reset. */
+int domain_ask(struct xltd *d, uint32_t domid, bool reboot, bool fallback,
+               struct xlt_err *err);
+/* The UUID of DOMID (nil if it is unknown). */
+void domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid);
+
+/* ---- xenctrl.c: what libxl does not offer ---------------------------- */
+
+/* Shut DOMID down for REASON from outside, without asking the guest, as a
+ * reset button would; libxl then reports the shutdown and xltd applies
+ * the matching on_* action. */
+int xenctrl_shutdown(uint32_t domid, libxl_shutdown_reason reason,
+                     struct xlt_err *err);
+
+/* ---- supervise.c: watching domains ----------------------------------- */
+
+/* Watch every domain Xen has now (at start-up). */
+int supervise_adopt_all(struct xltd *d);
+/* Watch domains as they appear, whoever creates them. */
+int supervise_open_xenstore(struct xltd *d);
+int supervise_xenstore_fd(const struct xltd *d);
+void supervise_xenstore_ready(struct xltd *d);
+int supervise_watch(struct xltd *d, uint32_t domid);
+/* Watch DOMID afresh: after a suspended domain resumes (libxl reports a
+ * domain's shutdown only once per watch). */
+int supervise_rewatch(struct xltd *d, uint32_t domid);
+/* End JOB once every domain in DOMIDS has shut down or died. */
+int supervise_wait(struct xltd *d, const uint32_t *domids, size_t n,
+                   struct job *job, struct xlt_err *err);
+void supervise_event(struct xltd *d, libxl_event *ev); /* frees EV */
+void supervise_stop(struct xltd *d);
+
+/* ---- debug.c: looking into a domain or the hypervisor ---------------- */
+
+/* The tty of DOMID's console TYPE_NAME ("pv", "serial"; NULL: its
+ * primary console) number NUM, in *TTY_R (the caller frees it). */
+int debug_console_tty(struct xltd *d, uint32_t domid, const char *type_name,
+                      long long num, char **tty_r, struct xlt_err *err);
+/* Xen's console ring, oldest line first (the newest 2 MiB of a larger
+ * one), cleared after reading if CLEAR; *TEXT_R is the caller's. */
+int debug_dmesg(struct xltd *d, bool clear, char **text_r,
+                struct xlt_err *err);
+int debug_sysrq(struct xltd *d, uint32_t domid, const char *key,
+                struct xlt_err *err);
+int debug_trigger(struct xltd *d, uint32_t domid, const char *name,
+                  long long vcpu, struct xlt_err *err);
+
+/* ---- topology.c: the host's CPUs and nodes ------------------------- */
+
+/* The host's CPUs and NUMA nodes from libxl; -1 if libxl cannot say. */
+int topology_read(struct xltd *d, struct xlt_topology *t);
+
+/* ---- vcpus.c: the domains' vCPUs ----------------------------------- */
+
+/* Pin vCPU VCPU (-1: all) of DOMID to the CPU lists HARD and SOFT (NULL
+ * or "-": unchanged), and keep it for restarts. */
+int vcpus_pin(struct xltd *d, uint32_t domid, long long vcpu,
+              const char *hard, const char *soft, struct xlt_err *err);
+/* vCPUs 0..COUNT-1 of DOMID online, the rest offline. */
+int vcpus_set_online(struct xltd *d, uint32_t domid, long long count,
+                     struct xlt_err *err);
+
+/* ---- dedicated.c: dedicated cores -------------------------------------- */
+
+/* Give each vCPU of CFG a CPU of its own (CFG gets the pool and the
+ * pinning); -1 with ERR (nothing taken) when the host has too few. */
+int dedicated_reserve(struct xltd *d, libxl_domain_config *cfg,
+                      struct xlt_err *err);
+/* Before a restart from CFG (libxl's copy of the old instance's config):
+ * fresh CPUs if the store says it is dedicated, else out of the pool
+ * (a vcpu-dedicate -r since).  -1 with ERR if it cannot have its CPUs. */
+int dedicated_restart(struct xltd *d, libxl_domain_config *cfg,
+                      struct xlt_err *err);
+/* A create from CFG has ended, well or not: its CPUs are no longer
+ * pending, and those nobody holds go back to Pool-0. */
+void dedicated_started(struct xltd *d, const libxl_domain_config *cfg);
+/* At start-up, once the domains are adopted: give back what nobody holds. */
+int dedicated_init(struct xltd *d);
+/* Give the CPUs no dedicated domain holds back to Pool-0 (after a death,
+ * at start-up). */
+void dedicated_rebalance(struct xltd *d);
+bool dedicated_domain(struct xltd *d, const libxl_dominfo *info);
+/* "shared_cpus" and "dedicated_cpus" ("CPU=NAME/VCPU ..."), for info. */
+void dedicated_gen_info(struct xltd *d, yajl_gen g);
+/* vcpu-dedicate: CPUs of its own for running DOMID (their list in
+ * *CPUS_R, the caller's), or with RELEASE back to Pool-0 (*CPUS_R NULL). */
+int dedicated_change(struct xltd *d, uint32_t domid, bool release,
+                     char **cpus_r, struct xlt_err *err);
+
+/* ---- pinning.c: vcpu-pin kept across restarts ------------------------ */
+
+/* Keep a successful vcpu-pin of DOMID (UUID; VCPU -1: all of MAX_VCPUS;
+ * HARD or SOFT NULL: unchanged) in its store entry, if xltd manages it. */
+int pinning_record(struct xltd *d, uint32_t domid, const libxl_uuid *uuid,
+                   long long vcpu, int max_vcpus, const char *hard,
+                   const char *soft);
+/* Apply the kept pinning of CFG's domain to CFG, before a restart. */
+int pinning_apply(struct xltd *d, libxl_domain_config *cfg);
+
+/* ---- sched.c: credit and credit2 weight and cap ---------------------- */
+
+/* Set WEIGHT and CAP (-1: unchanged) of DOMID, whose pool must run
+ * SCHED. */
+int sched_set(struct xltd *d, uint32_t domid, libxl_scheduler sched,
+              long long weight, long long cap, struct xlt_err *err);
+
+/* ---- cpupools.c: CPU pools ------------------------------------------ */
+
+/* Move DOMID to pool POOLID, paused meanwhile unless it is paused or dom0
+ * (see cpupools.c); a libxl error code. */
+int cpupools_move_domain(struct xltd *d, uint32_t domid, uint32_t poolid);
+/* Pool NAME with scheduler SCHED_NAME (NULL: the host's) and the free
+ * CPUs CPUS (an xl CPU list; NULL: none); with DRY_RUN only the checks.
+ * Its id (none for a dry run), scheduler and CPU count in *INFO_R. */
+struct cpupool_made {
+    uint32_t poolid;
+    libxl_scheduler sched;
+    int n_cpus;
+};
+int cpupools_create(struct xltd *d, const char *name, const char *sched_name,
+                    const char *cpus, bool dry_run,
+                    struct cpupool_made *made_r, struct xlt_err *err);
+int cpupools_destroy(struct xltd *d, uint32_t poolid, struct xlt_err *err);
+int cpupools_rename(struct xltd *d, uint32_t poolid, const char *name,
+                    struct xlt_err *err);
+/* Add the free CPUS (an xl CPU list) to POOLID, or with REMOVE take those
+ * of its own out. */
+int cpupools_cpus(struct xltd *d, uint32_t poolid, const char *cpus,
+                  bool remove, struct xlt_err *err);
+int cpupools_migrate(struct xltd *d, uint32_t domid, uint32_t poolid,
+                     struct xlt_err *err);
+
+/* ---- balloon.c: dom0 autoballoon -------------------------------------- */
+
+/* Make room for CFG: 0 if it fits now; 1 if dom0 is being lowered (the
+ * create goes on from balloon_tick, and JOB is its); -1 with ERR if not. */
+int balloon_make_room(struct xltd *d, libxl_domain_config *cfg,
+                      const char *path, const char *text, bool paused,
+                      struct job *job, struct xlt_err *err);
+/* 0 if CFG fits in the memory Xen has free now; -1 with ERR if not (no
+ * ballooning: for restores, whose stream cannot wait). */
+int balloon_fits(struct xltd *d, libxl_domain_config *cfg,
+                 struct xlt_err *err);
+/* The timer to poll while ballooning (-1 otherwise), and its handler. */
+int balloon_fd(const struct xltd *d);
+void balloon_tick(struct xltd *d);
+/* On xltd's stop: give dom0 its target back, fail the create. */
+void balloon_stop(struct xltd *d);
+
+/* ---- memory.c: balloon target and maximum --------------------------- */
+
+/* xenstore's memory/target and memory/static-max of DOMID, in KiB. */
+int memory_target(struct xltd *d, uint32_t domid, uint64_t *kb_r);
+int memory_static_max(struct xltd *d, uint32_t domid, uint64_t *kb_r);
+/* mem-set: ask DOMID's balloon driver for KB KiB. */
+int memory_set_target(struct xltd *d, uint32_t domid, uint64_t kb,
+                      struct xlt_err *err);
+/* mem-max: DOMID may balloon up to KB KiB. */
+int memory_set_max(struct xltd *d, uint32_t domid, uint64_t kb,
+                   struct xlt_err *err);
+
+/* ---- devices.c: xlt's drivers for a new domain's devices ------------- */
+
+/* Name xlt's drivers as CFG's hotplug scripts, and check what they will
+ * need (a vif's bridge); -1 with ERR if the domain cannot have them. */
+int devices_prepare(struct xltd *d, libxl_domain_config *cfg,
+                    struct xlt_err *err);
+/* The same for one vif (number I, for messages) or one disk. */
+int devices_prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
+                        struct xlt_err *err);
+int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err);
+
+/* ---- hotplug.c: devices of running domains ---------------------------- */
+
+/* Attach DEVICE (libxl's JSON of a nic, IS_NIC, or of a disk) to DOMID;
+ * JOB ends with {"devid"}.  A half-made device is taken away again. */
+int hotplug_attach(struct xltd *d, uint32_t domid, bool is_nic,
+                   const char *device, struct job *job, struct xlt_err *err);
+/* Detach DOMID's vif (devid or MAC) or disk (vdev or devid) REF. */
+int hotplug_detach(struct xltd *d, uint32_t domid, bool is_nic,
+                   const char *ref, struct job *job, struct xlt_err *err);
+
+/* ---- transfer.c: progress of saves and restores --------------------- */
+
+/* Report WHAT ("saving pv1") to JOB each second while FD (a file xltd
+ * writes, or reads when READING) streams; FD is closed by transfer_end.
+ * NULL if out of memory. */
+struct transfer *transfer_begin(struct xltd *d, struct job *job,
+                                const char *what, int fd, bool reading);
+/* The same for a migration: its bytes counted in *COUNTER, and libxc's
+ * progress (iterations, pages) is its. */
+struct transfer *transfer_begin_counted(struct xltd *d, struct job *job,
+                                        const char *what,
+                                        _Atomic uint64_t *counter);
+/* "bytes" and "seconds" so far, into G's open object. */
+void transfer_gen_summary(const struct transfer *t, yajl_gen g);
+void transfer_end(struct xltd *d, struct transfer *t);
+/* The progress timer to poll (-1 when idle), and its handler. */
+int transfer_fd(const struct xltd *d);
+void transfer_tick(struct xltd *d);
+/* libxc's progress (log.c passes it on). */
+void transfer_xc_progress(struct xltd *d, const char *doing,
+                          unsigned long done, unsigned long total);
+
+/* ---- saverestore.c: save and restore --------------------------------- */
+
+/* The save header for DOMID (its config, xlt's state), as save writes it
+ * and migrate sends it. */
+int saverestore_header(struct xltd *d, uint32_t domid, char **buf_r,
+                       size_t *len_r, struct xlt_err *err);
+/* Record in UUID's store entry the tuning a save header KEPT (its extras
+ * chunk: pinning, dedicated cores). */
+int saverestore_keep(struct xltd *d, const libxl_uuid *uuid, yajl_val kept);
+/* Save DOMID to FILE (an absolute path), then destroy it, or leave it
+ * running (CHECKPOINT) or paused (PAUSED).  JOB ends with {"domid",
+ * "name", "file", "bytes", "seconds"}. */
+int saverestore_save(struct xltd *d, uint32_t domid, const char *file,
+                     bool checkpoint, bool paused, struct job *job,
+                     struct xlt_err *err);
+/* Restore a domain from FILE (absolute), with the config GIVEN (libxl's
+ * JSON; the config file's PATH and TEXT go to the store), or NULL: the
+ * file's.  JOB ends with {"domid", "name", "bytes", "seconds"}. */
+int saverestore_restore(struct xltd *d, const char *file,
+                        const char *given, const char *path,
+                        const char *text, bool paused, struct job *job,
+                        struct xlt_err *err);
+
+/* ---- mworker.c: the thread that moves a migration's bytes ------------ */
+
+enum {
+    MW_CMD_ABORT = 'a', /* stop (also what a closed command pipe reads as) */
+    MW_CMD_NEXT = 'n',  /* go on to the next step */
+    MW_CMD_REFUSE = 'r' /* tell the peer no (the reason in text) */
+};
+
+struct mworker {
+    pthread_t thread;
+    bool started;
+    int events[2];   /* worker -> loop, one byte an event */
+    int commands[2]; /* loop -> worker */
+    int stream[2];   /* libxl's end [0], the worker's [1] */
+    struct xlt_chan *chan;
+    pthread_mutex_t lock;
+    char text[1024];   /* with an event or a refusal */
+    char *data;        /* what the peer sent before the stream */
+    size_t data_len;
+    _Atomic uint64_t bytes; /* of libxl's stream, so far */
+};
+
+int mworker_init(struct mworker *w);
+int mworker_start(struct mworker *w, void *(*run)(void *), void *arg);
+/* Stop the worker (its channel shut, unless GRACEFUL: it is ending on
+ * its own, telling the peer something), wait for it, free everything. */
+void mworker_dispose(struct mworker *w, bool graceful);
+/* The worker's side: post EVENT (with text, if FMT), wait for a command,
+ * a JSON message each way, libxl's stream out to the peer (until libxl's
+ * end closes) or in from it (until its end frame). */
+void mworker_post(struct mworker *w, char event, const char *fmt, ...)
+    XLT_PRINTF(3, 4);
+int mworker_wait(struct mworker *w);
+int mworker_send_json(struct mworker *w, const char *json,
+                      struct xlt_err *err);
+int mworker_recv_json(struct mworker *w, yajl_val *v_r, struct xlt_err *err);
+int mworker_relay_out(struct mworker *w, struct xlt_err *err);
+int mworker_relay_in(struct mworker *w, struct xlt_err *err);
+/* The loop's side. */
+void mworker_command(struct mworker *w, char cmd);
+/* The next event (0 if none) and its text. */
+char mworker_event(struct mworker *w, char *text, size_t len);
+/* The pool's key (hex) from CONF, or NULL for plain; -1 with ERR. */
+int mworker_key(const struct migrate_conf *conf, char **key_r,
+                struct xlt_err *err);
+
+/* ---- migrate.c: sending a domain to another xltd -------------------- */
+
+/* Send DOMID to the xltd of TARGET (HOST, HOST:PORT or [V6]:PORT), live
+ * unless not LIVE.  JOB ends with {"name", "host", "live", "tls",
+ * "bytes", "seconds", "iterations", "downtime"}. */
+int migrate_start(struct xltd *d, uint32_t domid, const char *target,
+                  bool live, struct job *job, struct xlt_err *err);
+/* DOMID has suspended (supervise.c): the downtime of its migration
+ * starts. */
+void migrate_domain_suspended(struct xltd *d, uint32_t domid);
+/* The pollfds (their count first), and their events. */
+size_t migrate_count(const struct xltd *d);
+size_t migrate_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
+void migrate_handle(struct xltd *d, const struct pollfd *fds, size_t n);
+
+/* ---- receive.c: the listener, and domains migrating in --------------- */
+
+/* At start-up: destroy domains left half-received (NAME--incoming). */
+void receive_drop_orphans(struct xltd *d);
+int receive_listen(struct xltd *d);
+void receive_close(struct xltd *d);
+size_t receive_count(const struct xltd *d);
+size_t receive_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
+void receive_handle(struct xltd *d, const struct pollfd *fds, size_t n);
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * migrate.c: sending a domain to another host's xltd (xlt migrate).
+ *
+ * The worker thread connects (TLS with the pool's key, or plain), sends a
+ * hello and the domain's save header (its config and xlt's state, as a
+ * save file begins) and waits for the target's "ready".  Then libxl
+ * suspends the domain into a socketpair (live: copying memory while it
+ * runs, then a final pause) and the worker frames what libxl writes onto
+ * the connection.  The target restores it paused and says "received".
+ * Handover: this side renames its copy NAME--migratedaway and says "go";
+ * the target renames its copy to NAME, unpauses it and says "running";
+ * this side destroys its copy.  A failure before "go" resumes the domain
+ * here, and the target throws its copy away.  A connection lost after "go"
+ * cannot tell whether the target runs the domain: the copy here stays
+ * suspended, and the error says so.
+ *
+ * The downtime runs from the domain's final suspend here (its shutdown
+ * event) to the target's "running".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core.h"
+
+#define CONNECT_MS 10000
+#define PEER_TIMEOUT_S 60 /* a peer silent this long has failed */
+#define AWAY_SUFFIX "--migratedaway"
+
+/* Events of the sending worker. */
+enum {
+    EV_READY = 'R',    /* the target takes the domain */
+    EV_RECEIVED = 'V', /* the target has it, paused */
+    EV_RUNNING = 'U',  /* the target runs it */
+    EV_FAILED = 'X',   /* text: why */
+};
+
+enum state { CONNECTING, STREAMING, SENT, HANDOVER, FINISHING };
+
+struct migration {
+    struct migration *next;
+    struct xltd *d;
+    struct job *job;
+    uint32_t domid;
+    libxl_uuid uuid;
+    char *name, *host, *port, *key;
+    bool live, suspending, worker_failed;
+    enum state state;
+    char *header;
+    size_t header_len;
+    char failure[1024];
+    struct mworker w;
+    struct transfer *transfer;
+    struct timespec suspended, running;
+    yajl_val entry; /* the store entry, while the target takes over */
+    libxl_asyncop_how how;
+};
+
+static double seconds_between(const struct timespec *a,
+                              const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) +
+           (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void migration_free(struct migration *m)
+{
+    struct xltd *d = m->d;
+
+    for (struct migration **pp = &d->migrations; *pp; pp = &(*pp)->next) {
+        if (*pp == m) {
+            *pp = m->next;
+            break;
+        }
+    }
+    mworker_dispose(&m->w, false);
+    if (m->transfer)
+        transfer_end(d, m->transfer);
+    yajl_tree_free(m->entry);
+    free(m->name);
+    free(m->host);
+    free(m->port);
+    free(m->key);
+    free(m->header);
+    free(m);
+}
+
+/* ---- the worker ------------------------------------------------------------ */
+
+static int connect_peer(const char *host, const char *port,
+                        struct xlt_err *err)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    struct timeval tv = {PEER_TIMEOUT_S, 0};
+    int fd = -1, rc = getaddrinfo(host, port, &hints, &res);
+
+    if (rc)
+        return xlt_err_set(err, "%s: %s", host, gai_strerror(rc));
+    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+        struct pollfd p;
+        int e = 0;
+        socklen_t elen = sizeof(e);
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
+                    SOCK_NONBLOCK, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        p = (struct pollfd){.fd = fd, .events = POLLOUT};
+        if ((connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS) ||
+            poll(&p, 1, CONNECT_MS) != 1 ||
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) || e) {
+            xlt_err_errno(err, e ? e : errno ? errno : ETIMEDOUT,
+                          "connecting to %s port %s", host, port);
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd >= 0 && (fcntl(fd, F_SETFL, 0) ||
+                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+                    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))) {
+        xlt_err_errno(err, errno, "socket options");
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Wait for the target's message: "ok" (KEY true) or {"error": "..."}. */
+static int expect(struct mworker *w, const char *key, struct xlt_err *err)
+{
+    yajl_val v = NULL;
+    const char *said;
+    int rc = 0;
+
+    if (mworker_recv_json(w, &v, err))
+        return -1;
+    said = xlt_json_get_str(v, "error");
+    if (said)
+        rc = xlt_err_set(err, "the target says: %s", said);
+    else if (!YAJL_IS_TRUE(xlt_json_get(v, key)))
+        rc = xlt_err_set(err, "the target answered without `%s'", key);
+    yajl_tree_free(v);
+    return rc;
+}
+
+static char *hello(const struct migration *m)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *text;
+
+    if (!g)
+        return NULL;
+    yajl_gen_map_open(g);
+    xlt_json_kv_int(g, "xlt_migrate", 1);
+    xlt_json_kv_str(g, "name", m->name);
+    xlt_json_kv_bool(g, "live", m->live);
+    yajl_gen_map_close(g);
+    text = xlt_json_gen_take(g);
+    yajl_gen_free(g);
+    return text;
+}
+
+/* Connect, introduce the domain, wait until the target is ready. */
+static int send_begin(struct migration *m, struct xlt_err *err)
+{
+    struct mworker *w = &m->w;
+    char *text = hello(m);
+    int fd = connect_peer(m->host, m->port, err), rc = -1;
+
+    if (fd < 0)
+        goto out;
+    if (xlt_chan_client(fd, m->key, &w->chan, err)) {
+        close(fd);
+        goto out;
+    }
+    if (!text)
+        xlt_err_set(err, "out of memory");
+    else if (!mworker_send_json(w, text, err) &&
+             !xlt_frame_send(w->chan, XLT_FRAME_HEADER, m->header,
+                             m->header_len, err) &&
+             !expect(w, "ready", err))
+        rc = 0;
+out:
+    free(text);
+    return rc;
+}
+
+static void *send_main(void *arg)
+{
+    struct migration *m = arg;
+    struct mworker *w = &m->w;
+    struct xlt_err err;
+
+    if (send_begin(m, &err))
+        goto failed;
+    mworker_post(w, EV_READY, NULL);
+    if (mworker_relay_out(w, &err))
+        goto failed;
+    if (mworker_wait(w) != MW_CMD_NEXT)
+        return NULL;
+    if (xlt_frame_send(w->chan, XLT_FRAME_END, NULL, 0, &err) ||
+        expect(w, "received", &err))
+        goto failed;
+    mworker_post(w, EV_RECEIVED, NULL);
+    if (mworker_wait(w) != MW_CMD_NEXT)
+        return NULL;
+    if (mworker_send_json(w, "{\"go\":true}", &err) ||
+        expect(w, "running", &err))
+        goto failed;
+    mworker_post(w, EV_RUNNING, NULL);
+    return NULL;
+failed:
+    shutdown(w->stream[1], SHUT_RDWR); /* libxl's writes fail at once */
+    mworker_post(w, EV_FAILED, "%s", err.msg);
+    return NULL;
+}
+
+/* ---- the loop's side -------------------------------------------------------- */
+
+static void fail(struct migration *m, const char *fmt, ...) XLT_PRINTF(2, 3);
+static void fail(struct migration *m, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (m->failure[0])
+        return; /* the first cause is the one to tell */
+    va_start(ap, fmt);
+    vsnprintf(m->failure, sizeof(m->failure), fmt, ap);
+    va_end(ap);
+}
+
+/* Whether DOMID is shut down (a suspend): a live migration that failed
+ * during its copy never suspended it. */
+static bool is_shut_down(struct xltd *d, uint32_t domid)
+{
+    libxl_dominfo info;
+    bool down = false;
+
+    libxl_dominfo_init(&info);
+    if (!libxl_domain_info(d->ctx, &info, domid))
+        down = info.shutdown;
+    libxl_dominfo_dispose(&info);
+    return down;
+}
+
+/* Before "go": the domain resumes here, under its own name, xltd's. */
+static void give_back(struct migration *m)
+{
+    struct xltd *d = m->d;
+    char *name = libxl_domid_to_name(d->ctx, m->domid);
+    bool resumed = true;
+
+    if (name && strcmp(name, m->name) != 0)
+        libxl_domain_rename(d->ctx, m->domid, name, m->name);
+    if (is_shut_down(d, m->domid)) {
+        resumed = !libxl_domain_resume(d->ctx, m->domid, 1, NULL);
+        supervise_rewatch(d, m->domid);
+    }
+    if (m->entry)
+        store_restore_entry(d, &m->uuid, m->entry);
+    job_fail(m->job, "migrating %s to %s failed: %s; %s", m->name, m->host,
+             m->failure, resumed ? "it runs on here, and the target keeps "
+                                   "nothing"
+                                 : "and resuming it here failed (see xltd's "
+                                   "log)");
+    free(name);
+    migration_free(m);
+}
+
+static void end_done(struct migration *m)
+{
+    yajl_gen g = xlt_json_gen_new();
+    bool suspended = m->suspended.tv_sec != 0;
+
+    if (g) {
+        yajl_gen_map_open(g);
+        xlt_json_kv_str(g, "name", m->name);
+        xlt_json_kv_str(g, "host", m->host);
+        xlt_json_kv_bool(g, "live", m->live);
+        xlt_json_kv_bool(g, "tls", m->key != NULL);
+        transfer_gen_summary(m->transfer, g);
+        if (suspended)
+            xlt_json_kv_double(g, "downtime",
+                               seconds_between(&m->suspended, &m->running));
+        yajl_gen_map_close(g);
+    }
+    job_done_gen(m->job, g);
+}
+
+static void destroyed(libxl_ctx *ctx, int rc, void *arg)
+{
+    struct migration *m = arg;
+
+    (void)ctx;
+    if (rc) {
+        struct xlt_err err;
+        libxlerr_set(m->d, rc, &err, "%s (%u): migrated, but destroying the "
+                     "old copy here failed", m->name, m->domid);
+        log_errx(&m->d->log, "%s", err.msg);
+    }
+    log_info(&m->d->log, "%s (%u): migrated to %s", m->name, m->domid,
+             m->host);
+    end_done(m);
+    migration_free(m);
+}
+
+static void suspend_done(libxl_ctx *ctx, int rc, void *arg)
+{
+    struct migration *m = arg;
+
+    (void)ctx;
+    m->suspending = false;
+    if (m->w.stream[0] >= 0)
+        close(m->w.stream[0]); /* the worker sees the end of the stream */
+    m->w.stream[0] = -1;
+    if (rc || m->worker_failed) {
+        struct xlt_err err;
+        libxlerr_set(m->d, rc ? rc : ERROR_FAIL, &err, "libxl");
+        fail(m, "%s", err.msg);
+        give_back(m);
+        return;
+    }
+    m->state = SENT;
+    mworker_command(&m->w, MW_CMD_NEXT);
+}
+
+static void start_stream(struct migration *m)
+{
+    struct xltd *d = m->d;
+    int rc;
+
+    m->state = STREAMING;
+    m->suspending = true;
+    m->how.callback = suspend_done;
+    m->how.u.for_callback = m;
+    rc = libxl_domain_suspend(d->ctx, m->domid, m->w.stream[0],
+                              m->live ? LIBXL_SUSPEND_LIVE : 0, &m->how);
+    if (rc)
+        suspend_done(d->ctx, rc, m);
+}
+
+/* The target has the domain: give it up here, and tell it to go. */
+static void hand_over(struct migration *m)
+{
+    struct xltd *d = m->d;
+    char away[300];
+
+    snprintf(away, sizeof(away), "%s" AWAY_SUFFIX, m->name);
+    if (libxl_domain_rename(d->ctx, m->domid, m->name, away)) {
+        fail(m, "cannot rename it to %s here", away);
+        give_back(m);
+        return;
+    }
+    store_get(d, &m->uuid, &m->entry);
+    store_drop(d, &m->uuid);
+    m->state = HANDOVER;
+    mworker_command(&m->w, MW_CMD_NEXT);
+}
+
+static void finish(struct migration *m)
+{
+    struct xltd *d = m->d;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &m->running);
+    m->state = FINISHING;
+    m->how.callback = destroyed;
+    rc = libxl_domain_destroy(d->ctx, m->domid, &m->how);
+    if (rc)
+        destroyed(d->ctx, rc, m);
+}
+
+static void on_failed(struct migration *m, const char *why)
+{
+    fail(m, "%s", why);
+    m->worker_failed = true;
+    switch (m->state) {
+    case STREAMING:
+        return; /* libxl fails next; suspend_done gives the domain back */
+    case HANDOVER:
+        job_fail(m->job, "migrating %s to %s: %s after the handover; the "
+                 "target may run it: check there. The copy here stays "
+                 "suspended as %s" AWAY_SUFFIX " (destroy it once the target "
+                 "runs the domain)", m->name, m->host, m->failure, m->name);
+        migration_free(m);
+        return;
+    default:
+        give_back(m);
+    }
+}
+
+static void on_event(struct migration *m)
+{
+    char text[1024];
+
+    switch (mworker_event(&m->w, text, sizeof(text))) {
+    case EV_READY:
+        job_progress(m->job, "%s", m->live
+                     ? "the target is ready: copying memory while the "
+                       "domain runs"
+                     : "the target is ready: suspending the domain");
+        start_stream(m);
+        break;
+    case EV_RECEIVED:
+        hand_over(m);
+        break;
+    case EV_RUNNING:
+        finish(m);
+        break;
+    case EV_FAILED:
+        on_failed(m, text);
+        break;
+    default:
+        break;
+    }
+}
+
+void migrate_domain_suspended(struct xltd *d, uint32_t domid)
+{
+    for (struct migration *m = d->migrations; m; m = m->next)
+        if (m->domid == domid && m->state == STREAMING)
+            clock_gettime(CLOCK_MONOTONIC, &m->suspended);
+}
+
+size_t migrate_count(const struct xltd *d)
+{
+    size_t n = 0;
+
+    for (const struct migration *m = d->migrations; m; m = m->next)
+        n++;
+    return n;
+}
+
+size_t migrate_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
+{
+    size_t n = 0;
+
+    for (struct migration *m = d->migrations; m && n < max; m = m->next)
+        fds[n++] = (struct pollfd){.fd = m->w.events[0], .events = POLLIN};
+    return n;
+}
+
+void migrate_handle(struct xltd *d, const struct pollfd *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct migration *m;
+        if (!fds[i].revents)
+            continue;
+        for (m = d->migrations; m && m->w.events[0] != fds[i].fd;)
+            m = m->next;
+        if (m) {
+            on_event(m); /* may free it, and others may have changed: */
+            return;      /* the rest waits for the next poll */
+        }
+    }
+}
+
+/* ---- the request -------------------------------------------------------------- */
+
+/* Refuse what cannot work before anything moves: a PV guest's live
+ * migration on a Xen without shadow paging (no log-dirty for PV). */
+static int migrate_check(struct xltd *d, uint32_t domid, bool live,
+                         const char *name, struct xlt_err *err)
+{
+    libxl_physinfo p;
+    libxl_dominfo info;
+    libxl_domain_type type = LIBXL_DOMAIN_TYPE_INVALID;
+    bool shadow = true;
+
+    libxl_physinfo_init(&p);
+    libxl_dominfo_init(&info);
+    if (!libxl_get_physinfo(d->ctx, &p))
+        shadow = p.cap_shadow;
+    if (!libxl_domain_info(d->ctx, &info, domid))
+        type = info.domain_type;
+    libxl_physinfo_dispose(&p);
+    libxl_dominfo_dispose(&info);
+    if (live && type == LIBXL_DOMAIN_TYPE_PV && !shadow)
+        return xlt_err_set(err, "%s is a PV guest, and this host's Xen has "
+                           "no shadow paging, so it cannot track the "
+                           "guest's dirty pages (log-dirty) to move it "
+                           "live; `xlt migrate --non-live' moves it "
+                           "suspended (its downtime is the whole transfer)",
+                           name);
+    return 0;
+}
+
+/* HOST, HOST:PORT, [V6]:PORT */
+static int split_host(const char *spec, int default_port, char **host_r,
+                      char **port_r, struct xlt_err *err)
+{
+    const char *colon = strrchr(spec, ':');
+    char port[16];
+    size_t hlen;
+
+    if (spec[0] == '[') {
+        const char *close = strchr(spec, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            return xlt_err_set(err, "`%s' is not HOST[:PORT]", spec);
+        colon = close[1] ? close + 1 : NULL;
+        *host_r = strndup(spec + 1, (size_t)(close - spec - 1));
+    } else {
+        if (colon && strchr(spec, ':') != colon)
+            colon = NULL; /* a bare IPv6 address */
+        hlen = colon ? (size_t)(colon - spec) : strlen(spec);
+        *host_r = strndup(spec, hlen);
+    }
+    snprintf(port, sizeof(port), "%d", default_port);
+    *port_r = strdup(colon ? colon + 1 : port);
+    if (!*host_r || !*port_r)
+        return xlt_err_set(err, "out of memory");
+    if (!**host_r || !**port_r || strspn(*port_r, "0123456789") !=
+                                      strlen(*port_r))
+        return xlt_err_set(err, "`%s' is not HOST[:PORT]", spec);
+    return 0;
+}
+
+static struct migration *migration_new(struct xltd *d, uint32_t domid,
+                                       const char *target, bool live,
+                                       struct job *job, struct xlt_err *err)
+{
+    struct migration *m = calloc(1, sizeof(*m));
+    int port = d->migrate_conf.port ? d->migrate_conf.port : XLT_MIGRATE_PORT;
+
+    if (!m) {
+        xlt_err_set(err, "out of memory");
+        return NULL;
+    }
+    m->next = d->migrations; /* migration_free unlinks it */
+    d->migrations = m;
+    m->d = d;
+    m->job = job;
+    m->domid = domid;
+    m->live = live;
+    m->name = libxl_domid_to_name(d->ctx, domid);
+    domain_uuid(d, domid, &m->uuid);
+    if (mworker_init(&m->w))
+        xlt_err_errno(err, errno, "migration set-up");
+    else if (!m->name || !target)
+        xlt_err_set(err, "migrate: a domain and a host, please");
+    else if (!split_host(target, port, &m->host, &m->port, err) &&
+             !migrate_check(d, domid, m->live, m->name, err) &&
+             !mworker_key(&d->migrate_conf, &m->key, err) &&
+             !saverestore_header(d, domid, &m->header, &m->header_len, err))
+        return m;
+    migration_free(m);
+    return NULL;
+}
+
+int migrate_start(struct xltd *d, uint32_t domid, const char *target,
+                  bool live, struct job *job, struct xlt_err *err)
+{
+    struct migration *m;
+    char what[300];
+
+    if (domid == 0)
+        return xlt_err_set(err, "dom0 cannot migrate");
+    for (m = d->migrations; m; m = m->next)
+        if (m->domid == domid)
+            return xlt_err_set(err, "%s is migrating already", m->name);
+    m = migration_new(d, domid, target, live, job, err);
+    if (!m)
+        return xlt_err_set(err, "%s; nothing done", err->msg);
+    snprintf(what, sizeof(what), "migrating %s to %s", m->name, m->host);
+    m->transfer = transfer_begin_counted(d, job, what, &m->w.bytes);
+    if (!m->transfer || mworker_start(&m->w, send_main, m)) {
+        migration_free(m);
+        return xlt_err_set(err, "cannot start the migration; nothing done");
+    }
+    log_info(&d->log, "%s (%u): migrating to %s port %s (%s, %s)", m->name,
+             domid, m->host, m->port, m->live ? "live" : "non-live",
+             m->key ? "TLS" : "plain");
+    job_progress(job, "%s", what);
+    return 0;
+}

@@ -1,0 +1,531 @@
+/*
+ * receive.c: the migration listener, and domains migrating in.
+ *
+ * Each connection gets a worker thread (mworker.c): TLS with the pool's
+ * key (or plain, if this host is set so), the sender's hello and the
+ * domain's save header.  xltd checks the domain can live here (its name,
+ * memory, bridges) before anything exists, restores it paused as
+ * NAME--incoming from the stream the worker feeds in, says "received",
+ * and on "go" renames it NAME, unpauses it, records it in the store and
+ * says "running".  Whatever goes wrong before "go" destroys what was built
+ * and keeps nothing; the sender's copy runs on.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core.h"
+
+#define INCOMING_SUFFIX "--incoming"
+#define PEER_TIMEOUT_S 60
+#define HEADER_MAX (XLT_SAVE_FIXED_LEN + (16u << 20))
+
+enum {
+    EV_HEADER = 'H', /* text: the hello; data: the save header */
+    EV_GO = 'G',     /* the sender has given the domain up */
+    EV_FAILED = 'X', /* text: why */
+};
+
+enum state { HELLO, RESTORING, RECEIVED };
+
+struct incoming {
+    struct incoming *next;
+    struct xltd *d;
+    char peer[80];
+    enum state state;
+    bool failed, graceful;
+    struct mworker w;
+    char *key;
+    libxl_domain_config cfg;
+    char *name;  /* the domain's own name; cfg has NAME--incoming */
+    char *extras;
+    uint32_t domid;
+    int sock; /* the connection, until the worker's channel has it */
+    libxl_asyncop_how how;
+};
+
+static void incoming_free(struct incoming *in)
+{
+    struct xltd *d = in->d;
+
+    for (struct incoming **pp = &d->incomings; *pp; pp = &(*pp)->next) {
+        if (*pp == in) {
+            *pp = in->next;
+            break;
+        }
+    }
+    mworker_dispose(&in->w, in->graceful);
+    free(in->w.data);
+    libxl_domain_config_dispose(&in->cfg);
+    free(in->key);
+    free(in->name);
+    free(in->extras);
+    free(in);
+}
+
+/* ---- the worker ------------------------------------------------------------ */
+
+static int reply_error(struct mworker *w, const char *why)
+{
+    yajl_gen g = xlt_json_gen_new();
+    struct xlt_err err;
+    char *text = NULL;
+    int rc = -1;
+
+    if (!g)
+        return -1;
+    yajl_gen_map_open(g);
+    xlt_json_kv_str(g, "error", why);
+    yajl_gen_map_close(g);
+    text = xlt_json_gen_take(g);
+    if (text)
+        rc = mworker_send_json(w, text, &err);
+    free(text);
+    yajl_gen_free(g);
+    return rc;
+}
+
+/* TLS (or not), the hello and the header. */
+static int recv_begin(struct incoming *in, int fd, char **hello_r,
+                      struct xlt_err *err)
+{
+    struct mworker *w = &in->w;
+    yajl_val hello = NULL;
+    char kind;
+    int rc = -1;
+
+    *hello_r = NULL;
+    if (xlt_chan_server(fd, in->key, &w->chan, err)) {
+        close(fd);
+        return -1;
+    }
+    if (mworker_recv_json(w, &hello, err))
+        return -1;
+    if (!YAJL_IS_INTEGER(xlt_json_get(hello, "xlt_migrate")) ||
+        YAJL_GET_INTEGER(xlt_json_get(hello, "xlt_migrate")) != 1) {
+        xlt_err_set(err, "not an xlt migration (or another version of "
+                    "its protocol)");
+        reply_error(w, "this host speaks xlt migration version 1 only");
+        goto out;
+    }
+    *hello_r = xlt_json_to_text(hello);
+    if (xlt_frame_recv(w->chan, &kind, &w->data, &w->data_len, HEADER_MAX,
+                       err))
+        goto out;
+    if (kind != XLT_FRAME_HEADER || w->data_len < XLT_SAVE_FIXED_LEN) {
+        xlt_err_set(err, "the peer sent no domain header");
+        goto out;
+    }
+    rc = 0;
+out:
+    yajl_tree_free(hello);
+    return rc;
+}
+
+/* Wait for the loop; on a refusal tell the peer why.  true: go on. */
+static bool next_step(struct mworker *w)
+{
+    int cmd = mworker_wait(w);
+    char why[sizeof(w->text)];
+
+    if (cmd == MW_CMD_REFUSE) {
+        pthread_mutex_lock(&w->lock);
+        snprintf(why, sizeof(why), "%s", w->text);
+        pthread_mutex_unlock(&w->lock);
+        reply_error(w, why);
+    }
+    return cmd == MW_CMD_NEXT;
+}
+
+static void *recv_main(void *arg)
+{
+    struct incoming *in = arg;
+    struct mworker *w = &in->w;
+    struct xlt_err err;
+    yajl_val go = NULL;
+    char *hello = NULL;
+    if (recv_begin(in, in->sock, &hello, &err))
+        goto failed;
+    mworker_post(w, EV_HEADER, "%s", hello);
+    free(hello);
+    if (!next_step(w))
+        return NULL;
+    if (mworker_send_json(w, "{\"ready\":true}", &err) ||
+        mworker_relay_in(w, &err))
+        goto failed;
+    if (!next_step(w))
+        return NULL;
+    if (mworker_send_json(w, "{\"received\":true}", &err) ||
+        mworker_recv_json(w, &go, &err))
+        goto failed;
+    if (!YAJL_IS_TRUE(xlt_json_get(go, "go"))) {
+        xlt_err_set(&err, "the sender gave up before the handover");
+        yajl_tree_free(go);
+        goto failed;
+    }
+    yajl_tree_free(go);
+    mworker_post(w, EV_GO, NULL);
+    if (next_step(w))
+        mworker_send_json(w, "{\"running\":true}", &err);
+    return NULL;
+failed:
+    shutdown(w->stream[1], SHUT_RDWR); /* libxl's restore fails at once */
+    mworker_post(w, EV_FAILED, "%s", err.msg);
+    return NULL;
+}
+
+/* ---- the loop's side -------------------------------------------------------- */
+
+static void refuse(struct incoming *in, const char *why)
+{
+    pthread_mutex_lock(&in->w.lock);
+    snprintf(in->w.text, sizeof(in->w.text), "%s", why);
+    pthread_mutex_unlock(&in->w.lock);
+    log_warnx(&in->d->log, "migration from %s refused: %s", in->peer, why);
+    mworker_command(&in->w, MW_CMD_REFUSE);
+    in->graceful = true; /* the worker tells the peer, then ends */
+    incoming_free(in);
+}
+
+/* Did the source keep EXTRAS' domain on dedicated cores? */
+static bool kept_dedicated(const char *extras)
+{
+    yajl_val kept = extras ? yajl_tree_parse(extras, NULL, 0) : NULL;
+    bool dedicated = YAJL_IS_TRUE(xlt_json_get(kept, "dedicated"));
+
+    yajl_tree_free(kept);
+    return dedicated;
+}
+
+/* The domain in the header can live here: its config, renamed, and its
+ * dedicated CPUs reserved. */
+static int take_header(struct incoming *in, struct xlt_err *err)
+{
+    struct xltd *d = in->d;
+    struct xlt_save_header h = {0};
+    libxl_dominfo info;
+    uint32_t other;
+    char incoming[300];
+    int rc = -1;
+
+    libxl_dominfo_init(&info);
+    if (xlt_save_header_parse(in->w.data, in->w.data_len, "the header", &h,
+                              err))
+        goto out;
+    if (!h.config || libxl_domain_config_from_json(d->ctx, &in->cfg,
+                                                   h.config) ||
+        !in->cfg.c_info.name) {
+        xlt_err_set(err, "the domain's config is missing or not valid");
+        goto out;
+    }
+    in->name = strdup(in->cfg.c_info.name);
+    in->extras = h.extras;
+    h.extras = NULL;
+    snprintf(incoming, sizeof(incoming), "%s" INCOMING_SUFFIX, in->name);
+    if (!libxl_name_to_domid(d->ctx, in->name, &other) &&
+        (libxl_domain_info(d->ctx, &info, other) ||
+         libxl_uuid_compare(&info.uuid, &in->cfg.c_info.uuid))) {
+        xlt_err_set(err, "another domain named %s runs here (id %u)",
+                    in->name, other);
+        goto out;
+    }
+    if (!libxl_name_to_domid(d->ctx, incoming, &other)) {
+        xlt_err_set(err, "%s is already migrating in", in->name);
+        goto out;
+    }
+    free(in->cfg.c_info.name);
+    in->cfg.c_info.name = strdup(incoming);
+    if (!in->name || !in->cfg.c_info.name) {
+        xlt_err_set(err, "out of memory");
+        goto out;
+    }
+    if (devices_prepare(d, &in->cfg, err) || balloon_fits(d, &in->cfg, err))
+        goto out;
+    /* dedicated on the source: CPUs of its own here too */
+    if (kept_dedicated(in->extras) && dedicated_reserve(d, &in->cfg, err))
+        goto out;
+    rc = 0;
+out:
+    libxl_dominfo_dispose(&info);
+    xlt_save_header_dispose(&h);
+    return rc;
+}
+
+static void restored(libxl_ctx *ctx, int rc, void *arg)
+{
+    struct incoming *in = arg;
+    struct xlt_err err;
+
+    (void)ctx;
+    dedicated_started(in->d, &in->cfg); /* its CPUs are no longer pending */
+    if (in->w.stream[0] >= 0)
+        close(in->w.stream[0]);
+    in->w.stream[0] = -1;
+    if (rc || in->failed) {
+        libxlerr_set(in->d, rc ? rc : ERROR_FAIL, &err, "restoring it failed");
+        if (!rc) /* the worker failed, libxl did not notice: undo it */
+            libxl_domain_destroy(in->d->ctx, in->domid, NULL);
+        refuse(in, err.msg);
+        return;
+    }
+    in->state = RECEIVED;
+    mworker_command(&in->w, MW_CMD_NEXT);
+}
+
+static void on_header(struct incoming *in, const char *hello)
+{
+    struct xltd *d = in->d;
+    libxl_domain_restore_params params;
+    struct xlt_err err;
+    int rc;
+
+    if (take_header(in, &err)) {
+        refuse(in, err.msg);
+        return;
+    }
+    log_info(&d->log, "%s: migrating in from %s (%s)", in->name, in->peer,
+             hello);
+    in->state = RESTORING;
+    in->how.callback = restored;
+    in->how.u.for_callback = in;
+    libxl_domain_restore_params_init(&params);
+    params.stream_version = 2;
+    libxlerr_reset(d);
+    rc = libxl_domain_create_restore(d->ctx, &in->cfg, &in->domid,
+                                     in->w.stream[0], -1, &params, &in->how,
+                                     NULL);
+    libxl_domain_restore_params_dispose(&params);
+    if (rc) {
+        restored(d->ctx, rc, in);
+        return;
+    }
+    mworker_command(&in->w, MW_CMD_NEXT);
+}
+
+/* Record the domain as xltd's, with the state the sender kept. */
+static void record(struct incoming *in)
+{
+    struct xltd *d = in->d;
+    yajl_val kept = in->extras ? yajl_tree_parse(in->extras, NULL, 0) : NULL;
+
+    free(in->cfg.c_info.name);
+    in->cfg.c_info.name = strdup(in->name);
+    if (store_put(d, &in->cfg, xlt_json_get_str(kept, "path"),
+                  xlt_json_get_str(kept, "text")) ||
+        saverestore_keep(d, &in->cfg.c_info.uuid, kept))
+        log_errx(&d->log, "%s (%u): cannot record it in the store; it runs "
+                 "unmanaged", in->name, in->domid);
+    yajl_tree_free(kept);
+}
+
+static void on_go(struct incoming *in)
+{
+    struct xltd *d = in->d;
+    char incoming[300];
+
+    snprintf(incoming, sizeof(incoming), "%s" INCOMING_SUFFIX, in->name);
+    if (libxl_domain_rename(d->ctx, in->domid, incoming, in->name) ||
+        libxl_domain_unpause(d->ctx, in->domid, NULL)) {
+        struct xlt_err err;
+        libxlerr_set(d, ERROR_FAIL, &err, "%s (%u): cannot take it over "
+                     "(rename, unpause)", in->name, in->domid);
+        log_errx(&d->log, "%s", err.msg);
+        libxl_domain_destroy(d->ctx, in->domid, NULL);
+        refuse(in, "the target could not rename and unpause it");
+        return;
+    }
+    record(in);
+    supervise_watch(d, in->domid);
+    log_info(&d->log, "%s (%u): migrated in from %s", in->name, in->domid,
+             in->peer);
+    mworker_command(&in->w, MW_CMD_NEXT);
+    in->graceful = true;
+    incoming_free(in);
+}
+
+static void on_failed(struct incoming *in, const char *why)
+{
+    struct xltd *d = in->d;
+
+    log_warnx(&d->log, "migration of %s from %s failed: %s; nothing kept",
+              in->name ? in->name : "a domain", in->peer, why);
+    if (in->state == RESTORING) {
+        in->failed = true; /* libxl fails too; restored() cleans up */
+        return;
+    }
+    if (in->state == RECEIVED)
+        libxl_domain_destroy(d->ctx, in->domid, NULL);
+    incoming_free(in);
+}
+
+static void on_event(struct incoming *in)
+{
+    char text[1024];
+
+    switch (mworker_event(&in->w, text, sizeof(text))) {
+    case EV_HEADER:
+        on_header(in, text);
+        break;
+    case EV_GO:
+        on_go(in);
+        break;
+    case EV_FAILED:
+        on_failed(in, text);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- the listener ----------------------------------------------------------- */
+
+static void accept_one(struct xltd *d)
+{
+    struct sockaddr_storage sa;
+    socklen_t len = sizeof(sa);
+    struct timeval tv = {PEER_TIMEOUT_S, 0};
+    struct incoming *in;
+    struct xlt_err err;
+    int fd = accept4(d->migrate_fd, (struct sockaddr *)&sa, &len,
+                     SOCK_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    in = calloc(1, sizeof(*in));
+    if (!in) {
+        close(fd);
+        return;
+    }
+    in->d = d;
+    libxl_domain_config_init(&in->cfg);
+    in->next = d->incomings;
+    d->incomings = in;
+    if (getnameinfo((struct sockaddr *)&sa, len, in->peer, sizeof(in->peer),
+                    NULL, 0, NI_NUMERICHOST))
+        snprintf(in->peer, sizeof(in->peer), "?");
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    if (mworker_init(&in->w))
+        xlt_err_errno(&err, errno, "setting it up");
+    else if (!mworker_key(&d->migrate_conf, &in->key, &err))
+        err.msg[0] = '\0';
+    if (err.msg[0]) {
+        log_errx(&d->log, "migration from %s refused: %s", in->peer, err.msg);
+        close(fd);
+        incoming_free(in);
+        return;
+    }
+    in->sock = fd;
+    if (mworker_start(&in->w, recv_main, in)) {
+        close(fd);
+        incoming_free(in);
+        return;
+    }
+    log_info(&d->log, "migration connection from %s", in->peer);
+}
+
+/* Domains named NAME--incoming when xltd starts were being received when
+ * an xltd stopped or died: half restored, paused, nobody's.  (Stock xl's
+ * migrate-receive uses the same suffix: do not start xltd while xl
+ * receives a migration.) */
+void receive_drop_orphans(struct xltd *d)
+{
+    libxl_dominfo *info;
+    int n = 0;
+
+    info = libxl_list_domain(d->ctx, &n);
+    for (int i = 0; info && i < n; i++) {
+        char *name = libxl_domid_to_name(d->ctx, info[i].domid);
+        size_t len = name ? strlen(name) : 0;
+        size_t suffix = strlen(INCOMING_SUFFIX);
+        if (len > suffix && !strcmp(name + len - suffix, INCOMING_SUFFIX)) {
+            log_warnx(&d->log, "%s (%u): left from a migration that did not "
+                      "finish; destroying it", name, info[i].domid);
+            libxl_domain_destroy(d->ctx, info[i].domid, NULL);
+        }
+        free(name);
+    }
+    if (info)
+        libxl_dominfo_list_free(info, n);
+}
+
+int receive_listen(struct xltd *d)
+{
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
+                              .sin6_addr = IN6ADDR_ANY_INIT};
+    int off = 0, on = 1;
+
+    d->migrate_fd = -1;
+    if (d->migrate_conf.port == 0)
+        return 0;
+    sa.sin6_port = htons((uint16_t)d->migrate_conf.port);
+    d->migrate_fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC |
+                           SOCK_NONBLOCK, 0);
+    if (d->migrate_fd < 0 ||
+        setsockopt(d->migrate_fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+                   sizeof(off)) ||
+        setsockopt(d->migrate_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+        bind(d->migrate_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+        listen(d->migrate_fd, 8)) {
+        log_err(&d->log, "migrations cannot come in: port %d",
+                d->migrate_conf.port);
+        receive_close(d);
+        return -1;
+    }
+    log_info(&d->log, "taking migrations on port %d (%s)",
+             d->migrate_conf.port, d->migrate_conf.plain ? "plain" : "TLS");
+    return 0;
+}
+
+void receive_close(struct xltd *d)
+{
+    if (d->migrate_fd >= 0)
+        close(d->migrate_fd);
+    d->migrate_fd = -1;
+}
+
+size_t receive_count(const struct xltd *d)
+{
+    size_t n = 1; /* the listener */
+
+    for (const struct incoming *in = d->incomings; in; in = in->next)
+        n++;
+    return n;
+}
+
+size_t receive_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
+{
+    size_t n = 0;
+
+    if (max == 0)
+        return 0;
+    fds[n++] = (struct pollfd){.fd = d->migrate_fd, .events = POLLIN};
+    for (struct incoming *in = d->incomings; in && n < max; in = in->next)
+        fds[n++] = (struct pollfd){.fd = in->w.events[0], .events = POLLIN};
+    return n;
+}
+
+void receive_handle(struct xltd *d, const struct pollfd *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct incoming *in;
+        if (!fds[i].revents)
+            continue;
+        if (fds[i].fd == d->migrate_fd) {
+            accept_one(d);
+            return;
+        }
+        for (in = d->incomings; in && in->w.events[0] != fds[i].fd;)
+            in = in->next;
+        if (in) {
+            on_event(in); /* may free it, and others may have changed: */
+            return;       /* the rest waits for the next poll */
+        }
+    }
+}

@@ -1,0 +1,280 @@
+/*
+ * store.c: the domains xltd manages, one file each under
+ * STATE_DIR/domains/UUID.json: the name, the config file's path and text,
+ * and libxl's domain config JSON.  A domain with an entry is xltd's: it
+ * applies its on_* actions, also after its own restart.  A domain without
+ * one (made by stock xl, say) is left to its owner.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+
+#include "core.h"
+
+static void entry_path(const struct xltd *d, const libxl_uuid *uuid,
+                       const char *suffix, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/domains/" LIBXL_UUID_FMT ".json%s", d->state_dir,
+             LIBXL_UUID_BYTES(*uuid), suffix);
+}
+
+int store_init(struct xltd *d)
+{
+    char dir[4096];
+
+    snprintf(dir, sizeof(dir), "%s/domains", d->state_dir);
+    if ((mkdir(d->state_dir, 0700) && errno != EEXIST) ||
+        (mkdir(dir, 0700) && errno != EEXIST)) {
+        log_err(&d->log, "creating %s", dir);
+        return -1;
+    }
+    return 0;
+}
+
+static char *entry_text(libxl_domain_config *cfg, const char *path,
+                        const char *text)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *out = NULL;
+
+    if (!g)
+        return NULL;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_map_open(g);
+    xlt_json_kv_int(g, "xlt_store", 1);
+    xlt_json_kv_str(g, "name", cfg->c_info.name);
+    xlt_json_kv_str(g, "path", path);
+    xlt_json_kv_str(g, "text", text);
+    xlt_json_str(g, "config");
+    if (libxl_domain_config_gen_json(g, cfg) ==
+            yajl_gen_status_ok &&
+        yajl_gen_map_close(g) == yajl_gen_status_ok)
+        out = xlt_json_gen_take(g);
+    yajl_gen_free(g);
+    return out;
+}
+
+/* Write JSON as UUID's entry, atomically (a new file renamed over). */
+static int write_entry(struct xltd *d, const libxl_uuid *uuid,
+                       const char *json)
+{
+    char tmp[4096], final[4096];
+    int fd = -1, rc = -1;
+
+    entry_path(d, uuid, ".new", tmp, sizeof(tmp));
+    entry_path(d, uuid, "", final, sizeof(final));
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || xlt_write_all(fd, json, strlen(json)) || fsync(fd) ||
+        rename(tmp, final)) {
+        log_err(&d->log, "writing %s", final);
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+int store_put(struct xltd *d, libxl_domain_config *cfg,
+              const char *path, const char *text)
+{
+    char *json = entry_text(cfg, path, text);
+    int rc;
+
+    if (!json) {
+        log_errx(&d->log, "%s: out of memory for its store entry",
+                 cfg->c_info.name);
+        return -1;
+    }
+    rc = write_entry(d, &cfg->c_info.uuid, json);
+    free(json);
+    return rc;
+}
+
+int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r)
+{
+    char path[4096], *text = NULL, errbuf[128];
+    struct xlt_err err;
+    size_t len;
+
+    *entry_r = NULL;
+    entry_path(d, uuid, "", path, sizeof(path));
+    if (xlt_read_file(path, &text, &len, &err))
+        return -1;
+    *entry_r = yajl_tree_parse(text, errbuf, sizeof(errbuf));
+    if (!YAJL_IS_OBJECT(*entry_r)) {
+        log_errx(&d->log, "%s: not a store entry: %s", path, errbuf);
+        yajl_tree_free(*entry_r);
+        *entry_r = NULL;
+    }
+    free(text);
+    return *entry_r ? 0 : -1;
+}
+
+int store_set(struct xltd *d, const libxl_uuid *uuid, const char *key,
+              yajl_val value)
+{
+    yajl_val entry = NULL;
+    yajl_gen g = NULL;
+    char *json = NULL;
+    int rc = -1;
+
+    if (store_get(d, uuid, &entry))
+        return -1;
+    g = xlt_json_gen_new();
+    if (!g)
+        goto out;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < entry->u.object.len; i++) {
+        if (!strcmp(entry->u.object.keys[i], key))
+            continue;
+        xlt_json_str(g, entry->u.object.keys[i]);
+        xlt_json_emit(g, entry->u.object.values[i]);
+    }
+    xlt_json_str(g, key);
+    xlt_json_emit(g, value);
+    if (yajl_gen_map_close(g) == yajl_gen_status_ok)
+        json = xlt_json_gen_take(g);
+    rc = json ? write_entry(d, uuid, json) : -1;
+out:
+    if (g)
+        yajl_gen_free(g);
+    yajl_tree_free(entry);
+    free(json);
+    return rc;
+}
+
+int store_set_str(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                  const char *value)
+{
+    struct yajl_val_s v = {.type = yajl_t_string};
+    int rc;
+
+    v.u.string = strdup(value);
+    if (!v.u.string)
+        return -1;
+    rc = store_set(d, uuid, key, &v);
+    free(v.u.string);
+    return rc;
+}
+
+int store_set_bool(struct xltd *d, const libxl_uuid *uuid, const char *key,
+                   bool value)
+{
+    struct yajl_val_s v = {.type = value ? yajl_t_true : yajl_t_false};
+
+    return store_set(d, uuid, key, &v);
+}
+
+bool store_get_bool(struct xltd *d, const libxl_uuid *uuid, const char *key)
+{
+    yajl_val entry = NULL;
+    bool value = false;
+
+    if (!store_get(d, uuid, &entry))
+        value = YAJL_IS_TRUE(xlt_json_get(entry, key));
+    yajl_tree_free(entry);
+    return value;
+}
+
+int store_move(struct xltd *d, const libxl_uuid *old,
+               libxl_domain_config *cfg)
+{
+    static const char *const kept[] = {"pinning", "dedicated"};
+    yajl_val entry = NULL;
+    int rc;
+
+    store_get(d, old, &entry); /* none: a bare entry for the new one */
+    rc = store_put(d, cfg, xlt_json_get_str(entry, "path"),
+                   xlt_json_get_str(entry, "text"));
+    for (size_t i = 0; !rc && i < sizeof(kept) / sizeof(kept[0]); i++) {
+        yajl_val v = xlt_json_get(entry, kept[i]);
+        if (v)
+            rc = store_set(d, &cfg->c_info.uuid, kept[i], v);
+    }
+    if (!rc)
+        store_drop(d, old);
+    yajl_tree_free(entry);
+    return rc;
+}
+
+int store_restore_entry(struct xltd *d, const libxl_uuid *uuid,
+                        yajl_val entry)
+{
+    char *json = xlt_json_to_text(entry);
+    int rc = json ? write_entry(d, uuid, json) : -1;
+
+    free(json);
+    return rc;
+}
+
+bool store_has(const struct xltd *d, const libxl_uuid *uuid)
+{
+    char path[4096];
+
+    entry_path(d, uuid, "", path, sizeof(path));
+    return access(path, F_OK) == 0;
+}
+
+void store_drop(struct xltd *d, const libxl_uuid *uuid)
+{
+    char path[4096];
+
+    entry_path(d, uuid, "", path, sizeof(path));
+    if (unlink(path) == 0)
+        log_debug(&d->log, "forgot %s", path);
+    else if (errno != ENOENT)
+        log_warn(&d->log, "removing %s", path);
+}
+
+static bool uuid_running(const libxl_dominfo *info, int n,
+                         const libxl_uuid *uuid)
+{
+    for (int i = 0; i < n; i++)
+        if (!libxl_uuid_compare(&info[i].uuid, uuid))
+            return true;
+    return false;
+}
+
+int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n)
+{
+    char dir[4096], path[4600];
+    struct dirent *e;
+    libxl_uuid uuid;
+    int kept = 0;
+    DIR *dh;
+
+    snprintf(dir, sizeof(dir), "%s/domains", d->state_dir);
+    dh = opendir(dir);
+    if (!dh) {
+        log_err(&d->log, "reading %s", dir);
+        return -1;
+    }
+    while ((e = readdir(dh))) {
+        char name[64];
+        size_t len = strlen(e->d_name);
+        if (len != LIBXL_UUID_FMTLEN + 5 || strcmp(e->d_name + len - 5, ".json") != 0)
+            continue;
+        snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
+        if (libxl_uuid_from_string(&uuid, name))
+            continue;
+        if (uuid_running(info, n, &uuid)) {
+            kept++;
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        log_info(&d->log, "forgetting %s: that domain no longer runs", path);
+        unlink(path);
+    }
+    closedir(dh);
+    return kept;
+}

@@ -1,0 +1,386 @@
+/*
+ * supervise.c: xltd watches every domain it knows for shutdown and death,
+ * through libxl's domain-death events.  When a domain shuts down, xltd
+ * applies the domain's own on_poweroff/on_reboot/on_crash/on_watchdog
+ * action, as libxl keeps it in the domain's configuration; when it dies,
+ * the clients waiting for that (shutdown -w) get their answer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <xenstore.h>
+
+#include "core.h"
+
+#define DUMP_DIR "/var/lib/xen/dump"
+
+struct waiter {
+    struct waiter *next;
+    struct job *job;
+    size_t n;
+    uint32_t domids[]; /* still alive */
+};
+
+struct watch {
+    struct watch *next;
+    uint32_t domid;
+    libxl_evgen_domain_death *gen;
+};
+
+static struct watch *watch_find(struct xltd *d, uint32_t domid)
+{
+    for (struct watch *w = d->watches; w; w = w->next)
+        if (w->domid == domid)
+            return w;
+    return NULL;
+}
+
+int supervise_watch(struct xltd *d, uint32_t domid)
+{
+    struct watch *w;
+
+    if (domid == 0 || watch_find(d, domid))
+        return 0;
+    w = calloc(1, sizeof(*w));
+    if (!w) {
+        log_errx(&d->log, "domain %u: out of memory for its watch", domid);
+        return -1;
+    }
+    w->domid = domid;
+    if (libxl_evenable_domain_death(d->ctx, domid, 0, &w->gen)) {
+        log_errx(&d->log, "domain %u: cannot watch it", domid);
+        free(w);
+        return -1;
+    }
+    w->next = d->watches;
+    d->watches = w;
+    log_debug(&d->log, "domain %u: watching", domid);
+    return 0;
+}
+
+static void watch_drop(struct xltd *d, uint32_t domid)
+{
+    for (struct watch **pp = &d->watches; *pp; pp = &(*pp)->next) {
+        struct watch *w = *pp;
+        if (w->domid != domid)
+            continue;
+        *pp = w->next;
+        libxl_evdisable_domain_death(d->ctx, w->gen);
+        free(w);
+        return;
+    }
+}
+
+int supervise_rewatch(struct xltd *d, uint32_t domid)
+{
+    watch_drop(d, domid);
+    return supervise_watch(d, domid);
+}
+
+/* ---- domains that appear (created by anyone, e.g. stock xl) ------------- */
+
+int supervise_open_xenstore(struct xltd *d)
+{
+    d->xs = xs_open(0);
+    if (!d->xs || !xs_watch(d->xs, "@introduceDomain", "introduce")) {
+        log_errx(&d->log, "cannot watch xenstore for new domains");
+        return -1;
+    }
+    return 0;
+}
+
+int supervise_xenstore_fd(const struct xltd *d)
+{
+    return d->xs ? xs_fileno(d->xs) : -1;
+}
+
+/* A domain was introduced: watch every domain not watched yet. */
+void supervise_xenstore_ready(struct xltd *d)
+{
+    char **event = xs_check_watch(d->xs);
+    libxl_dominfo *info;
+    int count = 0;
+
+    if (!event)
+        return;
+    free(event);
+    while ((event = xs_check_watch(d->xs)))
+        free(event);
+    info = libxl_list_domain(d->ctx, &count);
+    for (int i = 0; info && i < count; i++)
+        supervise_watch(d, info[i].domid);
+    if (info)
+        libxl_dominfo_list_free(info, count);
+}
+
+int supervise_adopt_all(struct xltd *d)
+{
+    libxl_dominfo *info;
+    int n = 0;
+
+    info = libxl_list_domain(d->ctx, &n);
+    if (!info) {
+        log_errx(&d->log, "cannot list the domains");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        supervise_watch(d, info[i].domid);
+    log_info(&d->log, "watching %d domain%s, %d managed by xltd", n - 1,
+             n - 1 == 1 ? "" : "s", store_forget_stopped(d, info, n));
+    libxl_dominfo_list_free(info, n);
+    return 0;
+}
+
+/* ---- clients waiting for deaths ------------------------------------------ */
+
+int supervise_wait(struct xltd *d, const uint32_t *domids, size_t n,
+                   struct job *job, struct xlt_err *err)
+{
+    struct waiter *w;
+
+    if (n == 0) {
+        job_done(job, NULL);
+        return 0;
+    }
+    w = calloc(1, sizeof(*w) + n * sizeof(w->domids[0]));
+    if (!w)
+        return xlt_err_set(err, "out of memory");
+    w->job = job;
+    w->n = n;
+    memcpy(w->domids, domids, n * sizeof(w->domids[0]));
+    w->next = d->waiters;
+    d->waiters = w;
+    for (size_t i = 0; i < n; i++)
+        supervise_watch(d, domids[i]);
+    return 0;
+}
+
+/* DOMID shut down or died: that is what shutdown -w waits for (as xl). */
+static void waiters_done(struct xltd *d, uint32_t domid)
+{
+    struct waiter **pp = &d->waiters;
+
+    while (*pp) {
+        struct waiter *w = *pp;
+        for (size_t i = 0; i < w->n; i++) {
+            if (w->domids[i] == domid) {
+                w->domids[i] = w->domids[--w->n];
+                break;
+            }
+        }
+        if (w->n > 0) {
+            pp = &w->next;
+            continue;
+        }
+        *pp = w->next;
+        job_done(w->job, NULL);
+        free(w);
+    }
+}
+
+/* ---- on_* actions --------------------------------------------------------- */
+
+/* The action CFG asks for on REASON; its key in *KEY.  Suspends (save,
+ * migration) are libxl's business: preserve. */
+static libxl_action_on_shutdown action_for(const libxl_domain_config *cfg,
+                                           libxl_shutdown_reason reason,
+                                           const char **key)
+{
+    switch (reason) {
+    case LIBXL_SHUTDOWN_REASON_POWEROFF:
+        *key = "on_poweroff";
+        return cfg->on_poweroff;
+    case LIBXL_SHUTDOWN_REASON_REBOOT:
+        *key = "on_reboot";
+        return cfg->on_reboot;
+    case LIBXL_SHUTDOWN_REASON_CRASH:
+        *key = "on_crash";
+        return cfg->on_crash;
+    case LIBXL_SHUTDOWN_REASON_WATCHDOG:
+        *key = "on_watchdog";
+        return cfg->on_watchdog;
+    case LIBXL_SHUTDOWN_REASON_SOFT_RESET:
+        *key = "on_soft_reset";
+        return cfg->on_soft_reset;
+    default:
+        *key = "suspend";
+        return LIBXL_ACTION_ON_SHUTDOWN_PRESERVE;
+    }
+}
+
+/* Save the domain's memory under DUMP_DIR, as xl does. */
+static void core_dump(struct xltd *d, uint32_t domid, const char *name)
+{
+    char path[512];
+
+    mkdir(DUMP_DIR, 0700);
+    snprintf(path, sizeof(path), DUMP_DIR "/%s-%ld.core", name,
+             (long)time(NULL));
+    if (libxl_domain_core_dump(d->ctx, domid, path, NULL)) {
+        struct xlt_err err;
+        libxlerr_set(d, ERROR_FAIL, &err, "%s (%u): core dump to %s failed",
+                     name, domid, path);
+        log_errx(&d->log, "%s", err.msg);
+    } else
+        log_info(&d->log, "%s (%u): core dumped to %s", name, domid, path);
+}
+
+/* rename-restart: the old domain stays, as NAME-DOMID, for inspection; the
+ * new one gets a fresh UUID. */
+static int rename_old(struct xltd *d, uint32_t domid,
+                      libxl_domain_config *cfg)
+{
+    char newname[256];
+    libxl_uuid old;
+
+    snprintf(newname, sizeof(newname), "%s-%u", cfg->c_info.name, domid);
+    if (libxl_domain_rename(d->ctx, domid, cfg->c_info.name, newname)) {
+        log_errx(&d->log, "%s (%u): cannot rename it to %s", cfg->c_info.name,
+                 domid, newname);
+        return -1;
+    }
+    log_info(&d->log, "%s (%u): kept as %s, no longer managed", cfg->c_info.name,
+             domid, newname);
+    libxl_uuid_copy(d->ctx, &old, &cfg->c_info.uuid);
+    libxl_uuid_generate(&cfg->c_info.uuid);
+    return store_move(d, &old, cfg);
+}
+
+/* Start a new instance from CFG, the old one's configuration (which libxl
+ * keeps up to date with hotplugged devices, the memory target and the
+ * online vCPUs), with the pinning set at run time. */
+static void restart(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
+                    bool keep_old)
+{
+    struct xlt_err err;
+
+    pinning_apply(d, cfg); /* logs what went wrong; restart all the same */
+    if (keep_old) {
+        if (rename_old(d, domid, cfg))
+            return;
+    } else if (libxl_domain_destroy(d->ctx, domid, NULL)) {
+        log_errx(&d->log, "%s (%u): destroy failed; not restarting",
+                 cfg->c_info.name, domid);
+        return;
+    }
+    if (dedicated_restart(d, cfg, &err)) {
+        log_errx(&d->log, "%s: not restarted: %s", cfg->c_info.name, err.msg);
+        store_drop(d, &cfg->c_info.uuid);
+        return;
+    }
+    log_info(&d->log, "%s: restarting", cfg->c_info.name);
+    if (domain_start(d, cfg, false, &d->unattended, &err))
+        log_errx(&d->log, "%s", err.msg);
+}
+
+static void apply_action(struct xltd *d, uint32_t domid,
+                         libxl_domain_config *cfg,
+                         libxl_action_on_shutdown action)
+{
+    const char *name = cfg->c_info.name;
+
+    switch (action) {
+    case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
+        core_dump(d, domid, name);
+        restart(d, domid, cfg, false);
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
+        restart(d, domid, cfg, false);
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
+        restart(d, domid, cfg, true);
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET:
+        pinning_apply(d, cfg); /* as a restart: run-time pinning stays */
+        domain_soft_reset(d, domid, cfg);
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY:
+        core_dump(d, domid, name);
+        /* fall through */
+    default:
+        if (libxl_domain_destroy(d->ctx, domid, NULL))
+            log_errx(&d->log, "%s (%u): destroy failed", name, domid);
+        else
+            store_drop(d, &cfg->c_info.uuid);
+        break;
+    }
+}
+
+static void domain_shutdown(struct xltd *d, uint32_t domid,
+                            libxl_shutdown_reason reason)
+{
+    libxl_domain_config cfg;
+    libxl_action_on_shutdown action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+    const char *key = "default";
+    char *name = libxl_domid_to_name(d->ctx, domid);
+
+    if (reason == LIBXL_SHUTDOWN_REASON_SUSPEND)
+        migrate_domain_suspended(d, domid);
+    libxl_domain_config_init(&cfg);
+    if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL)) {
+        log_warnx(&d->log, "%s (%u): shut down, but its configuration is "
+                  "unknown; left alone", name ? name : "?", domid);
+        goto out;
+    }
+    if (!store_has(d, &cfg.c_info.uuid)) {
+        log_info(&d->log, "%s (%u): shut down (%s); not managed by xltd, "
+                 "left to its owner", name ? name : "?", domid,
+                 libxl_shutdown_reason_to_string(reason));
+        goto out;
+    }
+    action = action_for(&cfg, reason, &key);
+    if (action == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET &&
+        cfg.b_info.type != LIBXL_DOMAIN_TYPE_HVM) {
+        log_warnx(&d->log, "%s (%u): libxl soft-resets only HVM guests; "
+                  "destroying it", name ? name : "?", domid);
+        action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+    }
+    log_info(&d->log, "%s (%u): shut down (%s); %s=%s", name ? name : "?",
+             domid, libxl_shutdown_reason_to_string(reason), key,
+             libxl_action_on_shutdown_to_string(action));
+    apply_action(d, domid, &cfg, action);
+out:
+    libxl_domain_config_dispose(&cfg);
+    free(name);
+}
+
+void supervise_event(struct xltd *d, libxl_event *ev)
+{
+    switch (ev->type) {
+    case LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN:
+        domain_shutdown(d, ev->domid, ev->u.domain_shutdown.shutdown_reason);
+        waiters_done(d, ev->domid);
+        break;
+    case LIBXL_EVENT_TYPE_DOMAIN_DEATH:
+        log_info(&d->log, "domain %u: died", ev->domid);
+        watch_drop(d, ev->domid);
+        dedicated_rebalance(d);
+        waiters_done(d, ev->domid);
+        break;
+    default:
+        log_debug(&d->log, "domain %u: event %s", ev->domid,
+                  libxl_event_type_to_string(ev->type));
+        break;
+    }
+    libxl_event_free(d->ctx, ev);
+}
+
+void supervise_stop(struct xltd *d)
+{
+    if (d->xs)
+        xs_close(d->xs);
+    d->xs = NULL;
+    while (d->watches)
+        watch_drop(d, d->watches->domid);
+    while (d->waiters) {
+        struct waiter *w = d->waiters;
+        d->waiters = w->next;
+        job_fail(w->job, "xltd is stopping");
+        free(w);
+    }
+}
