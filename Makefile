@@ -130,23 +130,32 @@ unit:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 $(BUILD)/san/bin/unit-tests
 	XLT_SRCDIR=$(CURDIR) $(BUILD)/san/bin/unit-tests
 
-# Fuzzing: libFuzzer on the config mapping (clang), seeded with every
-# config file of the tree; FUZZ_SECONDS of it.
+# Fuzzing: libFuzzer (clang) on what xltd and xlt read from outside: the
+# config mapping (seeded with every config file of the tree), the
+# protocol's messages and save/migration headers; FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-FUZZER := $(BUILD)/fuzz/bin/config-fuzz
+FUZZ_TARGETS := config proto savefile
+FUZZ_SEEDS_config := tests/unit/config/*.cfg configs/*.cfg
+FUZZ_SEEDS_proto := tests/fuzz/seeds/proto/*
+FUZZ_SEEDS_savefile := tests/unit/config/*.json
 fuzz:
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 $(FUZZER)
-	rm -rf $(BUILD)/fuzz/corpus
-	mkdir -p $(BUILD)/fuzz/corpus
-	cp tests/unit/config/*.cfg configs/*.cfg $(BUILD)/fuzz/corpus/
-	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
-	$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-	    $(BUILD)/fuzz/corpus > $(BUILD)/fuzz/log 2>&1 || \
-	    { cat $(BUILD)/fuzz/log; exit 1; }
-	@grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss))' \
-	    $(BUILD)/fuzz/log
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 \
+	    $(FUZZ_TARGETS:%=$(BUILD)/fuzz/bin/%-fuzz)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	    corpus=$(BUILD)/fuzz/corpus/$$t; log=$(BUILD)/fuzz/$$t.log; \
+	    rm -rf $$corpus; mkdir -p $$corpus; \
+	    case $$t in config) cp $(FUZZ_SEEDS_config) $$corpus/ ;; \
+	        proto) cp $(FUZZ_SEEDS_proto) $$corpus/ ;; \
+	        savefile) cp $(FUZZ_SEEDS_savefile) $$corpus/ ;; esac; \
+	    echo "fuzz $$t ($(FUZZ_SECONDS) s):"; \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
+	    $(BUILD)/fuzz/bin/$$t-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	        -print_final_stats=1 $$corpus > $$log 2>&1 || \
+	        { cat $$log; exit 1; }; \
+	    grep -E '^(Done|stat::(number_of_executed_units|new_units_added|peak_rss))' $$log; \
+	done
 
-$(BUILD)/bin/config-fuzz: $(BUILD)/tests/fuzz/config_fuzz.o $(LIBXLT)
+$(BUILD)/bin/%-fuzz: $(BUILD)/tests/fuzz/%_fuzz.o $(LIBXLT)
 	@mkdir -p $(dir $@)
 	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 

@@ -42,6 +42,13 @@ static void handle_signal(struct xltd *d)
     d->stopping = true;
 }
 
+/* *TIMEOUT (ms, -1: none) made no later than MS (-1: no bound). */
+static void soonest(int *timeout, int ms)
+{
+    if (ms >= 0 && (*timeout < 0 || ms < *timeout))
+        *timeout = ms;
+}
+
 /* Fill PS: [0] the signal fd, [1] xenstore's, [2] the autoballoon timer
  * and [3] the transfers' (-1, ignored, when idle), then the control fds,
  * the migrations' and the listener's (their counts in PARTS), then
@@ -80,6 +87,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
         if (rc != ERROR_BUFFERFULL || pollset_reserve(ps, n + nlibxl))
             return -1;
     }
+    soonest(timeout, receive_timeout_ms(d));
     return n + nlibxl;
 }
 
@@ -115,6 +123,7 @@ int loop_run(struct xltd *d)
         control_handle(d, ps.fds + 4, parts[0]);
         migrate_handle(d, ps.fds + 4 + parts[0], parts[1]);
         receive_handle(d, ps.fds + 4 + parts[0] + parts[1], parts[2]);
+        receive_expire(d);
     }
     rc = 0;
 out:

@@ -251,6 +251,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
         return -1;
     }
     job_init_unattended(d);
+    d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (store_init(d) || open_libxl(d) || supervise_open_xenstore(d) ||
         supervise_adopt_all(d) || dedicated_init(d) || control_listen(d))
         return -1;
@@ -280,6 +281,8 @@ static void stop(struct xltd *d)
     libxl_ctx_free(d->ctx);
     if (d->signal_fd >= 0)
         close(d->signal_fd);
+    if (d->spare_fd >= 0)
+        close(d->spare_fd);
     if (d->pid_fd >= 0) {
         unlink(d->pid_path);
         close(d->pid_fd);
@@ -342,7 +345,8 @@ int main(int argc, char **argv)
     struct options o = {0};
     struct xltd_conf conf = {0};
     struct xltd d = {.listen_fd = -1, .signal_fd = -1, .pid_fd = -1,
-                     .transfer_timer = -1, .migrate_fd = -1};
+                     .spare_fd = -1, .transfer_timer = -1,
+                     .migrate_fd = -1};
     struct xlt_err err;
     FILE *logf = stderr;
     int ready_fd = -1, rc = 1;

@@ -123,6 +123,7 @@ struct xltd {
     libxl_ctx *ctx;
     int signal_fd;
     int pid_fd;
+    int spare_fd; /* /dev/null, given up to accept when out of fds */
     const char *pid_path;
     bool stopping;
     /* api: the control socket and its clients */
@@ -144,6 +145,8 @@ struct xltd {
     int transfer_timer;         /* their progress tick; -1 when none */
     struct migrate_conf migrate_conf;
     int migrate_fd;                /* the listener; -1 if none */
+    unsigned migrate_refused;      /* connections refused, not logged yet */
+    time_t migrate_refused_logged; /* when that was last logged */
     struct migration *migrations;  /* outgoing */
     struct incoming *incomings;    /* incoming */
 };

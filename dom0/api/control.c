@@ -213,10 +213,11 @@ static void conn_accept(struct xltd *d)
     struct conn *c;
     int fd;
 
-    fd = accept4(d->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    fd = xlt_accept(d->listen_fd, &d->spare_fd, NULL, NULL,
+                    SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
         if (errno != EAGAIN && errno != EINTR)
-            log_warn(&d->log, "accept");
+            log_warn(&d->log, "accept (a client turned away)");
         return;
     }
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||

@@ -356,6 +356,9 @@ struct mworker {
     int commands[2]; /* loop -> worker */
     int stream[2];   /* libxl's end [0], the worker's [1] */
     struct xlt_chan *chan;
+    int sock; /* the connection the loop accepted (-1: the worker makes
+                 its own): shut before the worker is joined, closed by
+                 the loop */
     pthread_mutex_t lock;
     char text[1024];   /* with an event or a refusal */
     char *data;        /* what the peer sent before the stream */
@@ -365,7 +368,7 @@ struct mworker {
 
 int mworker_init(struct mworker *w);
 int mworker_start(struct mworker *w, void *(*run)(void *), void *arg);
-/* Stop the worker (its channel shut, unless GRACEFUL: it is ending on
+/* Stop the worker (its connection shut, unless GRACEFUL: it is ending on
  * its own, telling the peer something), wait for it, free everything. */
 void mworker_dispose(struct mworker *w, bool graceful);
 /* The worker's side: post EVENT (with text, if FMT), wait for a command,
@@ -411,5 +414,9 @@ void receive_close(struct xltd *d);
 size_t receive_count(const struct xltd *d);
 size_t receive_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
 void receive_handle(struct xltd *d, const struct pollfd *fds, size_t n);
+/* How long until the next handshake's deadline (ms; -1: none), and
+ * dropping those past it (the loop calls it every turn). */
+int receive_timeout_ms(const struct xltd *d);
+void receive_expire(struct xltd *d);
 
 #endif

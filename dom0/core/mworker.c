@@ -18,13 +18,15 @@
 
 #include "core.h"
 
+#define PEER_JSON_MAX 65536 /* a hello or an answer: far smaller */
+
 #define RELAY_CHUNK ((size_t)256 * 1024)
 
 int mworker_init(struct mworker *w)
 {
     memset(w, 0, sizeof(*w));
     w->events[0] = w->events[1] = w->commands[0] = w->commands[1] = -1;
-    w->stream[0] = w->stream[1] = -1;
+    w->stream[0] = w->stream[1] = w->sock = -1;
     if (pthread_mutex_init(&w->lock, NULL))
         return -1;
     if (pipe2(w->events, O_CLOEXEC | O_NONBLOCK) ||
@@ -52,13 +54,18 @@ int mworker_start(struct mworker *w, void *(*run)(void *), void *arg)
 void mworker_dispose(struct mworker *w, bool graceful)
 {
     if (w->started) {
-        if (!graceful)
+        if (!graceful && w->sock >= 0)
+            shutdown(w->sock, SHUT_RDWR); /* a worker in recv() wakes */
+        else if (!graceful)
             xlt_chan_shutdown(w->chan);
         close_fd(&w->commands[1]); /* a worker waiting for a command ends */
         close_fd(&w->stream[0]);
         pthread_join(w->thread, NULL);
     }
-    xlt_chan_close(w->chan);
+    if (w->chan)
+        xlt_chan_close(w->chan); /* and its connection */
+    else
+        close_fd(&w->sock);
     close_fd(&w->events[0]);
     close_fd(&w->events[1]);
     close_fd(&w->commands[0]);
@@ -104,14 +111,18 @@ int mworker_send_json(struct mworker *w, const char *json,
 
 int mworker_recv_json(struct mworker *w, yajl_val *v_r, struct xlt_err *err)
 {
-    char kind, *data = NULL, errbuf[128];
+    char kind, *data = NULL;
+    struct xlt_err why;
     size_t len;
 
     *v_r = NULL;
-    if (xlt_frame_recv(w->chan, &kind, &data, &len, 65536, err))
+    if (xlt_frame_recv(w->chan, &kind, &data, &len, PEER_JSON_MAX, err))
         return -1;
-    if (kind == XLT_FRAME_JSON)
-        *v_r = yajl_tree_parse(data, errbuf, sizeof(errbuf));
+    if (kind == XLT_FRAME_JSON &&
+        xlt_json_parse(data, PEER_JSON_MAX, "the peer's message", v_r, &why)) {
+        free(data);
+        return xlt_err_set(err, "%s", why.msg);
+    }
     free(data);
     if (!YAJL_IS_OBJECT(*v_r)) {
         yajl_tree_free(*v_r);

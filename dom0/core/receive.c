@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -25,6 +26,12 @@
 #define INCOMING_SUFFIX "--incoming"
 #define PEER_TIMEOUT_S 60
 #define HEADER_MAX (XLT_SAVE_FIXED_LEN + (16u << 20))
+/* Before a peer has sent its domain's header it is nobody: the handshake
+ * (TLS, hello, header) has this long, and so many may wait at once, in
+ * all and from one address.  Past that a connection is closed at once. */
+#define HANDSHAKE_S 10 /* "the deadline" in the log */
+#define HANDSHAKES_MAX 16
+#define HANDSHAKES_PER_PEER 4
 
 enum {
     EV_HEADER = 'H', /* text: the hello; data: the save header */
@@ -46,7 +53,7 @@ struct incoming {
     char *name;  /* the domain's own name; cfg has NAME--incoming */
     char *extras;
     uint32_t domid;
-    int sock; /* the connection, until the worker's channel has it */
+    struct timespec began; /* accepted */
     libxl_asyncop_how how;
 };
 
@@ -101,10 +108,8 @@ static int recv_begin(struct incoming *in, int fd, char **hello_r,
     int rc = -1;
 
     *hello_r = NULL;
-    if (xlt_chan_server(fd, in->key, &w->chan, err)) {
-        close(fd);
-        return -1;
-    }
+    if (xlt_chan_server(fd, in->key, &w->chan, err))
+        return -1; /* the connection stays the loop's to close */
     if (mworker_recv_json(w, &hello, err))
         return -1;
     if (!YAJL_IS_INTEGER(xlt_json_get(hello, "xlt_migrate")) ||
@@ -150,7 +155,7 @@ static void *recv_main(void *arg)
     struct xlt_err err;
     yajl_val go = NULL;
     char *hello = NULL;
-    if (recv_begin(in, in->sock, &hello, &err))
+    if (recv_begin(in, w->sock, &hello, &err))
         goto failed;
     mworker_post(w, EV_HEADER, "%s", hello);
     free(hello);
@@ -385,49 +390,147 @@ static void on_event(struct incoming *in)
 
 /* ---- the listener ----------------------------------------------------------- */
 
+/* Connections still in their handshake: in all (PEER NULL) or from PEER. */
+static int handshaking(const struct xltd *d, const char *peer)
+{
+    int n = 0;
+
+    for (const struct incoming *in = d->incomings; in; in = in->next)
+        if (in->state == HELLO && (!peer || !strcmp(in->peer, peer)))
+            n++;
+    return n;
+}
+
+/* Refusals are counted and logged at most every HANDSHAKE_S seconds: a
+ * flood must not fill the log. */
+static void refused(struct xltd *d, const char *peer, const char *why)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    d->migrate_refused++;
+    log_debug(&d->log, "migration connection from %s refused: %s", peer, why);
+    if (now.tv_sec - d->migrate_refused_logged < HANDSHAKE_S)
+        return;
+    log_warnx(&d->log, "migration connections refused: %u since the last "
+              "such line (the latest from %s: %s)", d->migrate_refused, peer,
+              why);
+    d->migrate_refused = 0;
+    d->migrate_refused_logged = now.tv_sec;
+}
+
+static struct incoming *incoming_new(struct xltd *d, int fd,
+                                     const struct sockaddr_storage *sa,
+                                     socklen_t len)
+{
+    struct incoming *in = calloc(1, sizeof(*in));
+    struct xlt_err err;
+
+    if (!in) {
+        close(fd);
+        return NULL;
+    }
+    in->d = d;
+    libxl_domain_config_init(&in->cfg);
+    in->next = d->incomings;
+    d->incomings = in;
+    clock_gettime(CLOCK_MONOTONIC, &in->began);
+    if (getnameinfo((const struct sockaddr *)sa, len, in->peer,
+                    sizeof(in->peer), NULL, 0, NI_NUMERICHOST))
+        snprintf(in->peer, sizeof(in->peer), "?");
+    if (mworker_init(&in->w)) {
+        close(fd);
+        log_err(&d->log, "migration from %s refused: setting it up",
+                in->peer);
+        incoming_free(in);
+        return NULL;
+    }
+    in->w.sock = fd;
+    if (mworker_key(&d->migrate_conf, &in->key, &err)) {
+        log_errx(&d->log, "migration from %s refused: %s", in->peer,
+                 err.msg);
+        incoming_free(in);
+        return NULL;
+    }
+    return in;
+}
+
 static void accept_one(struct xltd *d)
 {
     struct sockaddr_storage sa;
     socklen_t len = sizeof(sa);
     struct timeval tv = {PEER_TIMEOUT_S, 0};
     struct incoming *in;
-    struct xlt_err err;
-    int fd = accept4(d->migrate_fd, (struct sockaddr *)&sa, &len,
-                     SOCK_CLOEXEC);
+    char peer[80] = "?";
+    int fd = xlt_accept(d->migrate_fd, &d->spare_fd, (struct sockaddr *)&sa,
+                        &len, SOCK_CLOEXEC);
 
-    if (fd < 0)
+    if (fd < 0) {
+        if (errno == EMFILE)
+            refused(d, "?", "out of file descriptors");
         return;
-    in = calloc(1, sizeof(*in));
-    if (!in) {
+    }
+    getnameinfo((struct sockaddr *)&sa, len, peer, sizeof(peer), NULL, 0,
+                NI_NUMERICHOST);
+    if (handshaking(d, NULL) >= HANDSHAKES_MAX ||
+        handshaking(d, peer) >= HANDSHAKES_PER_PEER) {
+        refused(d, peer, handshaking(d, NULL) >= HANDSHAKES_MAX
+                         ? "too many connections in their handshake"
+                         : "too many connections in their handshake from "
+                           "that address");
         close(fd);
         return;
     }
-    in->d = d;
-    libxl_domain_config_init(&in->cfg);
-    in->next = d->incomings;
-    d->incomings = in;
-    if (getnameinfo((struct sockaddr *)&sa, len, in->peer, sizeof(in->peer),
-                    NULL, 0, NI_NUMERICHOST))
-        snprintf(in->peer, sizeof(in->peer), "?");
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    if (mworker_init(&in->w))
-        xlt_err_errno(&err, errno, "setting it up");
-    else if (!mworker_key(&d->migrate_conf, &in->key, &err))
-        err.msg[0] = '\0';
-    if (err.msg[0]) {
-        log_errx(&d->log, "migration from %s refused: %s", in->peer, err.msg);
-        close(fd);
-        incoming_free(in);
+    in = incoming_new(d, fd, &sa, len);
+    if (!in)
         return;
-    }
-    in->sock = fd;
     if (mworker_start(&in->w, recv_main, in)) {
-        close(fd);
+        log_err(&d->log, "migration from %s refused: its thread", in->peer);
         incoming_free(in);
         return;
     }
     log_info(&d->log, "migration connection from %s", in->peer);
+}
+
+static double receive_elapsed(const struct incoming *in)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - in->began.tv_sec) +
+           (double)(now.tv_nsec - in->began.tv_nsec) / 1e9;
+}
+
+int receive_timeout_ms(const struct xltd *d)
+{
+    struct timespec now;
+    long long ms, soonest = -1;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    for (const struct incoming *in = d->incomings; in; in = in->next) {
+        if (in->state != HELLO)
+            continue;
+        ms = (in->began.tv_sec + HANDSHAKE_S - now.tv_sec) * 1000LL +
+             (in->began.tv_nsec - now.tv_nsec) / 1000000;
+        if (soonest < 0 || ms < soonest)
+            soonest = ms < 0 ? 0 : ms;
+    }
+    return (int)soonest;
+}
+
+void receive_expire(struct xltd *d)
+{
+    struct incoming *in = d->incomings, *next;
+
+    for (; in; in = next) {
+        next = in->next;
+        if (in->state != HELLO || receive_elapsed(in) < HANDSHAKE_S)
+            continue;
+        refused(d, in->peer, "no handshake within the deadline");
+        incoming_free(in); /* its connection is shut, its worker joined */
+    }
 }
 
 /* Domains named NAME--incoming when xltd starts were being received when

@@ -14,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 #include "core.h"
+
+/* An entry holds a config file and libxl's JSON of it: kilobytes. */
+#define STORE_ENTRY_MAX (16u << 20)
 
 static void entry_path(const struct xltd *d, const libxl_uuid *uuid,
                        const char *suffix, char *buf, size_t len)
@@ -101,7 +103,7 @@ int store_put(struct xltd *d, libxl_domain_config *cfg,
 
 int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r)
 {
-    char path[4096], *text = NULL, errbuf[128];
+    char path[4096], *text = NULL;
     struct xlt_err err;
     size_t len;
 
@@ -109,9 +111,9 @@ int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r)
     entry_path(d, uuid, "", path, sizeof(path));
     if (xlt_read_file(path, &text, &len, &err))
         return -1;
-    *entry_r = yajl_tree_parse(text, errbuf, sizeof(errbuf));
-    if (!YAJL_IS_OBJECT(*entry_r)) {
-        log_errx(&d->log, "%s: not a store entry: %s", path, errbuf);
+    if (xlt_json_parse(text, STORE_ENTRY_MAX, path, entry_r, &err) ||
+        !YAJL_IS_OBJECT(*entry_r)) {
+        log_errx(&d->log, "not a store entry: %s", *entry_r ? path : err.msg);
         yajl_tree_free(*entry_r);
         *entry_r = NULL;
     }

@@ -114,22 +114,51 @@ START_TEST(long_command_name_refused)
 }
 END_TEST
 
+/* Parse PREFIX and 100 opening brackets: -1, ERR saying why. */
+static int parse_deep(const char *prefix, struct xlt_err *err)
+{
+    char line[512];
+    size_t n = strlen(prefix);
+    struct xlt_msg m;
+
+    memcpy(line, prefix, n);
+    memset(line + n, '[', 100);
+    line[n + 100] = '\0';
+    return xlt_msg_parse(&m, line, err);
+}
+
 START_TEST(deep_nesting_refused)
 {
-    char line[512] = "{\"xlt\":1,\"cmd\":\"x\",\"args\":{\"a\":";
-    size_t n = strlen(line);
     struct xlt_msg m;
     struct xlt_err err;
 
-    memset(line + n, '[', 100);
-    line[n + 100] = '\0';
-    ck_assert(xlt_msg_parse(&m, line, &err) == -1);
+    ck_assert(parse_deep("{\"xlt\":1,\"cmd\":\"x\",\"args\":{\"a\":", &err) ==
+              -1);
     ck_assert_str_eq(err.msg, "message nests deeper than 64 levels");
     /* Brackets inside strings do not count. */
     ck_assert(!xlt_msg_parse(&m, "{\"xlt\":1,\"error\":\"[[[[[[[[[[[[[[[["
                              "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
                              "[[[[[[[[[[[[[[[[[[[[\\\"\"}", &err));
     ck_assert_int_eq(m.kind, XLT_MSG_ERROR);
+    xlt_msg_dispose(&m);
+}
+END_TEST
+
+/* yajl takes comments: one must not hide a string's quote, and so
+ * brackets, from the depth count.  JSON has no comments: refused. */
+START_TEST(comments_refused)
+{
+    struct xlt_msg m;
+    struct xlt_err err;
+
+    ck_assert(parse_deep("{\"xlt\":1,\"cmd\":\"x\",\"args\":/*\"*/", &err) ==
+              -1);
+    ck_assert_str_eq(err.msg, "message holds a comment (not JSON)");
+    ck_assert(xlt_msg_parse(&m, "{\"xlt\":1,\"cmd\":\"list\"}// x", &err));
+    ck_assert_str_eq(err.msg, "message holds a comment (not JSON)");
+    /* a slash inside a string is no comment */
+    ck_assert(!xlt_msg_parse(&m, "{\"xlt\":1,\"cmd\":\"save\",\"args\":"
+                             "{\"file\":\"/srv/a.save\"}}", &err));
     xlt_msg_dispose(&m);
 }
 END_TEST
@@ -192,6 +221,7 @@ Suite *proto_suite(void)
                         sizeof(bad_messages) / sizeof(bad_messages[0]));
     tcase_add_test(tc, long_command_name_refused);
     tcase_add_test(tc, deep_nesting_refused);
+    tcase_add_test(tc, comments_refused);
     tcase_add_test(tc, messages_round_trip);
     tcase_add_test(tc, domain_ids_without_libxl);
     suite_add_tcase(s, tc);

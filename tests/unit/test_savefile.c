@@ -138,6 +138,44 @@ START_TEST(save_header_parse_buffer)
 }
 END_TEST
 
+/* A header whose config and extras are CONFIG and EXTRAS, parsed. */
+static int parse_built(const char *config, const char *extras,
+                       struct xlt_err *err)
+{
+    struct xlt_save_header h;
+    char *buf = NULL;
+    size_t len = 0;
+    int rc;
+
+    ck_assert(!xlt_save_header_build(config, extras, &buf, &len, err));
+    rc = xlt_save_header_parse(buf, len, "hdr", &h, err);
+    if (!rc)
+        xlt_save_header_dispose(&h);
+    free(buf);
+    return rc;
+}
+
+/* libxl's parser and yajl's tree recurse: a header's JSON is checked
+ * first, comments included (they could hide brackets). */
+START_TEST(save_header_json_limits)
+{
+    char deep[200] = "{\"xlt_save\":1,\"pinning\":";
+    struct xlt_err err;
+
+    memset(deep + strlen(deep), '[', 100);
+    ck_assert(parse_built("{\"x\":1}", deep, &err));
+    ck_assert_str_eq(err.msg, "hdr: its xlt chunk nests deeper than 64 "
+                              "levels");
+    ck_assert(parse_built("{\"x\":1}", "{\"xlt_save\":1/*\"*/}", &err));
+    ck_assert_str_eq(err.msg, "hdr: its xlt chunk holds a comment (not "
+                              "JSON)");
+    ck_assert(parse_built("{\"c\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                          "[[[[[[[[[[[[[[[[[[[[[[[[[[[[", NULL, &err));
+    ck_assert_str_eq(err.msg, "hdr: its config nests deeper than 64 levels");
+    ck_assert(!parse_built("{\"kernel\":\"/boot/vmlinuz\"}", NULL, &err));
+}
+END_TEST
+
 Suite *savefile_suite(void)
 {
     Suite *s = suite_create("savefile");
@@ -148,6 +186,7 @@ Suite *savefile_suite(void)
     tcase_add_test(tc, save_header_foreign_extras);
     tcase_add_test(tc, save_header_errors);
     tcase_add_test(tc, save_header_parse_buffer);
+    tcase_add_test(tc, save_header_json_limits);
     suite_add_tcase(s, tc);
     return s;
 }

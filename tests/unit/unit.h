@@ -15,6 +15,7 @@ Suite *lvm_suite(void);
 Suite *savefile_suite(void);
 Suite *chan_suite(void);
 Suite *xltd_suite(void);
+Suite *util_suite(void);
 /* The made-up host the config tests parse cpus= against (test_cpumap.c). */
 extern const struct xlt_topology unit_topology;
 /* XLT_SRCDIR/REL (the tests' fixtures); the caller frees. */

@@ -105,48 +105,14 @@ static int parse_text(struct xlt_msg *msg, const char *key,
     return 0;
 }
 
-/* yajl's tree code recurses; refuse deep nesting before it sees it. */
-static bool nesting_within(const char *s, int max)
-{
-    bool in_string = false;
-    int depth = 0;
-
-    for (; *s; s++) {
-        if (in_string) {
-            if (*s == '\\' && s[1])
-                s++;
-            else if (*s == '"')
-                in_string = false;
-        } else if (*s == '"') {
-            in_string = true;
-        } else if (*s == '[' || *s == '{') {
-            if (++depth > max)
-                return false;
-        } else if (*s == ']' || *s == '}') {
-            depth--;
-        }
-    }
-    return true;
-}
-
 int xlt_msg_parse(struct xlt_msg *msg, const char *line, struct xlt_err *err)
 {
-    char why[256] = "";
     long long version;
     int rc = -1;
 
     memset(msg, 0, sizeof(*msg));
-    if (!nesting_within(line, XLT_PROTO_MAX_DEPTH)) {
-        xlt_err_set(err, "message nests deeper than %d levels",
-                    XLT_PROTO_MAX_DEPTH);
+    if (xlt_json_parse(line, XLT_PROTO_MAX_LINE, "message", &msg->tree, err))
         goto out;
-    }
-    msg->tree = yajl_tree_parse(line, why, sizeof(why));
-    if (!msg->tree) {
-        why[strcspn(why, "\n")] = '\0';
-        xlt_err_set(err, "message is not JSON: %s", why);
-        goto out;
-    }
     if (!YAJL_IS_OBJECT(msg->tree)) {
         xlt_err_set(err, "message is not a JSON object");
         goto out;

@@ -117,6 +117,23 @@ static int take_chunk(const char *buf, size_t len, size_t *at,
     return 0;
 }
 
+/* The config (when it is JSON) and xlt's chunk are read by parsers that
+ * recurse: within xlt_json_check's limits, or refused here. */
+static int header_json_check(const struct xlt_save_header *h,
+                             const char *source, struct xlt_err *err)
+{
+    char what[300];
+
+    snprintf(what, sizeof(what), "%s: its config", source);
+    if (h->config && (h->mandatory & XLT_SAVE_JSON) &&
+        xlt_json_check(h->config, SAVE_OPTIONAL_MAX, what, err))
+        return -1;
+    snprintf(what, sizeof(what), "%s: its xlt chunk", source);
+    if (h->extras && xlt_json_check(h->extras, SAVE_OPTIONAL_MAX, what, err))
+        return -1;
+    return 0;
+}
+
 int xlt_save_header_optional(const void *optional, size_t len,
                              const char *source, struct xlt_save_header *h,
                              struct xlt_err *err)
@@ -134,7 +151,7 @@ int xlt_save_header_optional(const void *optional, size_t len,
         free(h->extras); /* someone else's addition: not ours to read */
         h->extras = NULL;
     }
-    return 0;
+    return header_json_check(h, source, err);
 }
 
 int xlt_save_header_parse(const void *buf, size_t len, const char *source,

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,4 +68,22 @@ out:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+int xlt_accept(int listen_fd, int *spare_fd, struct sockaddr *sa,
+               socklen_t *len, int flags)
+{
+    int fd = accept4(listen_fd, sa, len, flags);
+
+    if (fd >= 0 || (errno != EMFILE && errno != ENFILE) || *spare_fd < 0)
+        return fd;
+    /* Out of fds: the connection would wait, the listener stay readable
+     * and a poll loop spin.  Take it with the spare fd and drop it. */
+    close(*spare_fd);
+    fd = accept4(listen_fd, sa, len, flags);
+    if (fd >= 0)
+        close(fd);
+    *spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    errno = EMFILE;
+    return -1;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include <libxl.h>
 #include <libxl_utils.h>
@@ -203,11 +204,23 @@ bool xlt_json_get_int(yajl_val obj, const char *key, long long *v);
 /* A tree back to compact text; NULL on ENOMEM. */
 char *xlt_json_to_text(yajl_val v);
 
+/* ---- jsonparse.c: JSON from outside, within limits ------------------- */
+
+#define XLT_JSON_MAX_DEPTH 64 /* nesting of arrays and objects */
+/* 0 if TEXT is at most MAX_LEN bytes, nests at most XLT_JSON_MAX_DEPTH
+ * deep and holds no comment (yajl accepts them; they can hide brackets);
+ * else -1 with ERR saying so of WHAT ("message", "the header's config").
+ * For JSON another parser (libxl's) reads. */
+int xlt_json_check(const char *text, size_t max_len, const char *what,
+                   struct xlt_err *err);
+/* xlt_json_check, then yajl's tree of TEXT in *V_R (the caller frees it). */
+int xlt_json_parse(const char *text, size_t max_len, const char *what,
+                   yajl_val *v_r, struct xlt_err *err);
+
 /* ---- proto.c: the xlt <-> xltd protocol ------------------------------- */
 
 #define XLT_PROTO_VERSION 1
 #define XLT_PROTO_MAX_LINE (4u << 20) /* one message, bytes */
-#define XLT_PROTO_MAX_DEPTH 64        /* nesting of arrays and objects */
 #define XLT_SOCKET_PATH "/run/xlt/xltd.sock"
 #define XLT_MIGRATE_PORT 8002 /* where xltd listens for migrations */
 
@@ -339,5 +352,11 @@ int xlt_mem_size_kb(const char *s, uint64_t *kb_r);
 int xlt_read_file(const char *path, char **text_r, size_t *len_r,
                   struct xlt_err *err);
 int xlt_write_all(int fd, const void *buf, size_t len);
+/* accept4(2) on LISTEN_FD; when the process is out of fds, the pending
+ * connection is accepted with *SPARE_FD (an fd kept open for this, then
+ * reopened) and closed at once, so that the listener does not stay
+ * readable: -1 with errno EMFILE. */
+int xlt_accept(int listen_fd, int *spare_fd, struct sockaddr *sa,
+               socklen_t *len, int flags);
 
 #endif
