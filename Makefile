@@ -64,6 +64,8 @@ CLI_LIBOBJ := $(filter-out $(BUILD)/xlt/cli/main.o,$(CLI_OBJ))
 D_LIBOBJ   := $(filter-out $(BUILD)/dom0/main.o,$(D_OBJ))
 
 LIBXLT := $(BUILD)/libxlt.a
+# the lab's lying migration peer (tests/peer), installed only into the lab
+HOSTILE := $(BUILD)/bin/hostile-peer
 XLT    := $(BUILD)/bin/xlt
 XLTD   := $(BUILD)/bin/xltd
 DRIVERS := $(DRV_MAIN:drivers/%.c=$(BUILD)/bin/drivers/%)
@@ -98,6 +100,10 @@ $(LIBXLT): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(XLT): $(CLI_OBJ) $(LIBXLT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(HOSTILE): $(BUILD)/tests/peer/hostile-peer.o $(LIBXLT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -161,10 +167,11 @@ $(BUILD)/bin/%-fuzz: $(BUILD)/tests/fuzz/%_fuzz.o $(LIBXLT)
 
 # System tests: build, install into an overlay, boot the lab once.
 LAB_OVERLAY := $(BUILD)/lab/overlay
-lab-prepare: all
+lab-prepare: all $(HOSTILE)
 	rm -rf $(LAB_OVERLAY)
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(LAB_OVERLAY)
-	mkdir -p $(LAB_OVERLAY)/lab/configs
+	mkdir -p $(LAB_OVERLAY)/lab/configs $(LAB_OVERLAY)/lab/bin
+	install -m 0755 $(HOSTILE) $(LAB_OVERLAY)/lab/bin/
 	cp tests/unit/config/*.cfg configs/*.cfg $(LAB_OVERLAY)/lab/configs/
 	scripts/lab/build-base
 

@@ -88,6 +88,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
             return -1;
     }
     soonest(timeout, receive_timeout_ms(d));
+    soonest(timeout, control_timeout_ms(d));
     return n + nlibxl;
 }
 
@@ -124,6 +125,7 @@ int loop_run(struct xltd *d)
         migrate_handle(d, ps.fds + 4 + parts[0], parts[1]);
         receive_handle(d, ps.fds + 4 + parts[0] + parts[1], parts[2]);
         receive_expire(d);
+        control_expire(d);
     }
     rc = 0;
 out:

@@ -18,6 +18,10 @@ void control_close(struct xltd *d);
 size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
 void control_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 size_t control_count(const struct xltd *d);
+/* How long until an idle client's deadline (ms; -1: none), and closing
+ * those past it (the loop calls it every turn). */
+int control_timeout_ms(const struct xltd *d);
+void control_expire(struct xltd *d);
 /* Send connection ID (which may have gone away meanwhile) the final line
  * of its request, RESULT (a JSON object's text) or ERROR, or a progress
  * line.  request.c's answer is their only caller. */

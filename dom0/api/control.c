@@ -2,8 +2,9 @@
  * control.c: the Unix socket xlt talks to.
  *
  * Root-only (mode 0600, and SO_PEERCRED checked).  Each connection sends
- * one request at a time and gets progress lines, then a result or an error.
- * A malformed message closes that connection, never the daemon.
+ * one request at a time and gets progress lines, then a result or an error;
+ * its next request is read once that answer is out.  A malformed message
+ * closes that connection, never the daemon; so does idling.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,11 +13,19 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
 
 #define MAX_CONNS 64
+/* A client with no request running is closed after this long, and the
+ * longest idle one makes room when MAX_CONNS are connected: idle clients
+ * cannot lock the others out. */
+#define IDLE_S 30
+/* Progress lines are dropped while this much output waits (the client
+ * does not read); a request's answer is always kept. */
+#define PROGRESS_BACKLOG (64u << 10)
 
 struct conn {
     struct conn *next;
@@ -25,6 +34,7 @@ struct conn {
     uid_t uid;
     bool busy;    /* a request is running */
     bool closing; /* close once the output is written */
+    struct timespec last; /* its latest request's end, or its accept */
     struct xlt_linebuf in;
     char *out;
     size_t out_len;
@@ -176,13 +186,15 @@ static void reply_line(struct xltd *d, unsigned id, char *line, bool final)
 
     if (!line)
         log_errx(&d->log, "client %u: out of memory for a reply", id);
-    if (c && line)
+    if (c && line && (final || c->out_len < PROGRESS_BACKLOG))
         conn_send(d, c, line);
     free(line);
     if (!c)
         return;
-    if (final)
+    if (final) {
         c->busy = false;
+        clock_gettime(CLOCK_MONOTONIC, &c->last);
+    }
     conn_flush(d, c);
 }
 
@@ -204,6 +216,65 @@ void control_send_progress(struct xltd *d, unsigned id, const char *text)
     reply_line(d, id, xlt_msg_text(XLT_MSG_PROGRESS, text), false);
 }
 
+/* ---- idle clients ---------------------------------------------------------- */
+
+/* Is C waiting for nothing (no request, no output), and since when? */
+static bool conn_idle(const struct conn *c)
+{
+    return !c->busy && !c->closing && !c->out_len;
+}
+
+static double idle_for(const struct conn *c)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - c->last.tv_sec) +
+           (double)(now.tv_nsec - c->last.tv_nsec) / 1e9;
+}
+
+/* Close the client idle longest, if one is. */
+static void make_room(struct xltd *d)
+{
+    struct conn *oldest = NULL;
+
+    for (struct conn *c = d->conns; c; c = c->next)
+        if (conn_idle(c) && (!oldest || idle_for(c) > idle_for(oldest)))
+            oldest = c;
+    if (!oldest)
+        return;
+    log_debug(&d->log, "client %u: idle, closed to make room", oldest->id);
+    conn_free(d, oldest);
+}
+
+int control_timeout_ms(const struct xltd *d)
+{
+    double soonest = -1, left;
+
+    for (const struct conn *c = d->conns; c; c = c->next) {
+        if (!conn_idle(c))
+            continue;
+        left = IDLE_S - idle_for(c);
+        if (soonest < 0 || left < soonest)
+            soonest = left < 0 ? 0 : left;
+    }
+    return soonest < 0 ? -1 : (int)(soonest * 1000) + 1;
+}
+
+void control_expire(struct xltd *d)
+{
+    struct conn *c = d->conns, *next;
+
+    for (; c; c = next) {
+        next = c->next;
+        if (conn_idle(c) && idle_for(c) >= IDLE_S) {
+            log_debug(&d->log, "client %u: idle for %d s, closed", c->id,
+                      IDLE_S);
+            conn_free(d, c);
+        }
+    }
+}
+
 /* ---- input --------------------------------------------------------------- */
 
 static void conn_accept(struct xltd *d)
@@ -220,6 +291,8 @@ static void conn_accept(struct xltd *d)
             log_warn(&d->log, "accept (a client turned away)");
         return;
     }
+    if (control_count(d) > MAX_CONNS)
+        make_room(d);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
         control_count(d) > MAX_CONNS) {
         log_warnx(&d->log, "refusing a client: %s",
@@ -235,6 +308,7 @@ static void conn_accept(struct xltd *d)
     }
     c->fd = fd;
     c->uid = cred.uid;
+    clock_gettime(CLOCK_MONOTONIC, &c->last);
     c->id = ++d->next_conn_id;
     c->next = d->conns;
     d->conns = c;
@@ -276,20 +350,15 @@ static bool conn_line(struct xltd *d, struct conn *c, const char *line)
     return true;
 }
 
-static void conn_readable(struct xltd *d, struct conn *c)
+/* Run the requests connection ID has sent, while it is ready for one:
+ * none running, the last answer out. */
+static void conn_take_lines(struct xltd *d, unsigned id)
 {
-    unsigned id = c->id;
-    ssize_t n = xlt_linebuf_read(&c->in, c->fd);
+    struct conn *c;
     char *line = NULL;
 
-    if (n <= 0) {
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            return;
-        c->closing = true; /* the client went away */
-        conn_flush(d, c);
-        return;
-    }
-    while ((c = conn_by_id(d, id)) && !c->busy && !c->closing) {
+    while ((c = conn_by_id(d, id)) && !c->busy && !c->closing &&
+           !c->out_len) {
         int got = xlt_linebuf_take(&c->in, &line);
         if (got == 0)
             break;
@@ -302,6 +371,20 @@ static void conn_readable(struct xltd *d, struct conn *c)
     }
 }
 
+static void conn_readable(struct xltd *d, struct conn *c)
+{
+    ssize_t n = xlt_linebuf_read(&c->in, c->fd);
+
+    if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        c->closing = true; /* the client went away */
+        conn_flush(d, c);
+        return;
+    }
+    conn_take_lines(d, c->id);
+}
+
 size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
 {
     size_t n = 0;
@@ -311,7 +394,9 @@ size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
     for (struct conn *c = d->conns; c && n < max; c = c->next) {
         if (c->closing && !c->out_len)
             continue; /* gone; waits only for its request to end */
-        short ev = (short)((c->busy ? 0 : POLLIN) | (c->out_len ? POLLOUT : 0));
+        /* one request at a time, and the next once its answer is out */
+        short ev = (short)((c->busy || c->out_len ? 0 : POLLIN) |
+                           (c->out_len ? POLLOUT : 0));
         fds[n++] = (struct pollfd){.fd = c->fd, .events = ev};
     }
     return n;
@@ -323,6 +408,20 @@ static struct conn *conn_by_fd(struct xltd *d, int fd)
         if (c->fd == fd)
             return c;
     return NULL;
+}
+
+/* Requests read while an earlier one ran or its answer waited: their
+ * turn once it is out (the socket has nothing new to wake the loop). */
+static void take_pending(struct xltd *d)
+{
+    unsigned ids[MAX_CONNS + 1];
+    size_t n = 0;
+
+    for (struct conn *c = d->conns; c && n < MAX_CONNS + 1; c = c->next)
+        if (c->in.len)
+            ids[n++] = c->id;
+    for (size_t i = 0; i < n; i++)
+        conn_take_lines(d, ids[i]);
 }
 
 void control_handle(struct xltd *d, const struct pollfd *fds, size_t n)
@@ -341,4 +440,5 @@ void control_handle(struct xltd *d, const struct pollfd *fds, size_t n)
         if (c && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
             conn_readable(d, c);
     }
+    take_pending(d);
 }

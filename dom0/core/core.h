@@ -103,6 +103,22 @@ int domain_restore(struct xltd *d, libxl_domain_config *cfg,
 void domain_soft_reset(struct xltd *d, uint32_t domid,
                        libxl_domain_config *cfg);
 
+/* ---- policy.c: what a domain may be ---------------------------------- */
+
+/* A name: 1 to 128 characters, no `/' (it goes into file names), no
+ * control characters. */
+int policy_domain_name(const char *name, struct xlt_err *err);
+/* No running domain has UUID (nil: fine, libxl makes one), but for one
+ * named SENDER (non-NULL for a migration in: the sender's own copy, when
+ * it migrates to this host itself). */
+int policy_uuid_free(struct xltd *d, const libxl_uuid *uuid,
+                     const char *sender, struct xlt_err *err);
+/* A config from a migrating peer: its name, and nothing that would run
+ * a program of its choosing in dom0 or give it this host's hardware;
+ * xlt's own hotplug scripts are reset, for devices_prepare to name this
+ * host's.  -1 with ERR naming the key. */
+int policy_incoming(libxl_domain_config *cfg, struct xlt_err *err);
+
 /* ---- lifecycle.c: destroy, rename, pause, shutdown and reboot ------- */
 
 /* Destroy DOMID (not dom0) and forget it; JOB ends with {"domid"}. */

@@ -181,9 +181,13 @@ int domain_check_new(struct xltd *d, const libxl_domain_config *cfg,
 
     if (!cfg->c_info.name)
         return xlt_err_set(err, "the configuration has no name");
+    if (policy_domain_name(cfg->c_info.name, err))
+        return -1;
     if (!libxl_name_to_domid(d->ctx, cfg->c_info.name, &other))
         return xlt_err_set(err, "a domain named %s already exists (id %u)",
                            cfg->c_info.name, other);
+    if (policy_uuid_free(d, &cfg->c_info.uuid, NULL, err))
+        return -1;
     if (b->kernel && access(b->kernel, R_OK))
         return xlt_err_errno(err, errno, "kernel %s", b->kernel);
     if (b->ramdisk && access(b->ramdisk, R_OK))

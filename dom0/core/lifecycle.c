@@ -87,6 +87,8 @@ int domain_rename(struct xltd *d, uint32_t domid, const char *name,
     if (!name || !*name || strchr(name, '/'))
         return xlt_err_set(err, "`%s' is not a valid domain name",
                            name ? name : "");
+    if (policy_domain_name(name, err))
+        return -1;
     if (!libxl_name_to_domid(d->ctx, name, &other))
         return xlt_err_set(err, "a domain named %s already exists (id %u)",
                            name, other);

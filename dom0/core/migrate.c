@@ -171,12 +171,16 @@ static char *hello(const struct migration *m)
 static int send_begin(struct migration *m, struct xlt_err *err)
 {
     struct mworker *w = &m->w;
-    char *text = hello(m);
+    char *text = hello(m), host[65];
     int fd = connect_peer(m->host, m->port, err), rc = -1;
 
     if (fd < 0)
         goto out;
-    if (xlt_chan_client(fd, m->key, &w->chan, err)) {
+    /* this host's name is its TLS identity: the target logs it */
+    if (gethostname(host, sizeof(host)) || !host[0])
+        snprintf(host, sizeof(host), "xlt");
+    host[sizeof(host) - 1] = '\0';
+    if (xlt_chan_client(fd, m->key, host, &w->chan, err)) {
         close(fd);
         goto out;
     }

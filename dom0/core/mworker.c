@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core.h"
@@ -214,11 +215,16 @@ int mworker_key(const struct migrate_conf *conf, char **key_r,
                 struct xlt_err *err)
 {
     char *text = NULL, *end, why[sizeof(err->msg)];
+    struct stat st;
     size_t len;
 
     *key_r = NULL;
     if (conf->plain)
         return 0;
+    if (stat(conf->key_path, &st) == 0 && (st.st_mode & 077))
+        return xlt_err_set(err, "the migration key %s may be read by others "
+                           "(mode %04o): chmod 600 it", conf->key_path,
+                           (unsigned)(st.st_mode & 07777));
     if (xlt_read_file(conf->key_path, &text, &len, err)) {
         snprintf(why, sizeof(why), "%s", err->msg);
         return xlt_err_set(err, "the migration key: %s (make one as "

@@ -154,10 +154,12 @@ static void *recv_main(void *arg)
     struct mworker *w = &in->w;
     struct xlt_err err;
     yajl_val go = NULL;
-    char *hello = NULL;
+    char *hello = NULL, session[256];
+
     if (recv_begin(in, w->sock, &hello, &err))
         goto failed;
-    mworker_post(w, EV_HEADER, "%s", hello);
+    xlt_chan_describe(w->chan, session, sizeof(session));
+    mworker_post(w, EV_HEADER, "%s; %s", hello, session);
     free(hello);
     if (!next_step(w))
         return NULL;
@@ -229,6 +231,11 @@ static int take_header(struct incoming *in, struct xlt_err *err)
         xlt_err_set(err, "the domain's config is missing or not valid");
         goto out;
     }
+    /* a migration to this host itself: the source copy, under the
+     * domain's name, has the UUID */
+    if (policy_incoming(&in->cfg, err) ||
+        policy_uuid_free(d, &in->cfg.c_info.uuid, in->cfg.c_info.name, err))
+        goto out;
     in->name = strdup(in->cfg.c_info.name);
     in->extras = h.extras;
     h.extras = NULL;
@@ -439,9 +446,12 @@ static struct incoming *incoming_new(struct xltd *d, int fd,
                     sizeof(in->peer), NULL, 0, NI_NUMERICHOST))
         snprintf(in->peer, sizeof(in->peer), "?");
     if (mworker_init(&in->w)) {
+        if (errno == EMFILE || errno == ENFILE)
+            refused(d, in->peer, "out of file descriptors");
+        else
+            log_err(&d->log, "migration from %s refused: setting it up",
+                    in->peer);
         close(fd);
-        log_err(&d->log, "migration from %s refused: setting it up",
-                in->peer);
         incoming_free(in);
         return NULL;
     }

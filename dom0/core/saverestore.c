@@ -330,9 +330,13 @@ static int restore_config(struct xltd *d, const char *given,
     }
     if (!cfg->c_info.name)
         return xlt_err_set(err, "%s: the config has no name", file);
+    if (policy_domain_name(cfg->c_info.name, err))
+        return -1;
     if (!libxl_name_to_domid(d->ctx, cfg->c_info.name, &other))
         return xlt_err_set(err, "a domain named %s already exists (id %u)",
                            cfg->c_info.name, other);
+    if (policy_uuid_free(d, &cfg->c_info.uuid, NULL, err))
+        return -1;
     return devices_prepare(d, cfg, err);
 }
 

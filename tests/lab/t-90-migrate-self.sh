@@ -148,6 +148,9 @@ wait
 check "pvh-mig runs on here, same id" test "$(xl domid pvh-mig)" = "$id"
 check "its heartbeat goes on" beats_past pvh-mig "$n"
 note "left by the killed xltd: $(xl list | grep -c -- --incoming) domain(s)"
+# (its receive policy lets the domain's own copy keep its UUID meanwhile)
+check "it was killed mid-stream: it left a half-received domain" \
+    sh -c 'xl list | grep -q -- --incoming'
 check "that xltd starts again" xltd -f /tmp/xltB.conf
 check "and destroys what it half received" \
     wait_until 20 sh -c '! xl list | grep -q -- --incoming'

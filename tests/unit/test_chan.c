@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
+
 #include "unit.h"
 
 #define KEY "00112233445566778899aabbccddeeff"
@@ -15,6 +17,7 @@ struct client {
     const char *psk;
     int rc;
     struct xlt_err err;
+    char session[256], kx[32]; /* what the server saw */
 };
 
 /* The client end: connect, send a JSON frame and a data frame, close. */
@@ -24,7 +27,7 @@ static void *client_main(void *arg)
     struct xlt_chan *ch = NULL;
     static const char data[3000] = {1, 2, 3};
 
-    c->rc = xlt_chan_client(c->fd, c->psk, &ch, &c->err);
+    c->rc = xlt_chan_client(c->fd, c->psk, "lab-a", &ch, &c->err);
     if (c->rc) {
         close(c->fd);
         return NULL;
@@ -56,6 +59,8 @@ static int serve(const char *server_psk, const char *client_psk,
         return -1;
     }
     ck_assert_int_eq(xlt_chan_is_tls(ch), server_psk != NULL);
+    xlt_chan_describe(ch, c->session, sizeof(c->session));
+    snprintf(c->kx, sizeof(c->kx), "%s", xlt_chan_kx(ch));
     rc = xlt_frame_recv(ch, &kind, &data, &len, 100, err);
     if (!rc) {
         ck_assert_int_eq(kind, XLT_FRAME_JSON);
@@ -92,6 +97,10 @@ START_TEST(chan_tls_psk)
     ck_assert_str_eq(err.msg, "the peer sent a frame of 3000 bytes (at "
                               "most 100 expected)");
     ck_assert_int_eq(c.rc, 0);
+    /* forward secrecy: PSK with an ECDH exchange, never plain PSK */
+    ck_assert_str_eq(c.kx, "ECDHE-PSK");
+    ck_assert_msg(strstr(c.session, "(TLS1.3)") &&
+                  strstr(c.session, ", identity lab-a"), "%s", c.session);
 }
 END_TEST
 
@@ -120,6 +129,52 @@ START_TEST(chan_mismatch)
 }
 END_TEST
 
+/* A client of plain PSK key exchange alone (no forward secrecy), made
+ * with GnuTLS directly: its handshake's result. */
+static void *plain_psk_client(void *arg)
+{
+    struct client *c = arg;
+    gnutls_psk_client_credentials_t cred;
+    gnutls_datum_t key = {(unsigned char *)KEY, sizeof(KEY) - 1};
+    gnutls_session_t tls;
+
+    ck_assert(gnutls_psk_allocate_client_credentials(&cred) >= 0);
+    ck_assert(gnutls_psk_set_client_credentials(cred, "old", &key,
+                                                GNUTLS_PSK_KEY_HEX) >= 0);
+    ck_assert(gnutls_init(&tls, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL) >= 0);
+    ck_assert(gnutls_credentials_set(tls, GNUTLS_CRD_PSK, cred) >= 0);
+    ck_assert(gnutls_priority_set_direct(tls, "NORMAL:-VERS-ALL:"
+                                         "+VERS-TLS1.3:+VERS-TLS1.2:"
+                                         "-KX-ALL:+PSK", NULL) >= 0);
+    gnutls_transport_set_int(tls, c->fd);
+    do {
+        c->rc = gnutls_handshake(tls);
+    } while (c->rc < 0 && !gnutls_error_is_fatal(c->rc));
+    gnutls_deinit(tls);
+    gnutls_psk_free_client_credentials(cred);
+    close(c->fd);
+    return NULL;
+}
+
+START_TEST(chan_tls_refuses_psk_without_dh)
+{
+    struct client c = {0};
+    struct xlt_chan *ch = NULL;
+    struct xlt_err err;
+    pthread_t t;
+    int sv[2];
+
+    ck_assert(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    c.fd = sv[0];
+    ck_assert(!pthread_create(&t, NULL, plain_psk_client, &c));
+    ck_assert_int_eq(xlt_chan_server(sv[1], KEY, &ch, &err), -1);
+    close(sv[1]);
+    pthread_join(t, NULL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "TLS handshake"));
+    ck_assert_int_lt(c.rc, 0);
+}
+END_TEST
+
 START_TEST(psk_keys)
 {
     struct xlt_err err;
@@ -142,6 +197,7 @@ Suite *chan_suite(void)
     tcase_add_test(tc, chan_plain_frames);
     tcase_add_test(tc, chan_tls_psk);
     tcase_add_test(tc, chan_tls_wrong_key);
+    tcase_add_test(tc, chan_tls_refuses_psk_without_dh);
     tcase_add_test(tc, chan_mismatch);
     tcase_add_test(tc, psk_keys);
     suite_add_tcase(s, tc);

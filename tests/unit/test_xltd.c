@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../xlt/cli/cli.h"
 #include "api.h"
@@ -150,6 +151,113 @@ START_TEST(requests_refused)
 }
 END_TEST
 
+/* The pool's key is a secret: a file others may read is refused. */
+START_TEST(migration_key_mode)
+{
+    char path[] = "/tmp/xlt-unit-key-XXXXXX";
+    struct migrate_conf conf = {.key_path = path};
+    struct xlt_err err;
+    char *key = NULL, want[256];
+    int fd = mkstemp(path);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert(!xlt_write_all(fd, "00112233445566778899aabbccddeeff\n", 33));
+    close(fd);
+    ck_assert_int_eq(chmod(path, 0644), 0);
+    ck_assert_int_eq(mworker_key(&conf, &key, &err), -1);
+    snprintf(want, sizeof(want), "the migration key %s may be read by "
+             "others (mode 0644): chmod 600 it", path);
+    ck_assert_str_eq(err.msg, want);
+    ck_assert_int_eq(chmod(path, 0600), 0);
+    ck_assert_int_eq(mworker_key(&conf, &key, &err), 0);
+    ck_assert_str_eq(key, "00112233445566778899aabbccddeeff");
+    free(key);
+    unlink(path);
+}
+END_TEST
+
+/* What policy_incoming says of a PV guest's config with LINES added. */
+static int incoming(const char *lines, struct xlt_err *err)
+{
+    char text[1024];
+    libxl_domain_config cfg;
+    int rc;
+
+    snprintf(text, sizeof(text), "name = \"mig\"\nkernel = \"/boot/k\"\n"
+             "memory = 128\n%s\n", lines);
+    libxl_domain_config_init(&cfg);
+    ck_assert_msg(!xlt_config_parse("mig.cfg", text, strlen(text),
+                                    strlen(text), &unit_topology, &cfg, NULL,
+                                    err), "%s", err->msg);
+    rc = policy_incoming(&cfg, err);
+    libxl_domain_config_dispose(&cfg);
+    return rc;
+}
+
+/* A migrating peer cannot choose what runs in dom0 or take its
+ * hardware; xlt's own scripts, by any host's path, are fine. */
+START_TEST(incoming_policy)
+{
+    static const struct {
+        const char *lines, *error;
+    } refused[] = {
+        {"vif = [\"bridge=xenbr0,script=/tmp/evil\"]",
+         "vif 0: its hotplug script is this host's to choose; refused"},
+        {"disk = [\"phy:/dev/vg/lv,xvda,w,script=/tmp/evil\"]",
+         "disk 0: its hotplug script is this host's to choose; refused"},
+        {"device_model_override = \"/bin/sh\"",
+         "device_model_override: the device model is this host's to "
+         "choose; refused"},
+        {"device_model_args = [\"-chardev\", \"file,path=/etc/shadow\"]",
+         "device_model_args: the device model's command line is this "
+         "host's to choose; refused"},
+        {"bootloader = \"/tmp/evil\"",
+         "bootloader: a program run in dom0 is this host's to choose; "
+         "refused"},
+        {"ioports = [\"3f8-3ff\"]",
+         "ioports: passing its I/O ports through is this host's to choose; "
+         "refused"},
+        {"iomem = [\"fe000,1\"]",
+         "iomem: passing its memory through is this host's to choose; "
+         "refused"},
+        {"irqs = [7]",
+         "irqs: passing its IRQs through is this host's to choose; refused"},
+        {"pci = [\"0000:00:02.0\"]",
+         "pci: passing its devices through is this host's to choose; "
+         "refused"},
+    };
+    struct xlt_err err;
+
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        ck_assert_msg(incoming(refused[i].lines, &err) == -1, "%s",
+                      refused[i].lines);
+        ck_assert_str_eq(err.msg, refused[i].error);
+    }
+    ck_assert_msg(!incoming("vif = [\"bridge=xenbr0,script=/usr/local/lib/"
+                            "xlt/vif-bridge\", \"bridge=xenbr0,script=/etc/"
+                            "xen/scripts/vif-bridge\"]\ndisk = [\"phy:/dev/"
+                            "vg/lv,xvda,w,script=/usr/lib/xlt/block-lvm\"]",
+                            &err), "%s", err.msg);
+}
+END_TEST
+
+START_TEST(domain_names)
+{
+    char long_name[200];
+    struct xlt_err err;
+
+    ck_assert(!policy_domain_name("web-1.example", &err));
+    ck_assert(policy_domain_name("../../etc/x", &err));
+    ck_assert_str_eq(err.msg, "the domain's name `../../etc/x' has a `/' or "
+                              "a control character");
+    memset(long_name, 'a', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    ck_assert(policy_domain_name(long_name, &err));
+    ck_assert_str_eq(err.msg, "the domain's name is 199 characters long (at "
+                              "most 128)");
+}
+END_TEST
+
 /* Requests only xlt's own steps make (create's cpus= needs the host's
  * CPUs), not a command of their own. */
 static bool internal_request(const char *name)
@@ -198,6 +306,9 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, unattended_job_logs_errors);
     tcase_add_test(tc, requests_refused);
     tcase_add_test(tc, command_and_request_tables_agree);
+    tcase_add_test(tc, migration_key_mode);
+    tcase_add_test(tc, incoming_policy);
+    tcase_add_test(tc, domain_names);
     suite_add_tcase(s, tc);
     return s;
 }

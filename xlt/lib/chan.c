@@ -1,6 +1,7 @@
 /*
  * chan.c: the migration channel between two xltd, over a connected TCP
- * socket: TLS with a pre-shared key (GnuTLS, PSK identity "xlt"), or plain
+ * socket: TLS with a pre-shared key (GnuTLS; the client's PSK identity is
+ * its host name, any one the server logs), or plain
  * when both hosts are configured for it.  Blocking I/O, for the worker
  * threads that move a migration's bytes.
  *
@@ -20,9 +21,13 @@
 
 #include "xlt.h"
 
-#define PSK_IDENTITY "xlt"
+#define PSK_IDENTITY "xlt" /* a client's identity when it names none */
+#define PSK_IDENTITY_MAX 64
+/* PSK with an (EC)DH exchange only (TLS 1.3's psk_dhe_ke, TLS 1.2's
+ * ECDHE-PSK and DHE-PSK): a leaked pool key does not open recorded
+ * sessions.  Plain PSK key exchange, without forward secrecy, is off. */
 #define TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:" \
-                     "+ECDHE-PSK:+DHE-PSK:+PSK"
+                     "-KX-ALL:+ECDHE-PSK:+DHE-PSK"
 #define TLS_RECORD_START 0x16 /* a TLS handshake record's first byte */
 
 struct xlt_chan {
@@ -32,6 +37,7 @@ struct xlt_chan {
     gnutls_psk_server_credentials_t server_cred;
     char *psk; /* hex, ours: the server's callback reads it, the client's
                   key datum (not const) points at it */
+    char identity[PSK_IDENTITY_MAX + 1]; /* the client's, a server learns */
     int tls_error; /* GnuTLS's latest error, for the message */
 };
 
@@ -44,10 +50,14 @@ static int server_psk(gnutls_session_t session, const char *username,
                       gnutls_datum_t *key)
 {
     struct xlt_chan *ch = gnutls_session_get_ptr(session);
-    size_t len;
+    size_t len = strlen(username);
 
-    if (strcmp(username, PSK_IDENTITY) != 0)
+    /* any host of the pool, by its name: letters, digits, . _ - */
+    if (len == 0 || len > PSK_IDENTITY_MAX ||
+        strspn(username, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789._-") != len)
         return -1;
+    memcpy(ch->identity, username, len + 1);
     len = strlen(ch->psk) / 2;
     key->data = gnutls_malloc(len);
     if (!key->data)
@@ -77,7 +87,7 @@ int xlt_psk_check(const char *hex, struct xlt_err *err)
 }
 
 static int tls_start(struct xlt_chan *ch, bool server, const char *psk,
-                     struct xlt_err *err)
+                     const char *identity, struct xlt_err *err)
 {
     gnutls_datum_t key;
     int rc;
@@ -106,7 +116,8 @@ static int tls_start(struct xlt_chan *ch, bool server, const char *psk,
         rc = gnutls_psk_allocate_client_credentials(&ch->client_cred);
         if (rc >= 0)
             rc = gnutls_psk_set_client_credentials(
-                ch->client_cred, PSK_IDENTITY, &key, GNUTLS_PSK_KEY_HEX);
+                ch->client_cred, identity ? identity : PSK_IDENTITY, &key,
+                GNUTLS_PSK_KEY_HEX);
         if (rc >= 0)
             rc = gnutls_credentials_set(ch->tls, GNUTLS_CRD_PSK,
                                         ch->client_cred);
@@ -149,7 +160,8 @@ static int server_check_peer(int fd, bool tls, struct xlt_err *err)
 }
 
 static int chan_open(int fd, bool server, const char *psk,
-                     struct xlt_chan **ch_r, struct xlt_err *err)
+                     const char *identity, struct xlt_chan **ch_r,
+                     struct xlt_err *err)
 {
     struct xlt_chan *ch = calloc(1, sizeof(*ch));
 
@@ -158,7 +170,7 @@ static int chan_open(int fd, bool server, const char *psk,
         return xlt_err_errno(err, ENOMEM, "channel");
     ch->fd = fd;
     if ((server && server_check_peer(fd, psk != NULL, err)) ||
-        (psk && tls_start(ch, server, psk, err))) {
+        (psk && tls_start(ch, server, psk, identity, err))) {
         ch->fd = -1; /* the caller's */
         xlt_chan_close(ch);
         return -1;
@@ -167,16 +179,41 @@ static int chan_open(int fd, bool server, const char *psk,
     return 0;
 }
 
-int xlt_chan_client(int fd, const char *psk, struct xlt_chan **ch_r,
-                    struct xlt_err *err)
+int xlt_chan_client(int fd, const char *psk, const char *identity,
+                    struct xlt_chan **ch_r, struct xlt_err *err)
 {
-    return chan_open(fd, false, psk, ch_r, err);
+    if (identity && strlen(identity) > PSK_IDENTITY_MAX)
+        return xlt_err_set(err, "TLS identity `%s' is longer than %d "
+                           "characters", identity, PSK_IDENTITY_MAX);
+    return chan_open(fd, false, psk, identity, ch_r, err);
 }
 
 int xlt_chan_server(int fd, const char *psk, struct xlt_chan **ch_r,
                     struct xlt_err *err)
 {
-    return chan_open(fd, true, psk, ch_r, err);
+    return chan_open(fd, true, psk, NULL, ch_r, err);
+}
+
+void xlt_chan_describe(const struct xlt_chan *ch, char *buf, size_t size)
+{
+    char *desc;
+
+    if (!ch->tls) {
+        snprintf(buf, size, "plain");
+        return;
+    }
+    desc = gnutls_session_get_desc(ch->tls);
+    snprintf(buf, size, "%s%s%s", desc ? desc : "TLS",
+             ch->identity[0] ? ", identity " : "", ch->identity);
+    gnutls_free(desc);
+}
+
+const char *xlt_chan_kx(const struct xlt_chan *ch)
+{
+    const char *name = ch->tls ? gnutls_kx_get_name(gnutls_kx_get(ch->tls))
+                               : NULL;
+
+    return name ? name : "none";
 }
 
 bool xlt_chan_is_tls(const struct xlt_chan *ch)

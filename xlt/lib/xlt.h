@@ -319,13 +319,20 @@ struct xlt_chan;
 /* 0 if HEX is a usable pre-shared key (16 bytes or more, in hex). */
 int xlt_psk_check(const char *hex, struct xlt_err *err);
 /* A channel on connected socket FD: TLS with the key PSK (hex), or plain
- * if PSK is NULL.  The server end refuses a peer that speaks the other
- * way.  On success the channel owns FD; on failure the caller keeps it. */
-int xlt_chan_client(int fd, const char *psk, struct xlt_chan **ch_r,
-                    struct xlt_err *err);
+ * if PSK is NULL.  The client names itself IDENTITY (its host name; NULL:
+ * "xlt"); the key exchange always has forward secrecy (ECDHE-PSK or
+ * DHE-PSK).  The server end refuses a peer that speaks the other way.
+ * On success the channel owns FD; on failure the caller keeps it. */
+int xlt_chan_client(int fd, const char *psk, const char *identity,
+                    struct xlt_chan **ch_r, struct xlt_err *err);
 int xlt_chan_server(int fd, const char *psk, struct xlt_chan **ch_r,
                     struct xlt_err *err);
 bool xlt_chan_is_tls(const struct xlt_chan *ch);
+/* "(TLS1.3)-(ECDHE-SECP256R1)-...", and the client's identity at a
+ * server, or "plain": for the log. */
+void xlt_chan_describe(const struct xlt_chan *ch, char *buf, size_t size);
+/* The key exchange's name ("ECDHE-PSK"), "none" if plain. */
+const char *xlt_chan_kx(const struct xlt_chan *ch);
 int xlt_frame_send(struct xlt_chan *ch, char kind, const void *data,
                    size_t len, struct xlt_err *err);
 /* The next frame, its payload (NUL-terminated, the caller frees it) in

@@ -1,0 +1,75 @@
+#!/bin/bash
+# What a migrating peer may ask of this host (issue 17): a peer that has
+# the pool's key (tests/peer/hostile-peer) sends domain headers whose
+# configs would run its programs in dom0 or take this host's hardware,
+# bad names and a UUID that runs here; each is refused, naming the key,
+# before anything is built, and nothing is left.  A stalled and a
+# garbage stream are hung up on.
+. /lab/lib.sh
+
+pgrep -x xltd >/dev/null || xltd
+migrate_key >/dev/null
+base=$(lab_config pv-busybox hostile)
+log=/var/log/xlt/xltd.log
+
+peer() { /lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key "$@"; }
+# json_of NAME LINE...: libxl's JSON of the PV config with LINEs added
+json_of() {
+  local f=/tmp/hostile-$1.cfg
+  shift
+  { cat "$base"; printf '%s\n' "$@"; } >"$f"
+  xlt create -n "$f" >"${f%.cfg}.json" && echo "${f%.cfg}.json"
+}
+# refused WHAT ANSWER LINE...: the receiver answers ANSWER (a grep -F text)
+refused() {
+  local what=$1 want=$2 json
+  shift 2
+  json=$(json_of "$what" "$@") || { check "json of $what" false; return; }
+  peer header "$json" >/tmp/answer 2>&1
+  check "$what: refused, and says so" grep -qF "$want" /tmp/answer
+}
+
+entries0=$(ls /var/lib/xlt/domains | wc -l)
+
+refused "a vif's script" "vif 0: its hotplug script is this host's to choose; refused" \
+    'vif = ["bridge=xenbr0,script=/tmp/evil"]'
+refused "a disk's script" "disk 0: its hotplug script is this host's to choose; refused" \
+    'disk = ["phy:/dev/null,xvdb,r,script=/tmp/evil"]'
+refused "device_model_override" "device_model_override: the device model is this host's to choose" \
+    'device_model_override = "/bin/sh"'
+refused "device_model_args" "device_model_args: the device model's command line" \
+    'device_model_args = ["-chardev", "file,path=/etc/shadow,id=x"]'
+refused "bootloader" "bootloader: a program run in dom0" 'bootloader = "/tmp/evil"'
+refused "ioports" "ioports: passing its I/O ports through" 'ioports = ["3f8-3ff"]'
+refused "iomem" "iomem: passing its memory through" 'iomem = ["fe000,1"]'
+refused "irqs" "irqs: passing its IRQs through" 'irqs = [7]'
+refused "a 300-character name" "the domain's name is 300 characters long (at most 128)" \
+    "name = \"$(printf 'a%.0s' $(seq 300))\""
+# xlt itself refuses such a name in a file: a peer sends it anyway
+json=$(json_of slash) && sed -i 's|"name": *"hostile"|"name": "../../x"|' "$json"
+peer header "$json" >/tmp/answer 2>&1
+check "a name with a slash: refused, and says so" \
+    grep -qF "has a \`/' or a control character" /tmp/answer
+
+# a UUID that a running domain has
+uuid=6d2f3c1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f
+keeper=$(lab_config pv-busybox keeper)
+echo "uuid = \"$uuid\"" >>"$keeper"
+check "create keeper (with a fixed UUID)" xlt create "$keeper"
+refused "keeper's UUID under another name" "has UUID $uuid already" \
+    'name = "impostor"' "uuid = \"$uuid\""
+check "keeper runs on, the one domain with its UUID" \
+    test "$(xl list -v | grep -c "$uuid")" -eq 1
+check "destroy keeper" xlt destroy keeper
+
+# streams that are no migration
+check "a stalled peer is hung up on at the handshake's deadline" \
+    timeout 30 sh -c "/lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key stall | grep -q 'hung up'"
+check "a garbage stream is hung up on" \
+    timeout 30 /lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key garbage
+
+check "the receiver logged each refusal" \
+    test "$(grep -c 'migration from .*127.0.0.1 refused' "$log")" -ge 11
+check "nothing was built: no --incoming domain" sh -c '! xl list | grep -q -- --incoming'
+check "no store entry was left" test "$(ls /var/lib/xlt/domains | wc -l)" -eq "$entries0"
+check "xltd runs on" pgrep -x xltd

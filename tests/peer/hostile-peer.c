@@ -1,0 +1,145 @@
+/*
+ * hostile-peer: a migration peer that lies, for the lab's tests of xltd's
+ * receiver.  It speaks xlt's migration protocol with libxlt's channel
+ * (TLS with the pool's key) as far as its mode says, then reports what
+ * the receiver answered:
+ *
+ *   hostile-peer HOST PORT KEYFILE header CONFIG.json   the header of a
+ *       domain with that libxl config; prints the receiver's answer
+ *   hostile-peer HOST PORT KEYFILE stall                 TLS and a hello,
+ *       then nothing: exits when the receiver hangs up
+ *   hostile-peer HOST PORT KEYFILE garbage               TLS, then bytes
+ *       that are no frame
+ *
+ * Exit 0 once it has the receiver's answer or end, 1 on its own errors.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "xlt.h"
+
+#define HELLO "{\"xlt_migrate\":1,\"name\":\"hostile\",\"live\":true}"
+
+static int dial(const char *host, const char *port)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    int fd = -1;
+
+    if (getaddrinfo(host, port, &hints, &res))
+        return -1;
+    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen)) {
+            close(fd);
+            fd = -1;
+        }
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+static char *read_key(const char *path, struct xlt_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (xlt_read_file(path, &text, &len, err))
+        return NULL;
+    while (len > 0 && strchr(" \t\r\n", text[len - 1]))
+        text[--len] = '\0';
+    return text;
+}
+
+/* The receiver's next message, printed; 0 if there was one. */
+static int print_answer(struct xlt_chan *ch)
+{
+    char kind, *data = NULL;
+    size_t len = 0;
+    struct xlt_err err;
+
+    if (xlt_frame_recv(ch, &kind, &data, &len, 65536, &err)) {
+        printf("no answer: %s\n", err.msg);
+        return 0;
+    }
+    printf("%s\n", data);
+    free(data);
+    return 0;
+}
+
+/* The hello and the header of CONFIG (a file of libxl's JSON). */
+static int send_header(struct xlt_chan *ch, const char *config,
+                       struct xlt_err *err)
+{
+    char *json = NULL, *header = NULL;
+    size_t len = 0, hlen = 0;
+    int rc = -1;
+
+    if (xlt_read_file(config, &json, &len, err) ||
+        xlt_save_header_build(json, "{\"xlt_save\":1}", &header, &hlen, err))
+        goto out;
+    rc = xlt_frame_send(ch, XLT_FRAME_JSON, HELLO, strlen(HELLO), err) ||
+         xlt_frame_send(ch, XLT_FRAME_HEADER, header, hlen, err);
+out:
+    free(json);
+    free(header);
+    return rc;
+}
+
+static int run(struct xlt_chan *ch, const char *mode, const char *arg,
+               struct xlt_err *err)
+{
+    static const char garbage[] = "\xff\xff\xff\xffnot a frame";
+    char byte;
+    size_t len;
+
+    if (!strcmp(mode, "header") && arg)
+        return send_header(ch, arg, err) ? -1 : print_answer(ch);
+    if (!strcmp(mode, "stall")) {
+        if (xlt_frame_send(ch, XLT_FRAME_JSON, HELLO, strlen(HELLO), err))
+            return -1;
+        xlt_frame_recv_into(ch, &byte, &byte, 1, &len, err);
+        printf("the receiver hung up\n");
+        return 0;
+    }
+    if (!strcmp(mode, "garbage"))
+        return xlt_frame_send(ch, XLT_FRAME_DATA, garbage, sizeof(garbage),
+                              err) ? -1 : print_answer(ch);
+    return xlt_err_set(err, "unknown mode %s", mode);
+}
+
+int main(int argc, char **argv)
+{
+    struct xlt_chan *ch = NULL;
+    struct xlt_err err;
+    char *key = NULL;
+    int fd = -1, rc = 1;
+
+    if (argc < 5) {
+        fprintf(stderr, "usage: hostile-peer HOST PORT KEYFILE "
+                "header CONFIG.json | stall | garbage\n");
+        return 2;
+    }
+    key = read_key(argv[3], &err);
+    fd = key ? dial(argv[1], argv[2]) : -1;
+    if (!key || fd < 0) {
+        fprintf(stderr, "hostile-peer: %s\n", key ? strerror(errno) : err.msg);
+        goto out;
+    }
+    if (xlt_chan_client(fd, key, "hostile", &ch, &err)) {
+        fprintf(stderr, "hostile-peer: %s\n", err.msg);
+        close(fd);
+        goto out;
+    }
+    rc = run(ch, argv[4], argc > 5 ? argv[5] : NULL, &err) ? 1 : 0;
+    if (rc)
+        fprintf(stderr, "hostile-peer: %s\n", err.msg);
+out:
+    xlt_chan_close(ch);
+    free(key);
+    return rc;
+}
