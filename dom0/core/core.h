@@ -397,7 +397,10 @@ int mworker_send_json(struct mworker *w, const char *json,
                       struct xlt_err *err);
 int mworker_recv_json(struct mworker *w, yajl_val *v_r, struct xlt_err *err);
 int mworker_relay_out(struct mworker *w, struct xlt_err *err);
-int mworker_relay_in(struct mworker *w, struct xlt_err *err);
+/* In: the first frame must begin as libxl's stream does; then the worker
+ * posts STARTED and waits for MW_CMD_NEXT (libxl's restore is started
+ * only on a stream that is libxl's: 4.17's crashes on a bad header). */
+int mworker_relay_in(struct mworker *w, char started, struct xlt_err *err);
 /* The loop's side. */
 void mworker_command(struct mworker *w, char cmd);
 /* The next event (0 if none) and its text. */

@@ -55,8 +55,10 @@ int mworker_start(struct mworker *w, void *(*run)(void *), void *arg)
 void mworker_dispose(struct mworker *w, bool graceful)
 {
     if (w->started) {
-        if (!graceful && w->sock >= 0)
-            shutdown(w->sock, SHUT_RDWR); /* a worker in recv() wakes */
+        /* a worker in recv() wakes, even one a trickling peer feeds; a
+         * graceful one may still tell the peer something */
+        if (w->sock >= 0)
+            shutdown(w->sock, graceful ? SHUT_RD : SHUT_RDWR);
         else if (!graceful)
             xlt_chan_shutdown(w->chan);
         close_fd(&w->commands[1]); /* a worker waiting for a command ends */
@@ -161,9 +163,19 @@ int mworker_relay_out(struct mworker *w, struct xlt_err *err)
     return rc;
 }
 
-int mworker_relay_in(struct mworker *w, struct xlt_err *err)
+/* libxl's stream v2 begins "LibxlFmt", version 2 (big-endian). */
+static bool libxl_stream_start(const char *buf, size_t len)
+{
+    static const char start[12] = {'L', 'i', 'b', 'x', 'l', 'F', 'm', 't',
+                                   0, 0, 0, 2};
+
+    return len >= sizeof(start) && !memcmp(buf, start, sizeof(start));
+}
+
+int mworker_relay_in(struct mworker *w, char started, struct xlt_err *err)
 {
     char *buf = malloc(XLT_FRAME_MAX), kind;
+    bool first = true;
     size_t len = 0;
     int rc = -1;
 
@@ -171,7 +183,7 @@ int mworker_relay_in(struct mworker *w, struct xlt_err *err)
         return xlt_err_errno(err, ENOMEM, "relay");
     while (!xlt_frame_recv_into(w->chan, &kind, buf, XLT_FRAME_MAX, &len,
                                 err)) {
-        if (kind == XLT_FRAME_END) {
+        if (kind == XLT_FRAME_END && !first) {
             rc = 0;
             break;
         }
@@ -179,6 +191,19 @@ int mworker_relay_in(struct mworker *w, struct xlt_err *err)
             xlt_err_set(err, "the peer sent a frame of kind `%c' inside the "
                         "stream", kind);
             break;
+        }
+        if (first && !libxl_stream_start(buf, len)) {
+            xlt_err_set(err, "the peer's stream is not libxl's (it does "
+                        "not begin with libxl's stream header)");
+            break;
+        }
+        if (first) { /* now libxl may read it */
+            mworker_post(w, started, NULL);
+            if (mworker_wait(w) != MW_CMD_NEXT) {
+                xlt_err_set(err, "the target gave up");
+                break;
+            }
+            first = false;
         }
         if (xlt_write_all(w->stream[1], buf, len)) {
             xlt_err_errno(err, errno, "passing the stream to libxl");

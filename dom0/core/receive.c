@@ -35,11 +35,12 @@
 
 enum {
     EV_HEADER = 'H', /* text: the hello; data: the save header */
+    EV_STREAM = 'S', /* libxl's stream begins: the restore may start */
     EV_GO = 'G',     /* the sender has given the domain up */
     EV_FAILED = 'X', /* text: why */
 };
 
-enum state { HELLO, RESTORING, RECEIVED };
+enum state { HELLO, READY, RESTORING, RECEIVED };
 
 struct incoming {
     struct incoming *next;
@@ -164,7 +165,7 @@ static void *recv_main(void *arg)
     if (!next_step(w))
         return NULL;
     if (mworker_send_json(w, "{\"ready\":true}", &err) ||
-        mworker_relay_in(w, &err))
+        mworker_relay_in(w, EV_STREAM, &err))
         goto failed;
     if (!next_step(w))
         return NULL;
@@ -210,18 +211,37 @@ static bool kept_dedicated(const char *extras)
     return dedicated;
 }
 
+/* NAME (with UUID) is free here, and NAME--incoming: a domain of that
+ * name with that UUID is the source's own copy (a migration to itself). */
+static int names_free(struct xltd *d, const char *name,
+                      const libxl_uuid *uuid, const char *incoming,
+                      struct xlt_err *err)
+{
+    libxl_dominfo info;
+    uint32_t other;
+    int rc = 0;
+
+    libxl_dominfo_init(&info);
+    if (!libxl_name_to_domid(d->ctx, name, &other) &&
+        (libxl_domain_info(d->ctx, &info, other) ||
+         libxl_uuid_compare(&info.uuid, uuid)))
+        rc = xlt_err_set(err, "another domain named %s runs here (id %u)",
+                         name, other);
+    else if (!libxl_name_to_domid(d->ctx, incoming, &other))
+        rc = xlt_err_set(err, "%s is already migrating in", name);
+    libxl_dominfo_dispose(&info);
+    return rc;
+}
+
 /* The domain in the header can live here: its config, renamed, and its
  * dedicated CPUs reserved. */
 static int take_header(struct incoming *in, struct xlt_err *err)
 {
     struct xltd *d = in->d;
     struct xlt_save_header h = {0};
-    libxl_dominfo info;
-    uint32_t other;
     char incoming[300];
     int rc = -1;
 
-    libxl_dominfo_init(&info);
     if (xlt_save_header_parse(in->w.data, in->w.data_len, "the header", &h,
                               err))
         goto out;
@@ -231,8 +251,6 @@ static int take_header(struct incoming *in, struct xlt_err *err)
         xlt_err_set(err, "the domain's config is missing or not valid");
         goto out;
     }
-    /* a migration to this host itself: the source copy, under the
-     * domain's name, has the UUID */
     if (policy_incoming(&in->cfg, err) ||
         policy_uuid_free(d, &in->cfg.c_info.uuid, in->cfg.c_info.name, err))
         goto out;
@@ -240,17 +258,9 @@ static int take_header(struct incoming *in, struct xlt_err *err)
     in->extras = h.extras;
     h.extras = NULL;
     snprintf(incoming, sizeof(incoming), "%s" INCOMING_SUFFIX, in->name);
-    if (!libxl_name_to_domid(d->ctx, in->name, &other) &&
-        (libxl_domain_info(d->ctx, &info, other) ||
-         libxl_uuid_compare(&info.uuid, &in->cfg.c_info.uuid))) {
-        xlt_err_set(err, "another domain named %s runs here (id %u)",
-                    in->name, other);
+    if (names_free(d, in->cfg.c_info.name, &in->cfg.c_info.uuid, incoming,
+                   err))
         goto out;
-    }
-    if (!libxl_name_to_domid(d->ctx, incoming, &other)) {
-        xlt_err_set(err, "%s is already migrating in", in->name);
-        goto out;
-    }
     free(in->cfg.c_info.name);
     in->cfg.c_info.name = strdup(incoming);
     if (!in->name || !in->cfg.c_info.name) {
@@ -264,7 +274,6 @@ static int take_header(struct incoming *in, struct xlt_err *err)
         goto out;
     rc = 0;
 out:
-    libxl_dominfo_dispose(&info);
     xlt_save_header_dispose(&h);
     return rc;
 }
@@ -292,17 +301,25 @@ static void restored(libxl_ctx *ctx, int rc, void *arg)
 
 static void on_header(struct incoming *in, const char *hello)
 {
-    struct xltd *d = in->d;
-    libxl_domain_restore_params params;
     struct xlt_err err;
-    int rc;
 
     if (take_header(in, &err)) {
         refuse(in, err.msg);
         return;
     }
-    log_info(&d->log, "%s: migrating in from %s (%s)", in->name, in->peer,
-             hello);
+    log_info(&in->d->log, "%s: migrating in from %s (%s)", in->name,
+             in->peer, hello);
+    in->state = READY;
+    mworker_command(&in->w, MW_CMD_NEXT);
+}
+
+/* The stream begins as libxl's: restore from it. */
+static void on_stream(struct incoming *in)
+{
+    struct xltd *d = in->d;
+    libxl_domain_restore_params params;
+    int rc;
+
     in->state = RESTORING;
     in->how.callback = restored;
     in->how.u.for_callback = in;
@@ -371,6 +388,8 @@ static void on_failed(struct incoming *in, const char *why)
         in->failed = true; /* libxl fails too; restored() cleans up */
         return;
     }
+    if (in->state == READY) /* the header reserved its CPUs */
+        dedicated_started(d, &in->cfg);
     if (in->state == RECEIVED)
         libxl_domain_destroy(d->ctx, in->domid, NULL);
     incoming_free(in);
@@ -383,6 +402,9 @@ static void on_event(struct incoming *in)
     switch (mworker_event(&in->w, text, sizeof(text))) {
     case EV_HEADER:
         on_header(in, text);
+        break;
+    case EV_STREAM:
+        on_stream(in);
         break;
     case EV_GO:
         on_go(in);

@@ -3,8 +3,8 @@
 # the pool's key (tests/peer/hostile-peer) sends domain headers whose
 # configs would run its programs in dom0 or take this host's hardware,
 # bad names and a UUID that runs here; each is refused, naming the key,
-# before anything is built, and nothing is left.  A stalled and a
-# garbage stream are hung up on.
+# before anything is built, and nothing is left.  A stalled, a garbage
+# and a trickling stream are hung up on, and xltd answers meanwhile.
 . /lab/lib.sh
 
 pgrep -x xltd >/dev/null || xltd
@@ -67,6 +67,32 @@ check "a stalled peer is hung up on at the handshake's deadline" \
     timeout 30 sh -c "/lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key stall | grep -q 'hung up'"
 check "a garbage stream is hung up on" \
     timeout 30 /lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key garbage
+
+# a peer that trickles the stream a byte a second, once libxl has failed
+# on what came before: the receiver's loop must not wait for it (a
+# second, plain xltd on port 8005, its own socket and state)
+mkdir -p /tmp/xltC
+printf '%s\n' 'migrate_port = 8005' 'migrate_plain = 1' \
+  'state_dir = "/tmp/xltC"' 'socket = "/tmp/xltC/sock"' \
+  'pid_file = "/tmp/xltC/pid"' 'log_file = "/tmp/xltC/log"' >/tmp/xltC.conf
+check "a plain xltd takes migrations on port 8005" xltd -f /tmp/xltC.conf
+json=$(json_of trickle 'name = "trickle"')
+# a stream that does not begin as libxl's is refused before libxl sees
+# it (libxl 4.17 crashed xltd on such a stream header)
+check "a stream that is not libxl's is refused" sh -c \
+    "timeout 30 /lab/bin/hostile-peer 127.0.0.1 8005 - junkstream $json >/dev/null 2>&1;
+     grep -q \"the peer's stream is not libxl's\" /tmp/xltC/log"
+check "and that xltd runs on" timeout 3 xlt -S /tmp/xltC/sock list
+/lab/bin/hostile-peer 127.0.0.1 8005 - trickle "$json" >/tmp/trickle.out 2>&1 &
+trickler=$!
+check "libxl fails on the peer's stream" wait_until 30 grep -q \
+    "migration from .* refused: restoring it failed" /tmp/xltC/log
+check "that xltd answers while the peer trickles" \
+    timeout 3 xlt -S /tmp/xltC/sock list
+check "and hangs up on it" wait_until 15 grep -q "hung up after" /tmp/trickle.out
+note "$(tail -n 1 /tmp/trickle.out)"
+kill "$(cat /tmp/xltC/pid)"
+wait "$trickler"
 
 check "the receiver logged each refusal" \
     test "$(grep -c 'migration from .*127.0.0.1 refused' "$log")" -ge 11

@@ -10,6 +10,11 @@
  *       then nothing: exits when the receiver hangs up
  *   hostile-peer HOST PORT KEYFILE garbage               TLS, then bytes
  *       that are no frame
+ *   hostile-peer HOST PORT - trickle CONFIG.json         plain (KEYFILE
+ *       -): the header, libxl's stream header and records of zeros, then
+ *       a frame a byte a second; says after how long the receiver hung up
+ *   hostile-peer HOST PORT - junkstream CONFIG.json      the same, but
+ *       the stream does not begin as libxl's
  *
  * Exit 0 once it has the receiver's answer or end, 1 on its own errors.
  */
@@ -90,8 +95,32 @@ out:
     return rc;
 }
 
-static int run(struct xlt_chan *ch, const char *mode, const char *arg,
-               struct xlt_err *err)
+/* After the header and some junk for libxl: a frame that never ends,
+ * a byte a second on FD, until the receiver hangs up (or 120 s). */
+static int trickle(struct xlt_chan *ch, int fd, const char *config,
+                   bool libxl_start, struct xlt_err *err)
+{
+    static const char start[5] = {0, 0x10, 0, 0, XLT_FRAME_DATA};
+    static char junk[65536];
+    int s;
+
+    if (libxl_start) /* libxl's stream header, then records of zeros */
+        memcpy(junk, "LibxlFmt\0\0\0\2\0\0\0\0", 16);
+    if (send_header(ch, config, err) || print_answer(ch) ||
+        xlt_frame_send(ch, XLT_FRAME_DATA, junk, sizeof(junk), err) ||
+        xlt_write_all(fd, start, sizeof(start)))
+        return -1;
+    for (s = 0; s < 120; s++) {
+        sleep(1);
+        if (send(fd, "x", 1, MSG_NOSIGNAL) != 1)
+            break;
+    }
+    printf("the receiver hung up after %d s of trickle\n", s);
+    return 0;
+}
+
+static int run(struct xlt_chan *ch, int fd, const char *mode,
+               const char *arg, struct xlt_err *err)
 {
     static const char garbage[] = "\xff\xff\xff\xffnot a frame";
     char byte;
@@ -106,6 +135,10 @@ static int run(struct xlt_chan *ch, const char *mode, const char *arg,
         printf("the receiver hung up\n");
         return 0;
     }
+    if (!strcmp(mode, "trickle") && arg)
+        return trickle(ch, fd, arg, true, err);
+    if (!strcmp(mode, "junkstream") && arg)
+        return trickle(ch, fd, arg, false, err);
     if (!strcmp(mode, "garbage"))
         return xlt_frame_send(ch, XLT_FRAME_DATA, garbage, sizeof(garbage),
                               err) ? -1 : print_answer(ch);
@@ -120,14 +153,16 @@ int main(int argc, char **argv)
     int fd = -1, rc = 1;
 
     if (argc < 5) {
-        fprintf(stderr, "usage: hostile-peer HOST PORT KEYFILE "
-                "header CONFIG.json | stall | garbage\n");
+        fprintf(stderr, "usage: hostile-peer HOST PORT KEYFILE|- "
+                "header CONFIG.json | stall | garbage | trickle|junkstream "
+                "CONFIG.json\n");
         return 2;
     }
-    key = read_key(argv[3], &err);
-    fd = key ? dial(argv[1], argv[2]) : -1;
-    if (!key || fd < 0) {
-        fprintf(stderr, "hostile-peer: %s\n", key ? strerror(errno) : err.msg);
+    key = strcmp(argv[3], "-") ? read_key(argv[3], &err) : NULL;
+    fd = key || !strcmp(argv[3], "-") ? dial(argv[1], argv[2]) : -1;
+    if (fd < 0) {
+        fprintf(stderr, "hostile-peer: %s\n",
+                key || !strcmp(argv[3], "-") ? strerror(errno) : err.msg);
         goto out;
     }
     if (xlt_chan_client(fd, key, "hostile", &ch, &err)) {
@@ -135,7 +170,7 @@ int main(int argc, char **argv)
         close(fd);
         goto out;
     }
-    rc = run(ch, argv[4], argc > 5 ? argv[5] : NULL, &err) ? 1 : 0;
+    rc = run(ch, fd, argv[4], argc > 5 ? argv[5] : NULL, &err) ? 1 : 0;
     if (rc)
         fprintf(stderr, "hostile-peer: %s\n", err.msg);
 out:
