@@ -89,9 +89,10 @@ int args_config(struct xltd *d, yajl_val args, libxl_domain_config *cfg,
     text = xlt_json_to_text(config);
     if (!text)
         return xlt_err_set(err, "out of memory");
-    rc = domain_config_parse(d, text, cfg, err);
+    rc = domain_config_parse(d, text, cfg, err) ||
+         domain_check_new(d, cfg, err);
     free(text);
-    return rc;
+    return rc ? -1 : 0;
 }
 
 int args_pool(struct xltd *d, yajl_val args, uint32_t *poolid,

@@ -113,7 +113,7 @@ int req_domains(struct xltd *d, struct request *r, yajl_val args,
     }
     info = libxl_list_domain(d->ctx, &n);
     if (!info) {
-        libxlerr_set(d, 0, &err, "listing domains");
+        xlerr_set(d, 0, &err, "listing domains");
         rc = req_fail_err(r, &err);
         goto out;
     }

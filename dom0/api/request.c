@@ -118,7 +118,7 @@ void request_dispatch(struct xltd *d, unsigned conn, bool root,
     r->d = d;
     r->conn = conn;
     r->type = type;
-    libxlerr_reset(d);
+    xlerr_reset(d);
     rc = type->run(d, r, msg->body);
     if (rc == REQ_STARTED)
         return; /* its job answers */

@@ -26,14 +26,14 @@ void job_done(struct job *job, const char *result);
 void job_done_gen(struct job *job, yajl_gen g);
 void job_fail(struct job *job, const char *fmt, ...) XLT_PRINTF(2, 3);
 
-/* ---- libxlerr.c: libxl's words for what failed ---------------------- */
+/* ---- xlerr.c: libxl's words for what failed ---------------------- */
 
 /* ERR = FMT's text, ": " and what libxl said last (its latest error, or
  * "libxl error RC"), which is then forgotten.  Returns -1. */
-int libxlerr_set(struct xltd *d, int rc, struct xlt_err *err,
+int xlerr_set(struct xltd *d, int rc, struct xlt_err *err,
                  const char *fmt, ...) XLT_PRINTF(4, 5);
 /* Forget what libxl said before (at the start of a request). */
-void libxlerr_reset(struct xltd *d);
+void xlerr_reset(struct xltd *d);
 
 /* ---- store.c: the domains xltd manages, on disk ----------------------- */
 
@@ -67,11 +67,16 @@ int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n);
 
 /* ---- domain.c: building domains ---------------------------------- */
 
+/* A new domain from CFG (which has a name) gets a valid name nobody
+ * has and a UUID no running domain has (policy.c). */
+int domain_check_identity(struct xltd *d, const libxl_domain_config *cfg,
+                          struct xlt_err *err);
 /* What libxl would refuse later, with less helpful words: a new domain
- * from CFG needs a name nobody has and a kernel and ramdisk it can read. */
+ * from CFG needs a name, the identity above, and a kernel and ramdisk it
+ * can read. */
 int domain_check_new(struct xltd *d, const libxl_domain_config *cfg,
                      struct xlt_err *err);
-/* CFG from JSON (libxl's domain config), checked as above. */
+/* CFG from JSON (libxl's domain config). */
 int domain_config_parse(struct xltd *d, const char *json,
                         libxl_domain_config *cfg, struct xlt_err *err);
 /* Create a domain from CFG (taken over: left empty) for a create request
@@ -114,10 +119,9 @@ int policy_domain_name(const char *name, struct xlt_err *err);
 int policy_uuid_free(struct xltd *d, const libxl_uuid *uuid,
                      const char *sender, struct xlt_err *err);
 /* A config from a migrating peer: its name, and nothing that would run
- * a program of its choosing in dom0 or give it this host's hardware;
- * xlt's own hotplug scripts are reset, for devices_prepare to name this
- * host's.  -1 with ERR naming the key. */
-int policy_incoming(libxl_domain_config *cfg, struct xlt_err *err);
+ * a program of its choosing in dom0 (a hotplug script not xlt's own) or
+ * give it this host's hardware.  -1 with ERR naming the key. */
+int policy_incoming(const libxl_domain_config *cfg, struct xlt_err *err);
 
 /* ---- lifecycle.c: destroy, rename, pause, shutdown and reboot ------- */
 
@@ -301,6 +305,10 @@ int devices_prepare(struct xltd *d, libxl_domain_config *cfg,
 int devices_prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
                         struct xlt_err *err);
 int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err);
+/* SCRIPT (a device's script=) is xlt's DRIVER ("vif-bridge",
+ * "block-lvm"): none, the bare name, Xen's stock path of it, or any
+ * host's PREFIX/lib/xlt/DRIVER.  devices_prepare names this host's. */
+bool devices_script_is_xlts(const char *script, const char *driver);
 
 /* ---- hotplug.c: devices of running domains ---------------------------- */
 

@@ -96,7 +96,7 @@ int cpupools_create(struct xltd *d, const char *name, const char *sched_name,
         libxl_uuid_generate(&uuid);
         rc = libxl_cpupool_create(d->ctx, name, sched, map, &uuid, &poolid);
         if (rc) {
-            rc = libxlerr_set(d, rc, err, "creating pool %s failed", name);
+            rc = xlerr_set(d, rc, err, "creating pool %s failed", name);
             goto out;
         }
         log_info(&d->log, "cpupool %s (%u) created", name, poolid);
@@ -127,7 +127,7 @@ int cpupools_destroy(struct xltd *d, uint32_t poolid, struct xlt_err *err)
     }
     rc = libxl_cpupool_destroy(d->ctx, poolid);
     if (rc) {
-        rc = libxlerr_set(d, rc, err, "destroying pool %s failed",
+        rc = xlerr_set(d, rc, err, "destroying pool %s failed",
                           info.pool_name);
         goto out;
     }
@@ -148,7 +148,7 @@ int cpupools_rename(struct xltd *d, uint32_t poolid, const char *name,
                            name ? name : "");
     rc = libxl_cpupool_rename(d->ctx, name, poolid);
     if (rc)
-        return libxlerr_set(d, rc, err, "renaming pool %u failed", poolid);
+        return xlerr_set(d, rc, err, "renaming pool %u failed", poolid);
     log_info(&d->log, "cpupool %u renamed %s", poolid, name);
     return 0;
 }
@@ -189,7 +189,7 @@ int cpupools_cpus(struct xltd *d, uint32_t poolid, const char *spec,
     rc = remove ? libxl_cpupool_cpuremove_cpumap(d->ctx, poolid, &cpus)
                 : libxl_cpupool_cpuadd_cpumap(d->ctx, poolid, &cpus);
     if (rc) {
-        rc = libxlerr_set(d, rc, err, "%s CPUs %s %s pool %s failed",
+        rc = xlerr_set(d, rc, err, "%s CPUs %s %s pool %s failed",
                           remove ? "taking" : "adding", spec,
                           remove ? "out of" : "to", info.pool_name);
         goto out;
@@ -229,7 +229,7 @@ int cpupools_migrate(struct xltd *d, uint32_t domid, uint32_t poolid,
     int rc = cpupools_move_domain(d, domid, poolid);
 
     if (rc)
-        return libxlerr_set(d, rc, err, "moving domain %u to pool %u failed",
+        return xlerr_set(d, rc, err, "moving domain %u to pool %u failed",
                             domid, poolid);
     log_info(&d->log, "domain %u moved to cpupool %u", domid, poolid);
     return 0;

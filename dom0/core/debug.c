@@ -28,7 +28,7 @@ int debug_console_tty(struct xltd *d, uint32_t domid, const char *type_name,
     if (rc || !*tty_r) {
         free(*tty_r);
         *tty_r = NULL;
-        return libxlerr_set(d, rc ? rc : ERROR_FAIL, err, "domain %u has no "
+        return xlerr_set(d, rc ? rc : ERROR_FAIL, err, "domain %u has no "
                             "%s console %lld yet", domid,
                             type_name ? type_name : "primary", num);
     }
@@ -83,7 +83,7 @@ int debug_dmesg(struct xltd *d, bool clear, char **text_r,
                 struct xlt_err *err)
 {
     if (read_xen_console(d, clear, text_r))
-        return libxlerr_set(d, ERROR_FAIL, err, "cannot read Xen's console");
+        return xlerr_set(d, ERROR_FAIL, err, "cannot read Xen's console");
     if (clear)
         log_info(&d->log, "Xen's console ring read and cleared");
     return 0;
@@ -99,7 +99,7 @@ int debug_sysrq(struct xltd *d, uint32_t domid, const char *key,
                            key ? key : "");
     rc = libxl_send_sysrq(d->ctx, domid, key[0]);
     if (rc)
-        return libxlerr_set(d, rc, err, "sysrq %s to domain %u failed", key,
+        return xlerr_set(d, rc, err, "sysrq %s to domain %u failed", key,
                             domid);
     log_info(&d->log, "domain %u: sysrq %s sent", domid, key);
     return 0;
@@ -119,7 +119,7 @@ int debug_trigger(struct xltd *d, uint32_t domid, const char *name,
         return xlt_err_set(err, "%lld is not a vCPU number", vcpu);
     rc = libxl_send_trigger(d->ctx, domid, trigger, (uint32_t)vcpu, NULL);
     if (rc)
-        return libxlerr_set(d, rc, err, "trigger %s to domain %u failed",
+        return xlerr_set(d, rc, err, "trigger %s to domain %u failed",
                             name, domid);
     log_info(&d->log, "domain %u: trigger %s sent to vCPU %lld", domid, name,
              vcpu);

@@ -116,7 +116,7 @@ void dedicated_rebalance(struct xltd *d)
             continue;
         if (move_cpu(d, cpu, poolid, 0)) {
             struct xlt_err err;
-            libxlerr_set(d, ERROR_FAIL, &err, "CPU %d: cannot give it back "
+            xlerr_set(d, ERROR_FAIL, &err, "CPU %d: cannot give it back "
                          "to Pool-0 yet", cpu);
             log_warnx(&d->log, "%s", err.msg);
         } else
@@ -248,7 +248,7 @@ static int pool_get(struct xltd *d, uint32_t *poolid, struct xlt_err *err)
                               none, &uuid, poolid);
     libxl_bitmap_dispose(&none);
     if (rc)
-        return libxlerr_set(d, ERROR_FAIL, err, "cannot create CPU pool %s",
+        return xlerr_set(d, ERROR_FAIL, err, "cannot create CPU pool %s",
                             DEDICATED_POOL);
     log_info(&d->log, "cpupool %s (%u) created", DEDICATED_POOL, *poolid);
     return 0;
@@ -303,7 +303,7 @@ static int reserve(struct xltd *d, const char *name, int want,
         if (libxl_bitmap_test(&pool.cpumap, cpu) ||
             !take_cpu(d, cpu, &free_cpus, *poolid))
             continue;
-        libxlerr_set(d, ERROR_FAIL, err, "cannot move CPU %d to pool %s",
+        xlerr_set(d, ERROR_FAIL, err, "cannot move CPU %d to pool %s",
                      cpu, DEDICATED_POOL);
         unpend(d, &c.cpus);
         dedicated_rebalance(d);
@@ -522,7 +522,7 @@ static int dedicate_live(struct xltd *d, const libxl_dominfo *info,
         return -1;
     if (cpupools_move_domain(d, info->domid, poolid) ||
         pin_live(d, info->domid, cpus)) {
-        libxlerr_set(d, ERROR_FAIL, err, "moving %s onto its CPUs failed",
+        xlerr_set(d, ERROR_FAIL, err, "moving %s onto its CPUs failed",
                      name);
         cpupools_move_domain(d, info->domid, 0);
         unpin_all(d, info->domid, info->vcpu_max_id);
@@ -538,7 +538,7 @@ static int release_live(struct xltd *d, const libxl_dominfo *info,
                         const char *name, struct xlt_err *err)
 {
     if (cpupools_move_domain(d, info->domid, 0))
-        return libxlerr_set(d, ERROR_FAIL, err, "moving %s back to Pool-0 "
+        return xlerr_set(d, ERROR_FAIL, err, "moving %s back to Pool-0 "
                             "failed", name);
     unpin_all(d, info->domid, info->vcpu_max_id);
     dedicated_rebalance(d);

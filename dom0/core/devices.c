@@ -53,10 +53,14 @@ static const char *driver_path(const char *driver, char *buf, size_t size)
     return buf;
 }
 
-static bool stock_vif_script(const char *script)
+bool devices_script_is_xlts(const char *script, const char *driver)
 {
-    return !script || !strcmp(script, "vif-bridge") ||
-           !strcmp(script, "/etc/xen/scripts/vif-bridge");
+    const char *base = script ? strrchr(script, '/') : NULL;
+
+    if (!script || !strcmp(script, driver))
+        return true;
+    return base && !strcmp(base + 1, driver) &&
+           (strstr(script, "/lib/xlt/") || strstr(script, "/etc/xen/"));
 }
 
 static bool bridge_exists(const char *name)
@@ -72,7 +76,7 @@ int devices_prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
 {
     char path[PATH_MAX];
 
-    if (!stock_vif_script(nic->script))
+    if (!devices_script_is_xlts(nic->script, "vif-bridge"))
         return 0; /* the administrator's own script */
     free(nic->script);
     nic->script = strdup(driver_path("vif-bridge", path, sizeof(path)));
@@ -111,13 +115,15 @@ int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err)
 {
     char path[PATH_MAX];
 
-    if (disk->script || !lvm_path(disk->pdev_path) ||
+    if (!devices_script_is_xlts(disk->script, "block-lvm") ||
+        !lvm_path(disk->pdev_path) ||
         (disk->backend != LIBXL_DISK_BACKEND_UNKNOWN &&
          disk->backend != LIBXL_DISK_BACKEND_PHY) ||
         (disk->format != LIBXL_DISK_FORMAT_UNKNOWN &&
          disk->format != LIBXL_DISK_FORMAT_RAW) ||
         disk->backend_domid != 0)
         return 0;
+    free(disk->script);
     disk->script = strdup(driver_path("block-lvm", path, sizeof(path)));
     if (!disk->script)
         return xlt_err_set(err, "out of memory");

@@ -61,7 +61,7 @@ static void start_failed(struct start *s, int rc, struct xlt_err *err)
     store_drop(d, &s->cfg.c_info.uuid);
     if (s->soft_reset) /* half rebuilt: nothing to keep */
         libxl_domain_destroy(d->ctx, s->domid, NULL);
-    libxlerr_set(d, rc, err, "%s %s failed", start_verb(s),
+    xlerr_set(d, rc, err, "%s %s failed", start_verb(s),
                  s->cfg.c_info.name);
 }
 
@@ -80,7 +80,7 @@ static void start_done(libxl_ctx *ctx, int rc, void *arg)
         goto out;
     }
     if (!s->paused && libxl_domain_unpause(ctx, s->domid, NULL)) {
-        libxlerr_set(d, ERROR_FAIL, &err, "%s: unpause failed", name);
+        xlerr_set(d, ERROR_FAIL, &err, "%s: unpause failed", name);
         log_errx(&d->log, "%s (%u): unpause failed; destroying it", name,
                  s->domid);
         libxl_domain_destroy(ctx, s->domid, NULL);
@@ -173,20 +173,27 @@ void domain_soft_reset(struct xltd *d, uint32_t domid,
 
 /* ---- create ---------------------------------------------------------------- */
 
-int domain_check_new(struct xltd *d, const libxl_domain_config *cfg,
-                     struct xlt_err *err)
+int domain_check_identity(struct xltd *d, const libxl_domain_config *cfg,
+                          struct xlt_err *err)
 {
-    const libxl_domain_build_info *b = &cfg->b_info;
     uint32_t other;
 
-    if (!cfg->c_info.name)
-        return xlt_err_set(err, "the configuration has no name");
     if (policy_domain_name(cfg->c_info.name, err))
         return -1;
     if (!libxl_name_to_domid(d->ctx, cfg->c_info.name, &other))
         return xlt_err_set(err, "a domain named %s already exists (id %u)",
                            cfg->c_info.name, other);
-    if (policy_uuid_free(d, &cfg->c_info.uuid, NULL, err))
+    return policy_uuid_free(d, &cfg->c_info.uuid, NULL, err);
+}
+
+int domain_check_new(struct xltd *d, const libxl_domain_config *cfg,
+                     struct xlt_err *err)
+{
+    const libxl_domain_build_info *b = &cfg->b_info;
+
+    if (!cfg->c_info.name)
+        return xlt_err_set(err, "the configuration has no name");
+    if (domain_check_identity(d, cfg, err))
         return -1;
     if (b->kernel && access(b->kernel, R_OK))
         return xlt_err_errno(err, errno, "kernel %s", b->kernel);
@@ -201,7 +208,7 @@ int domain_config_parse(struct xltd *d, const char *json,
     if (libxl_domain_config_from_json(d->ctx, cfg, json))
         return xlt_err_set(err, "create: the configuration is not a valid "
                            "libxl_domain_config");
-    return domain_check_new(d, cfg, err);
+    return 0;
 }
 
 int domain_create_go(struct xltd *d, libxl_domain_config *cfg,

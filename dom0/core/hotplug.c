@@ -42,7 +42,7 @@ static int clean_up(struct hot *h, int rc)
     struct xltd *d = h->d;
 
     h->failed_rc = rc;
-    libxlerr_set(d, rc, &h->failed, "%s to domain %u failed", h->what,
+    xlerr_set(d, rc, &h->failed, "%s to domain %u failed", h->what,
                  h->domid);
     return h->is_nic
                ? libxl_device_nic_destroy(d->ctx, h->domid, &h->nic, &h->how)
@@ -68,7 +68,7 @@ static void hot_done(libxl_ctx *ctx, int rc, void *arg)
                       "could not be taken away", h->domid);
         job_fail(h->job, "%s", h->failed.msg);
     } else if (rc) {
-        libxlerr_set(h->d, rc, &err, "%s to domain %u failed", h->what,
+        xlerr_set(h->d, rc, &err, "%s to domain %u failed", h->what,
                      h->domid);
         job_fail(h->job, "%s", err.msg);
     } else {

@@ -38,7 +38,7 @@ static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
 
     (void)ctx;
     if (rc) {
-        libxlerr_set(d, rc, &err, "destroying domain %u failed", op->domid);
+        xlerr_set(d, rc, &err, "destroying domain %u failed", op->domid);
         job_fail(op->job, "%s", err.msg);
     } else {
         log_info(&d->log, "domain %u: destroyed on request", op->domid);
@@ -70,7 +70,7 @@ int domain_destroy(struct xltd *d, uint32_t domid, struct job *job,
     rc = libxl_domain_destroy(d->ctx, domid, &op->how);
     if (rc) {
         free(op);
-        return libxlerr_set(d, rc, err, "destroying domain %u failed",
+        return xlerr_set(d, rc, err, "destroying domain %u failed",
                             domid);
     }
     return 0;
@@ -93,7 +93,7 @@ int domain_rename(struct xltd *d, uint32_t domid, const char *name,
         return xlt_err_set(err, "a domain named %s already exists (id %u)",
                            name, other);
     if (libxl_domain_rename(d->ctx, domid, NULL, name))
-        return libxlerr_set(d, ERROR_FAIL, err, "renaming domain %u failed",
+        return xlerr_set(d, ERROR_FAIL, err, "renaming domain %u failed",
                             domid);
     log_info(&d->log, "domain %u: renamed to %s", domid, name);
     domain_uuid(d, domid, &uuid);
@@ -110,7 +110,7 @@ int domain_pause(struct xltd *d, uint32_t domid, bool pause,
                    : libxl_domain_unpause(d->ctx, domid, NULL);
 
     if (rc)
-        return libxlerr_set(d, rc, err, "%s domain %u failed",
+        return xlerr_set(d, rc, err, "%s domain %u failed",
                             pause ? "pausing" : "unpausing", domid);
     log_info(&d->log, "domain %u: %s", domid, pause ? "paused" : "unpaused");
     return 0;
@@ -143,7 +143,7 @@ int domain_ask(struct xltd *d, uint32_t domid, bool reboot, bool fallback,
                            "%s instead", domid, reboot ? "resets it"
                            : "presses its ACPI power button");
     if (rc)
-        return libxlerr_set(d, rc, err, "asking domain %u to %s failed",
+        return xlerr_set(d, rc, err, "asking domain %u to %s failed",
                             domid, reboot ? "reboot" : "shut down");
     log_info(&d->log, "domain %u: asked to %s", domid,
              reboot ? "reboot" : "shut down");

@@ -62,7 +62,7 @@ int memory_set_target(struct xltd *d, uint32_t domid, uint64_t kb,
                            free_kb / 1024, domid, (kb - target) / 1024);
     rc = libxl_set_memory_target(d->ctx, domid, (int64_t)kb, 0, 1);
     if (rc)
-        return libxlerr_set(d, rc, err, "setting domain %u's memory failed",
+        return xlerr_set(d, rc, err, "setting domain %u's memory failed",
                             domid);
     log_info(&d->log, "domain %u: memory target %" PRIu64 " KiB", domid, kb);
     return 0;
@@ -80,7 +80,7 @@ int memory_set_max(struct xltd *d, uint32_t domid, uint64_t kb,
                            "mem-set first", kb / 1024, domid, target / 1024);
     rc = libxl_domain_setmaxmem(d->ctx, domid, kb);
     if (rc)
-        return libxlerr_set(d, rc, err, "setting domain %u's maximum memory "
+        return xlerr_set(d, rc, err, "setting domain %u's maximum memory "
                             "failed", domid);
     log_info(&d->log, "domain %u: maximum memory %" PRIu64 " KiB", domid,
              kb);

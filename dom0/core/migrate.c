@@ -305,7 +305,7 @@ static void destroyed(libxl_ctx *ctx, int rc, void *arg)
     (void)ctx;
     if (rc) {
         struct xlt_err err;
-        libxlerr_set(m->d, rc, &err, "%s (%u): migrated, but destroying the "
+        xlerr_set(m->d, rc, &err, "%s (%u): migrated, but destroying the "
                      "old copy here failed", m->name, m->domid);
         log_errx(&m->d->log, "%s", err.msg);
     }
@@ -326,7 +326,7 @@ static void suspend_done(libxl_ctx *ctx, int rc, void *arg)
     m->w.stream[0] = -1;
     if (rc || m->worker_failed) {
         struct xlt_err err;
-        libxlerr_set(m->d, rc ? rc : ERROR_FAIL, &err, "libxl");
+        xlerr_set(m->d, rc ? rc : ERROR_FAIL, &err, "libxl");
         fail(m, "%s", err.msg);
         give_back(m);
         return;

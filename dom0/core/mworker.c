@@ -164,7 +164,7 @@ int mworker_relay_out(struct mworker *w, struct xlt_err *err)
 }
 
 /* libxl's stream v2 begins "LibxlFmt", version 2 (big-endian). */
-static bool libxl_stream_start(const char *buf, size_t len)
+static bool begins_as_libxl_stream(const char *buf, size_t len)
 {
     static const char start[12] = {'L', 'i', 'b', 'x', 'l', 'F', 'm', 't',
                                    0, 0, 0, 2};
@@ -192,7 +192,7 @@ int mworker_relay_in(struct mworker *w, char started, struct xlt_err *err)
                         "stream", kind);
             break;
         }
-        if (first && !libxl_stream_start(buf, len)) {
+        if (first && !begins_as_libxl_stream(buf, len)) {
             xlt_err_set(err, "the peer's stream is not libxl's (it does "
                         "not begin with libxl's stream header)");
             break;

@@ -62,45 +62,30 @@ int policy_uuid_free(struct xltd *d, const libxl_uuid *uuid,
 
 /* ---- a domain migrating in ------------------------------------------------ */
 
-/* SCRIPT is xlt's driver DRIVER (a sender's path to it), the stock name,
- * or none: this host's driver will be used. */
-static bool own_script(const char *script, const char *driver)
-{
-    const char *base = script ? strrchr(script, '/') : NULL;
-
-    if (!script || !strcmp(script, driver))
-        return true;
-    return base && !strcmp(base + 1, driver) &&
-           (strstr(script, "/lib/xlt/") || strstr(script, "/etc/xen/"));
-}
-
 static int refuse(struct xlt_err *err, const char *key, const char *what)
 {
     return xlt_err_set(err, "%s: %s is this host's to choose; refused", key,
                        what);
 }
 
-/* Hotplug scripts run as root here: only xlt's own (reset, so that
- * devices_prepare names this host's paths). */
-static int incoming_scripts(libxl_domain_config *cfg, struct xlt_err *err)
+/* Hotplug scripts run as root here: only xlt's own (devices_prepare
+ * then names this host's). */
+static int incoming_scripts(const libxl_domain_config *cfg,
+                            struct xlt_err *err)
 {
     char key[32];
 
     for (int i = 0; i < cfg->num_nics; i++) {
-        if (!own_script(cfg->nics[i].script, "vif-bridge")) {
+        if (!devices_script_is_xlts(cfg->nics[i].script, "vif-bridge")) {
             snprintf(key, sizeof(key), "vif %d", i);
             return refuse(err, key, "its hotplug script");
         }
-        free(cfg->nics[i].script);
-        cfg->nics[i].script = NULL;
     }
     for (int i = 0; i < cfg->num_disks; i++) {
-        if (!own_script(cfg->disks[i].script, "block-lvm")) {
+        if (!devices_script_is_xlts(cfg->disks[i].script, "block-lvm")) {
             snprintf(key, sizeof(key), "disk %d", i);
             return refuse(err, key, "its hotplug script");
         }
-        free(cfg->disks[i].script);
-        cfg->disks[i].script = NULL;
     }
     return 0;
 }
@@ -144,7 +129,7 @@ static int incoming_hardware(const libxl_domain_config *cfg,
     return 0;
 }
 
-int policy_incoming(libxl_domain_config *cfg, struct xlt_err *err)
+int policy_incoming(const libxl_domain_config *cfg, struct xlt_err *err)
 {
     if (policy_domain_name(cfg->c_info.name, err) ||
         incoming_programs(&cfg->b_info, err) ||

@@ -289,7 +289,7 @@ static void restored(libxl_ctx *ctx, int rc, void *arg)
         close(in->w.stream[0]);
     in->w.stream[0] = -1;
     if (rc || in->failed) {
-        libxlerr_set(in->d, rc ? rc : ERROR_FAIL, &err, "restoring it failed");
+        xlerr_set(in->d, rc ? rc : ERROR_FAIL, &err, "restoring it failed");
         if (!rc) /* the worker failed, libxl did not notice: undo it */
             libxl_domain_destroy(in->d->ctx, in->domid, NULL);
         refuse(in, err.msg);
@@ -325,7 +325,7 @@ static void on_stream(struct incoming *in)
     in->how.u.for_callback = in;
     libxl_domain_restore_params_init(&params);
     params.stream_version = 2;
-    libxlerr_reset(d);
+    xlerr_reset(d);
     rc = libxl_domain_create_restore(d->ctx, &in->cfg, &in->domid,
                                      in->w.stream[0], -1, &params, &in->how,
                                      NULL);
@@ -362,7 +362,7 @@ static void on_go(struct incoming *in)
     if (libxl_domain_rename(d->ctx, in->domid, incoming, in->name) ||
         libxl_domain_unpause(d->ctx, in->domid, NULL)) {
         struct xlt_err err;
-        libxlerr_set(d, ERROR_FAIL, &err, "%s (%u): cannot take it over "
+        xlerr_set(d, ERROR_FAIL, &err, "%s (%u): cannot take it over "
                      "(rename, unpause)", in->name, in->domid);
         log_errx(&d->log, "%s", err.msg);
         libxl_domain_destroy(d->ctx, in->domid, NULL);
@@ -494,6 +494,7 @@ static void accept_one(struct xltd *d)
     struct timeval tv = {PEER_TIMEOUT_S, 0};
     struct incoming *in;
     char peer[80] = "?";
+    bool full;
     int fd = xlt_accept(d->migrate_fd, &d->spare_fd, (struct sockaddr *)&sa,
                         &len, SOCK_CLOEXEC);
 
@@ -504,12 +505,11 @@ static void accept_one(struct xltd *d)
     }
     getnameinfo((struct sockaddr *)&sa, len, peer, sizeof(peer), NULL, 0,
                 NI_NUMERICHOST);
-    if (handshaking(d, NULL) >= HANDSHAKES_MAX ||
-        handshaking(d, peer) >= HANDSHAKES_PER_PEER) {
-        refused(d, peer, handshaking(d, NULL) >= HANDSHAKES_MAX
-                         ? "too many connections in their handshake"
-                         : "too many connections in their handshake from "
-                           "that address");
+    full = handshaking(d, NULL) >= HANDSHAKES_MAX;
+    if (full || handshaking(d, peer) >= HANDSHAKES_PER_PEER) {
+        refused(d, peer, full ? "too many connections in their handshake"
+                              : "too many connections in their handshake "
+                                "from that address");
         close(fd);
         return;
     }

@@ -104,7 +104,7 @@ int saverestore_header(struct xltd *d, uint32_t domid, char **buf_r,
 
     libxl_domain_config_init(&cfg);
     if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL)) {
-        libxlerr_set(d, ERROR_FAIL, err, "cannot read domain %u's "
+        xlerr_set(d, ERROR_FAIL, err, "cannot read domain %u's "
                      "configuration", domid);
         goto out;
     }
@@ -155,7 +155,7 @@ static void save_destroyed(libxl_ctx *ctx, int rc, void *arg)
 
     (void)ctx;
     if (rc) {
-        libxlerr_set(s->d, rc, &err, "%s saved to %s, but destroying it "
+        xlerr_set(s->d, rc, &err, "%s saved to %s, but destroying it "
                      "failed", s->name, s->file);
         job_fail(s->job, "%s", err.msg);
     } else {
@@ -173,7 +173,7 @@ static int save_resume(struct save *s, struct xlt_err *err)
     if (s->paused && libxl_domain_pause(d->ctx, s->domid, NULL))
         log_warnx(&d->log, "%s (%u): cannot pause it", s->name, s->domid);
     if (libxl_domain_resume(d->ctx, s->domid, 1, NULL))
-        return libxlerr_set(d, ERROR_FAIL, err, "resuming it failed");
+        return xlerr_set(d, ERROR_FAIL, err, "resuming it failed");
     supervise_rewatch(d, s->domid);
     return 0;
 }
@@ -182,7 +182,7 @@ static void save_failed(struct save *s, int rc)
 {
     struct xlt_err err, resume_err;
 
-    libxlerr_set(s->d, rc, &err, "saving %s failed", s->name);
+    xlerr_set(s->d, rc, &err, "saving %s failed", s->name);
     unlink(s->file);
     if (save_resume(s, &resume_err)) {
         log_errx(&s->d->log, "%s (%u): %s", s->name, s->domid,
@@ -312,30 +312,25 @@ static int restore_config(struct xltd *d, const char *given,
                           const char *file, const struct xlt_save_header *h,
                           libxl_domain_config *cfg, struct xlt_err *err)
 {
-    uint32_t other;
-
     if (given) {
-        if (domain_config_parse(d, given, cfg, err))
+        if (domain_config_parse(d, given, cfg, err) ||
+            domain_check_new(d, cfg, err))
             return -1;
-    } else if (!h->config) {
+        return devices_prepare(d, cfg, err);
+    }
+    if (!h->config)
         return xlt_err_set(err, "%s holds no domain config; name one: "
                            "restore CONFIG FILE", file);
-    } else if (!(h->mandatory & XLT_SAVE_JSON)) {
+    if (!(h->mandatory & XLT_SAVE_JSON))
         return xlt_err_set(err, "%s holds its config in xl.cfg form (an old "
                            "xl saved it); name the config file: restore "
                            "CONFIG FILE", file);
-    } else if (libxl_domain_config_from_json(d->ctx, cfg, h->config)) {
+    if (libxl_domain_config_from_json(d->ctx, cfg, h->config))
         return xlt_err_set(err, "%s: its config is not a valid "
                            "libxl_domain_config", file);
-    }
     if (!cfg->c_info.name)
         return xlt_err_set(err, "%s: the config has no name", file);
-    if (policy_domain_name(cfg->c_info.name, err))
-        return -1;
-    if (!libxl_name_to_domid(d->ctx, cfg->c_info.name, &other))
-        return xlt_err_set(err, "a domain named %s already exists (id %u)",
-                           cfg->c_info.name, other);
-    if (policy_uuid_free(d, &cfg->c_info.uuid, NULL, err))
+    if (domain_check_identity(d, cfg, err))
         return -1;
     return devices_prepare(d, cfg, err);
 }

@@ -42,7 +42,7 @@ int sched_set(struct xltd *d, uint32_t domid, libxl_scheduler sched,
         p.cap = (int)cap;
     rc = libxl_domain_sched_params_set(d->ctx, domid, &p);
     if (rc) {
-        rc = libxlerr_set(d, rc, err, "setting domain %u's %s parameters "
+        rc = xlerr_set(d, rc, err, "setting domain %u's %s parameters "
                           "failed", domid, libxl_scheduler_to_string(sched));
         goto out;
     }

@@ -221,7 +221,7 @@ static void core_dump(struct xltd *d, uint32_t domid, const char *name)
              (long)time(NULL));
     if (libxl_domain_core_dump(d->ctx, domid, path, NULL)) {
         struct xlt_err err;
-        libxlerr_set(d, ERROR_FAIL, &err, "%s (%u): core dump to %s failed",
+        xlerr_set(d, ERROR_FAIL, &err, "%s (%u): core dump to %s failed",
                      name, domid, path);
         log_errx(&d->log, "%s", err.msg);
     } else

@@ -63,7 +63,7 @@ int vcpus_pin(struct xltd *d, uint32_t domid, long long vcpu,
                   : libxl_set_vcpuaffinity(d->ctx, domid, (uint32_t)vcpu,
                                            hard_p, soft_p);
     if (rc) {
-        rc = libxlerr_set(d, rc, err, "pinning domain %u failed", domid);
+        rc = xlerr_set(d, rc, err, "pinning domain %u failed", domid);
         goto out;
     }
     pinning_record(d, domid, &info.uuid, vcpu, (int)info.vcpu_max_id + 1,
@@ -107,7 +107,7 @@ int vcpus_set_online(struct xltd *d, uint32_t domid, long long count,
         libxl_bitmap_set(&online, (int)i);
     rc = libxl_set_vcpuonline(d->ctx, domid, &online, NULL);
     if (rc) {
-        rc = libxlerr_set(d, rc, err, "setting domain %u's vCPUs failed",
+        rc = xlerr_set(d, rc, err, "setting domain %u's vCPUs failed",
                           domid);
         goto out;
     }

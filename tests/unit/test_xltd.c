@@ -92,11 +92,11 @@ START_TEST(libxl_words_once)
 
     snprintf(d.log.last_libxl_error, sizeof(d.log.last_libxl_error),
              "device script: LV vg/lv does not exist");
-    ck_assert_int_eq(libxlerr_set(&d, ERROR_FAIL, &err, "creating %s failed",
+    ck_assert_int_eq(xlerr_set(&d, ERROR_FAIL, &err, "creating %s failed",
                                   "web"), -1);
     ck_assert_str_eq(err.msg, "creating web failed: device script: LV vg/lv "
                               "does not exist");
-    ck_assert_int_eq(libxlerr_set(&d, ERROR_FAIL, &err, "again"), -1);
+    ck_assert_int_eq(xlerr_set(&d, ERROR_FAIL, &err, "again"), -1);
     ck_assert_str_eq(err.msg, "again: libxl error -3");
     fclose(f);
 }

@@ -1,5 +1,5 @@
 /*
- * libxlerr.c: libxl says why a call failed only in its log; log.c keeps
+ * xlerr.c: libxl says why a call failed only in its log; log.c keeps
  * the latest error it logged (a hotplug driver's words win, see log.c).
  * This turns it into the error a caller reports, once.
  */
@@ -7,7 +7,7 @@
 
 #include "core.h"
 
-int libxlerr_set(struct xltd *d, int rc, struct xlt_err *err,
+int xlerr_set(struct xltd *d, int rc, struct xlt_err *err,
                  const char *fmt, ...)
 {
     char what[512];
@@ -20,11 +20,11 @@ int libxlerr_set(struct xltd *d, int rc, struct xlt_err *err,
         xlt_err_set(err, "%s: %s", what, d->log.last_libxl_error);
     else
         xlt_err_set(err, "%s: libxl error %d", what, rc);
-    libxlerr_reset(d);
+    xlerr_reset(d);
     return -1;
 }
 
-void libxlerr_reset(struct xltd *d)
+void xlerr_reset(struct xltd *d)
 {
     d->log.last_libxl_error[0] = '\0';
 }
