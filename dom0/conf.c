@@ -14,6 +14,7 @@ void conf_init(struct xltd_conf *conf)
     conf->state_dir = strdup(XLTD_STATE_DIR);
     conf->bridge = strdup("xenbr0");
     conf->log_level = LOGL_INFO;
+    conf->stop_seconds = 30;
     conf->balloon.mode = AUTOBALLOON_AUTO;
     conf->balloon.dom0_min_kb = (uint64_t)512 * 1024;
     conf->balloon.seconds = 30;
@@ -118,6 +119,18 @@ static int conf_balloon(struct xlt_cfgfile *cf, struct balloon_conf *b,
     return 0;
 }
 
+/* stop_timeout (seconds): how long a stop waits for work under way. */
+static int conf_stop(struct xlt_cfgfile *cf, int *seconds,
+                     struct xlt_err *err)
+{
+    long n;
+    int rc = xlt_cfgfile_long(cf, "stop_timeout", 1, 3600, &n, err);
+
+    if (rc == 0)
+        *seconds = (int)n;
+    return rc < 0 ? rc : 0;
+}
+
 /* migrate_port (0: no listener), migrate_key_file, migrate_plain. */
 static int conf_migrate(struct xlt_cfgfile *cf, struct migrate_conf *m,
                         struct xlt_err *err)
@@ -158,6 +171,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_path(cf, "state_dir", &conf->state_dir, err) ||
         conf_ifname(cf, "bridge", &conf->bridge, err) ||
         conf_level(cf, &conf->log_level, err) ||
+        conf_stop(cf, &conf->stop_seconds, err) ||
         conf_balloon(cf, &conf->balloon, err) ||
         conf_migrate(cf, &conf->migrate, err))
         goto out;

@@ -38,6 +38,11 @@ static void handle_signal(struct xltd *d)
 
     if (read(d->signal_fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
         return;
+    if (d->stopping) {
+        log_info(&d->log, "signal %s: stopping already",
+                 strsignal((int)si.ssi_signo));
+        return;
+    }
     log_info(&d->log, "signal %s: stopping", strsignal((int)si.ssi_signo));
     d->stopping = true;
 }
@@ -89,6 +94,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     }
     soonest(timeout, receive_timeout_ms(d));
     soonest(timeout, control_timeout_ms(d));
+    soonest(timeout, drain_timeout_ms(d));
     return n + nlibxl;
 }
 
@@ -98,7 +104,7 @@ int loop_run(struct xltd *d)
     struct timeval now;
     int rc = -1;
 
-    while (!d->stopping) {
+    while (!drain_over(d)) {
         size_t parts[3];
         int timeout, ours, n = gather(d, &ps, &timeout, &ours, parts);
         if (n < 0) {

@@ -276,9 +276,11 @@ static void stop(struct xltd *d)
     balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
     receive_close(d);
-    supervise_stop(d);
     libxl_bitmap_dispose(&d->dedicated_pending);
-    libxl_ctx_free(d->ctx);
+    if (!d->stop_unfinished) { /* libxl asserts on operations in flight */
+        supervise_stop(d);
+        libxl_ctx_free(d->ctx);
+    }
     if (d->signal_fd >= 0)
         close(d->signal_fd);
     if (d->spare_fd >= 0)
@@ -335,6 +337,7 @@ static void apply_conf(struct xltd *d, const struct xltd_conf *conf)
     d->socket_path = conf->socket_path;
     d->state_dir = conf->state_dir;
     d->balloon_conf = conf->balloon;
+    d->stop_seconds = conf->stop_seconds;
     d->bridge = conf->bridge;
     d->migrate_conf = conf->migrate;
     d->pid_path = conf->pid_path;
@@ -379,7 +382,7 @@ int main(int argc, char **argv)
     if (start(&d, &conf) == 0) {
         if (ready_fd >= 0 && write(ready_fd, "", 1) != 1)
             log_warnx(&d.log, "cannot tell the parent we are ready");
-        rc = loop_run(&d) ? 1 : 0;
+        rc = loop_run(&d) || d.stop_unfinished ? 1 : 0;
     }
     stop(&d);
 out:

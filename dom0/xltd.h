@@ -4,7 +4,8 @@
  *                   that answers a request, and thin handlers;
  *   core/  (core.h) domains, supervision, the store, devices, memory,
  *                   vCPUs, pools, save/restore, migration: no clients;
- *   here   (xltd.h) main, the loop, the configuration and the log.
+ *   here   (xltd.h) main, the loop, the drain when stopping, the
+ *                   configuration and the log.
  * api -> core -> xlt/lib, never upward (`make layers` checks it).  This
  * header holds what every layer shares: the log, the configuration and
  * the daemon's state.
@@ -17,6 +18,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <libxl.h>
 #include <xentoollog.h>
@@ -86,6 +88,7 @@ struct xltd_conf {
     char *state_dir;
     char *bridge; /* for vifs whose spec names none */
     enum log_level log_level;
+    int stop_seconds; /* stop_timeout: the drain before aborting */
     struct balloon_conf balloon;
     struct migrate_conf migrate;
 };
@@ -115,6 +118,7 @@ struct watch;
 struct waiter;
 struct balloon_op;
 struct transfer;
+struct inflight;
 struct migration;
 struct incoming;
 
@@ -126,6 +130,12 @@ struct xltd {
     int spare_fd; /* /dev/null, given up to accept when out of fds */
     const char *pid_path;
     bool stopping;
+    /* stopping: in-flight work may end until the deadline; then what is
+     * left is aborted, and given STOP_ABORT_S more */
+    int stop_seconds;
+    int stop_phase; /* 0 running, 1 draining, 2 aborting, 3 done */
+    struct timespec stop_deadline;
+    bool stop_unfinished; /* libxl still had operations: not freed */
     /* api: the control socket and its clients */
     const char *socket_path;
     int listen_fd;
@@ -133,6 +143,7 @@ struct xltd {
     unsigned next_conn_id;
     /* core */
     struct job unattended; /* for what xltd does on its own: logs errors */
+    struct inflight *inflight; /* libxl operations under way */
     struct watch *watches;
     struct waiter *waiters;
     const char *state_dir;
@@ -150,6 +161,14 @@ struct xltd {
     struct migration *migrations;  /* outgoing */
     struct incoming *incomings;    /* incoming */
 };
+
+/* ---- drain.c: stopping while work is under way ------------------------ */
+
+/* Whether the loop may end: not before a stop was asked for, and then
+ * once the work under way has ended or been given up.  The loop calls it
+ * every turn, and polls no longer than drain_timeout_ms (ms; -1: any). */
+bool drain_over(struct xltd *d);
+int drain_timeout_ms(const struct xltd *d);
 
 /* ---- loop.c: the poll loop, with libxl's fds and timeouts inside ------ */
 

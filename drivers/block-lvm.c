@@ -4,20 +4,30 @@
  *
  * add: the LV must exist; an inactive one is activated (and the backend
  * notes it, xlt-activated, so that remove deactivates it again); it is
- * refused when another domain's disk has it and either side writes; then
- * physical-device (MAJOR:MINOR in hex) and physical-device-path tell
- * blkback what to open, and hotplug-status says connected.
+ * refused when dom0 holds it (mounted, swap, a device-mapper or md
+ * device on it: the kernel refuses an exclusive open), and when another
+ * domain's disk has it and either side writes (the guest's own other
+ * copy, migrating to this host, does not count); then physical-device
+ * (MAJOR:MINOR in hex) and physical-device-path tell blkback what to
+ * open, and hotplug-status says connected.  The check and the claim
+ * (physical-device) are one step: adds hold LOCK_PATH between them, so
+ * of two disks racing for one LV exactly one gets it.
  * remove: an LV this driver activated is deactivated once no other disk
  * uses it.
  * The LVM part is xlt/lib/lvm.c's (through the lvm command).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "hotplug.h"
 #include "xlt.h"
 
 #define DRIVER "block-lvm"
+#define LOCK_PATH "/run/lock/xlt-block-lvm"
 
 struct lv {
     struct xlt_lv id;
@@ -47,54 +57,93 @@ static int lv_activate(const struct lv *lv, bool on, char *msg, size_t size)
 }
 
 /* Another domain's disk on LV: with ANY every one counts, else only one
- * that conflicts (either side writes).  1 and its domain in *DOMID. */
+ * that conflicts (either side writes) and is not this guest's other
+ * copy.  1 and its domain in *DOMID. */
 static int lv_user(struct hotplug *h, const struct lv *lv, bool any,
                    unsigned *domid)
 {
-    char self[512];
+    char self[512], uuid[64];
+    struct xlt_vbd_skip skip = {self, NULL};
 
     snprintf(self, sizeof(self), "/local/domain/0/%s", h->xenbus_path);
-    return xlt_vbd_user(h->xs, lv->device, self, !any && !lv->writable,
+    if (!any && !xlt_vbd_guest_uuid(h->xs, self, uuid, sizeof(uuid)))
+        skip.guest_uuid = uuid;
+    return xlt_vbd_user(h->xs, lv->device, &skip, !any && !lv->writable,
                         domid);
+}
+
+/* Does dom0 hold LV (mounted, swap, under device-mapper or md)?  The
+ * kernel refuses an exclusive open of a block device it holds. */
+static bool lv_held_in_dom0(const struct lv *lv)
+{
+    int fd = open(lv->id.path, O_RDONLY | O_EXCL | O_CLOEXEC);
+
+    if (fd >= 0)
+        close(fd);
+    return fd < 0 && errno == EBUSY;
+}
+
+/* The lock adds hold from their check to their claim; -1 if none. */
+static int lock_adds(struct hotplug *h)
+{
+    int fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd < 0 || flock(fd, LOCK_EX)) {
+        hotplug_fail(h, "cannot lock %s: %s", LOCK_PATH, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int claim(struct hotplug *h, struct lv *lv, bool activated)
+{
+    unsigned other;
+
+    if (xlt_lv_device(&lv->id, lv->device, sizeof(lv->device)))
+        return hotplug_fail(h, "%s is not a block device", lv->id.path);
+    if (lv_held_in_dom0(lv))
+        return hotplug_fail(h, "LV %s is in use in dom0 (mounted, swap, or "
+                            "under device-mapper or md)", lv->id.name);
+    if (lv_user(h, lv, false, &other))
+        return hotplug_fail(h, "LV %s is in use by domain %u%s", lv->id.name,
+                            other, lv->writable ? "" : ", writable");
+    if (hotplug_write(h, "physical-device", lv->device) ||
+        hotplug_write(h, "physical-device-path", lv->id.path) ||
+        (activated && hotplug_write(h, "xlt-activated", "1")) ||
+        hotplug_connected(h))
+        return hotplug_fail(h, "cannot write to xenstore");
+    return 0;
 }
 
 static int add(struct hotplug *h, struct lv *lv)
 {
     char msg[512];
     bool activated = false;
-    unsigned other;
-    int active = lv_active(lv, msg, sizeof(msg));
+    int active, rc = 1, lock = lock_adds(h);
 
-    if (active < 0)
-        return hotplug_fail(h, "LV %s does not exist (lvm: %s)", lv->id.name,
-                            msg);
+    if (lock < 0)
+        return 1;
+    active = lv_active(lv, msg, sizeof(msg));
+    if (active < 0) {
+        hotplug_fail(h, "LV %s does not exist (lvm: %s)", lv->id.name, msg);
+        goto out;
+    }
     if (!active) {
-        if (lv_activate(lv, true, msg, sizeof(msg)))
-            return hotplug_fail(h, "LV %s cannot be activated (lvm: %s)",
-                                lv->id.name, msg);
+        if (lv_activate(lv, true, msg, sizeof(msg))) {
+            hotplug_fail(h, "LV %s cannot be activated (lvm: %s)",
+                         lv->id.name, msg);
+            goto out;
+        }
         activated = true;
     }
-    if (xlt_lv_device(&lv->id, lv->device, sizeof(lv->device))) {
-        hotplug_fail(h, "%s is not a block device", lv->id.path);
-        goto undo;
-    }
-    if (lv_user(h, lv, false, &other)) {
-        hotplug_fail(h, "LV %s is in use by domain %u%s", lv->id.name, other,
-                     lv->writable ? "" : ", writable");
-        goto undo;
-    }
-    if (hotplug_write(h, "physical-device", lv->device) ||
-        hotplug_write(h, "physical-device-path", lv->id.path) ||
-        (activated && hotplug_write(h, "xlt-activated", "1")) ||
-        hotplug_connected(h)) {
-        hotplug_fail(h, "cannot write to xenstore");
-        goto undo;
-    }
-    return 0;
-undo:
-    if (activated)
+    rc = claim(h, lv, activated);
+    if (rc && activated)
         lv_activate(lv, false, msg, sizeof(msg));
-    return 1;
+out:
+    close(lock);
+    return rc;
 }
 
 static int remove_lv(struct hotplug *h, struct lv *lv)

@@ -109,6 +109,12 @@ void request_dispatch(struct xltd *d, unsigned conn, bool root,
         answer(d, conn, msg->cmd, NULL, why);
         return;
     }
+    if (type->modifies && d->stopping) {
+        snprintf(why, sizeof(why), "%s: xltd is stopping (try again once it "
+                 "is back)", msg->cmd);
+        answer(d, conn, msg->cmd, NULL, why);
+        return;
+    }
     r = calloc(1, sizeof(*r));
     if (!r) {
         answer(d, conn, msg->cmd, NULL, "out of memory");

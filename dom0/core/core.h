@@ -26,6 +26,33 @@ void job_done(struct job *job, const char *result);
 void job_done_gen(struct job *job, yajl_gen g);
 void job_fail(struct job *job, const char *fmt, ...) XLT_PRINTF(2, 3);
 
+/* ---- inflight.c: libxl operations under way ------------------------ */
+
+typedef void inflight_callback(libxl_ctx *ctx, int rc, void *arg);
+
+struct inflight {
+    struct inflight *next;
+    bool listed;
+    struct xltd *d;
+    const char *what; /* "a create", for the log when xltd stops */
+    inflight_callback *callback;
+    void *arg;
+    libxl_asyncop_how how;
+};
+
+/* The ao_how to give libxl for an operation that calls CALLBACK(ARG) at
+ * its end; OP is listed until then (or until inflight_end, for an
+ * operation libxl refused at once). */
+const libxl_asyncop_how *inflight_begin(struct xltd *d, struct inflight *op,
+                                        const char *what,
+                                        inflight_callback *callback,
+                                        void *arg);
+void inflight_end(struct xltd *d, struct inflight *op);
+size_t inflight_count(const struct xltd *d);
+/* libxl_ao_abort of each (each then ends, with ERROR_ABORTED if libxl
+ * could abort it). */
+void inflight_abort_all(struct xltd *d);
+
 /* ---- xlerr.c: libxl's words for what failed ---------------------- */
 
 /* ERR = FMT's text, ": " and what libxl said last (its latest error, or
@@ -38,8 +65,10 @@ void xlerr_reset(struct xltd *d);
 /* ---- store.c: the domains xltd manages, on disk ----------------------- */
 
 int store_init(struct xltd *d);
+/* CFG's entry, with the config file's PATH and TEXT; BUILDING: libxl
+ * has yet to build the domain (domain.c clears it once built). */
 int store_put(struct xltd *d, libxl_domain_config *cfg,
-              const char *path, const char *text);
+              const char *path, const char *text, bool building);
 bool store_has(const struct xltd *d, const libxl_uuid *uuid);
 /* UUID's entry as a JSON tree (the caller frees it); -1 if it has none. */
 int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r);
@@ -150,7 +179,9 @@ int xenctrl_shutdown(uint32_t domid, libxl_shutdown_reason reason,
 
 /* ---- supervise.c: watching domains ----------------------------------- */
 
-/* Watch every domain Xen has now (at start-up). */
+/* Watch every domain Xen has now (at start-up), once what an xltd that
+ * died left mid-way is mended: its half-built domains destroyed, those
+ * it left suspended (a save, a migration not handed over) resumed. */
 int supervise_adopt_all(struct xltd *d);
 /* Watch domains as they appear, whoever creates them. */
 int supervise_open_xenstore(struct xltd *d);
@@ -380,9 +411,10 @@ struct mworker {
     int commands[2]; /* loop -> worker */
     int stream[2];   /* libxl's end [0], the worker's [1] */
     struct xlt_chan *chan;
-    int sock; /* the connection the loop accepted (-1: the worker makes
-                 its own): shut before the worker is joined, closed by
-                 the loop */
+    int sock; /* the connection (the loop accepted it, or the worker made
+                 it: under the lock): shut before the worker is joined,
+                 closed by the loop */
+    bool cancelled; /* under the lock: the worker makes no connection */
     pthread_mutex_t lock;
     char text[1024];   /* with an event or a refusal */
     char *data;        /* what the peer sent before the stream */
@@ -409,8 +441,13 @@ int mworker_relay_out(struct mworker *w, struct xlt_err *err);
  * posts STARTED and waits for MW_CMD_NEXT (libxl's restore is started
  * only on a stream that is libxl's: 4.17's crashes on a bad header). */
 int mworker_relay_in(struct mworker *w, char started, struct xlt_err *err);
+/* The connection the worker made is FD (-1: none any more); -1 if the
+ * loop has cancelled the worker meanwhile (FD is not taken). */
+int mworker_own_sock(struct mworker *w, int fd);
 /* The loop's side. */
 void mworker_command(struct mworker *w, char cmd);
+/* Shut the worker's connection: it fails, and posts that. */
+void mworker_cancel(struct mworker *w);
 /* The next event (0 if none) and its text. */
 char mworker_event(struct mworker *w, char *text, size_t len);
 /* The pool's key (hex) from CONF, or NULL for plain; -1 with ERR. */
@@ -427,6 +464,9 @@ int migrate_start(struct xltd *d, uint32_t domid, const char *target,
 /* DOMID has suspended (supervise.c): the downtime of its migration
  * starts. */
 void migrate_domain_suspended(struct xltd *d, uint32_t domid);
+/* xltd is stopping: fail the migrations that have not handed their
+ * domain over (each gives it back here, resumed), or ALL of them. */
+void migrate_stop(struct xltd *d, bool all);
 /* The pollfds (their count first), and their events. */
 size_t migrate_count(const struct xltd *d);
 size_t migrate_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
@@ -438,6 +478,12 @@ void migrate_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 void receive_drop_orphans(struct xltd *d);
 int receive_listen(struct xltd *d);
 void receive_close(struct xltd *d);
+/* xltd is stopping: close the listener, fail the incoming migrations
+ * that are not waiting for the sender's "go" (or ALL): nothing of them
+ * is kept. */
+void receive_stop(struct xltd *d, bool all);
+/* Migrations coming in (those in their handshake too). */
+size_t receive_incomings(const struct xltd *d);
 size_t receive_count(const struct xltd *d);
 size_t receive_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
 void receive_handle(struct xltd *d, const struct pollfd *fds, size_t n);

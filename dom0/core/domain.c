@@ -19,7 +19,7 @@ struct start {
     bool paused;
     bool soft_reset;           /* DOMID is rebuilt in place */
     struct transfer *transfer; /* a restore's stream; NULL for a create */
-    libxl_asyncop_how how;
+    struct inflight op;
     libxl_domain_config cfg;
 };
 
@@ -92,10 +92,12 @@ static void start_done(libxl_ctx *ctx, int rc, void *arg)
              : s->transfer ? "restored" : "started",
              s->paused ? ", paused" : "");
     /* libxl reports a domain's shutdown once per watch: a fresh one */
-    if (s->soft_reset)
+    if (s->soft_reset) {
         supervise_rewatch(d, s->domid);
-    else
+    } else {
         supervise_watch(d, s->domid);
+        store_set_bool(d, &s->cfg.c_info.uuid, "building", false);
+    }
     end_started(s);
 out:
     start_free(s);
@@ -108,6 +110,7 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
 {
     struct start *s = calloc(1, sizeof(*s));
     libxl_domain_restore_params params;
+    const libxl_asyncop_how *how;
     int rc;
 
     if (!s) {
@@ -123,23 +126,24 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     s->paused = paused;
     s->soft_reset = soft_reset;
     s->transfer = t;
-    s->how.callback = start_done;
-    s->how.u.for_callback = s;
     s->cfg = *cfg; /* take it over */
     libxl_domain_config_init(cfg);
+    how = inflight_begin(d, &s->op, soft_reset ? "a soft reset"
+                                    : t ? "a restore" : "a create",
+                         start_done, s);
     if (soft_reset) {
-        rc = libxl_domain_soft_reset(d->ctx, &s->cfg, domid, &s->how, NULL);
+        rc = libxl_domain_soft_reset(d->ctx, &s->cfg, domid, how, NULL);
     } else if (t) {
         libxl_domain_restore_params_init(&params);
         params.stream_version = 2;
         rc = libxl_domain_create_restore(d->ctx, &s->cfg, &s->domid, fd, -1,
-                                         &params, &s->how, NULL);
+                                         &params, how, NULL);
         libxl_domain_restore_params_dispose(&params);
     } else {
-        rc = libxl_domain_create_new(d->ctx, &s->cfg, &s->domid, &s->how,
-                                     NULL);
+        rc = libxl_domain_create_new(d->ctx, &s->cfg, &s->domid, how, NULL);
     }
     if (rc) {
+        inflight_end(d, &s->op);
         if (!soft_reset)
             dedicated_started(d, &s->cfg);
         start_failed(s, rc, err);
@@ -223,7 +227,7 @@ int domain_create_go(struct xltd *d, libxl_domain_config *cfg,
         return -1;
     if (dedicated && dedicated_reserve(d, cfg, err))
         return xlt_err_set(err, "%s; nothing created", err->msg);
-    if (store_put(d, cfg, path, text) ||
+    if (store_put(d, cfg, path, text, true) ||
         (dedicated &&
          store_set_bool(d, &cfg->c_info.uuid, "dedicated", true))) {
         store_drop(d, &cfg->c_info.uuid);

@@ -25,8 +25,24 @@ struct hot {
     struct xlt_err failed; /* and why it failed */
     libxl_device_nic nic;
     libxl_device_disk disk;
-    libxl_asyncop_how how;
+    struct inflight op;
 };
+
+static void hot_done(libxl_ctx *ctx, int rc, void *arg);
+
+/* The ao_how of H's next libxl call, which ends in hot_done. */
+static const libxl_asyncop_how *hot_how(struct hot *h)
+{
+    return inflight_begin(h->d, &h->op, h->what, hot_done, h);
+}
+
+/* RC of H's libxl call: one it refused at once is not under way. */
+static int hot_started(struct hot *h, int rc)
+{
+    if (rc)
+        inflight_end(h->d, &h->op);
+    return rc;
+}
 
 static void hot_free(struct hot *h)
 {
@@ -44,10 +60,11 @@ static int clean_up(struct hot *h, int rc)
     h->failed_rc = rc;
     xlerr_set(d, rc, &h->failed, "%s to domain %u failed", h->what,
                  h->domid);
-    return h->is_nic
-               ? libxl_device_nic_destroy(d->ctx, h->domid, &h->nic, &h->how)
-               : libxl_device_disk_destroy(d->ctx, h->domid, &h->disk,
-                                           &h->how);
+    return hot_started(
+        h, h->is_nic ? libxl_device_nic_destroy(d->ctx, h->domid, &h->nic,
+                                                hot_how(h))
+                     : libxl_device_disk_destroy(d->ctx, h->domid, &h->disk,
+                                                 hot_how(h)));
 }
 
 static void hot_done(libxl_ctx *ctx, int rc, void *arg)
@@ -102,8 +119,6 @@ static struct hot *hot_new(struct xltd *d, uint32_t domid, const char *what,
     h->is_nic = is_nic;
     libxl_device_nic_init(&h->nic);
     libxl_device_disk_init(&h->disk);
-    h->how.callback = hot_done;
-    h->how.u.for_callback = h;
     return h;
 }
 
@@ -137,8 +152,10 @@ int hotplug_attach(struct xltd *d, uint32_t domid, bool is_nic,
         hot_free(h);
         return -1;
     }
-    rc = is_nic ? libxl_device_nic_add(d->ctx, h->domid, &h->nic, &h->how)
-                : libxl_device_disk_add(d->ctx, h->domid, &h->disk, &h->how);
+    rc = hot_started(
+        h, is_nic ? libxl_device_nic_add(d->ctx, h->domid, &h->nic, hot_how(h))
+                  : libxl_device_disk_add(d->ctx, h->domid, &h->disk,
+                                          hot_how(h)));
     if (rc)
         hot_done(d->ctx, rc, h);
     return 0;
@@ -203,9 +220,11 @@ int hotplug_detach(struct xltd *d, uint32_t domid, bool is_nic,
         hot_free(h);
         return -1;
     }
-    rc = is_nic ? libxl_device_nic_remove(d->ctx, h->domid, &h->nic, &h->how)
-                : libxl_device_disk_remove(d->ctx, h->domid, &h->disk,
-                                           &h->how);
+    rc = hot_started(
+        h, is_nic ? libxl_device_nic_remove(d->ctx, h->domid, &h->nic,
+                                            hot_how(h))
+                  : libxl_device_disk_remove(d->ctx, h->domid, &h->disk,
+                                             hot_how(h)));
     if (rc)
         hot_done(d->ctx, rc, h);
     return 0;

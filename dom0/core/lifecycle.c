@@ -26,7 +26,7 @@ struct destroy {
     struct job *job;
     uint32_t domid;
     libxl_uuid uuid;
-    libxl_asyncop_how how;
+    struct inflight op;
 };
 
 static void destroy_done(libxl_ctx *ctx, int rc, void *arg)
@@ -64,11 +64,12 @@ int domain_destroy(struct xltd *d, uint32_t domid, struct job *job,
     op->d = d;
     op->job = job;
     op->domid = domid;
-    op->how.callback = destroy_done;
-    op->how.u.for_callback = op;
     domain_uuid(d, domid, &op->uuid);
-    rc = libxl_domain_destroy(d->ctx, domid, &op->how);
+    rc = libxl_domain_destroy(d->ctx, domid,
+                              inflight_begin(d, &op->op, "a destroy",
+                                             destroy_done, op));
     if (rc) {
+        inflight_end(d, &op->op);
         free(op);
         return xlerr_set(d, rc, err, "destroying domain %u failed",
                             domid);

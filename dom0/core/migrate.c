@@ -60,7 +60,7 @@ struct migration {
     struct transfer *transfer;
     struct timespec suspended, running;
     yajl_val entry; /* the store entry, while the target takes over */
-    libxl_asyncop_how how;
+    struct inflight op;
 };
 
 static double seconds_between(const struct timespec *a,
@@ -94,37 +94,59 @@ static void migration_free(struct migration *m)
 
 /* ---- the worker ------------------------------------------------------------ */
 
-static int connect_peer(const char *host, const char *port,
+/* A connection to A, within CONNECT_MS, unless WAKE becomes readable;
+ * -1 with *E the errno. */
+static int connect_one(const struct addrinfo *a, int wake, int *e)
+{
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
+                    SOCK_NONBLOCK, a->ai_protocol);
+    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
+                          {.fd = wake, .events = POLLIN}};
+    socklen_t elen = sizeof(*e);
+    int n;
+
+    *e = 0;
+    if (fd < 0) {
+        *e = errno;
+        return -1;
+    }
+    if (connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS)
+        *e = errno;
+    else if ((n = poll(p, 2, CONNECT_MS)) < 0)
+        *e = errno;
+    else if (n == 0)
+        *e = ETIMEDOUT;
+    else if (p[1].revents)
+        *e = ECANCELED;
+    else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, e, &elen))
+        *e = errno;
+    if (*e) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Connect to HOST PORT, giving up when WAKE (the worker's commands)
+ * becomes readable: the loop is done with the migration. */
+static int connect_peer(const char *host, const char *port, int wake,
                         struct xlt_err *err)
 {
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
     struct timeval tv = {PEER_TIMEOUT_S, 0};
-    int fd = -1, rc = getaddrinfo(host, port, &hints, &res);
+    int fd = -1, e = 0, rc = getaddrinfo(host, port, &hints, &res);
 
     if (rc)
         return xlt_err_set(err, "%s: %s", host, gai_strerror(rc));
-    for (struct addrinfo *a = res; a && fd < 0; a = a->ai_next) {
-        struct pollfd p;
-        int e = 0;
-        socklen_t elen = sizeof(e);
-        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
-                    SOCK_NONBLOCK, a->ai_protocol);
-        if (fd < 0)
-            continue;
-        p = (struct pollfd){.fd = fd, .events = POLLOUT};
-        if ((connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS) ||
-            poll(&p, 1, CONNECT_MS) != 1 ||
-            getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) || e) {
-            xlt_err_errno(err, e ? e : errno ? errno : ETIMEDOUT,
-                          "connecting to %s port %s", host, port);
-            close(fd);
-            fd = -1;
-        }
-    }
+    for (struct addrinfo *a = res; a && fd < 0 && e != ECANCELED;
+         a = a->ai_next)
+        fd = connect_one(a, wake, &e);
     freeaddrinfo(res);
-    if (fd >= 0 && (fcntl(fd, F_SETFL, 0) ||
-                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-                    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))) {
+    if (fd < 0)
+        return xlt_err_errno(err, e, "connecting to %s port %s", host, port);
+    if (fcntl(fd, F_SETFL, 0) ||
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
         xlt_err_errno(err, errno, "socket options");
         close(fd);
         fd = -1;
@@ -172,15 +194,21 @@ static int send_begin(struct migration *m, struct xlt_err *err)
 {
     struct mworker *w = &m->w;
     char *text = hello(m), host[65];
-    int fd = connect_peer(m->host, m->port, err), rc = -1;
+    int fd = connect_peer(m->host, m->port, w->commands[0], err), rc = -1;
 
     if (fd < 0)
         goto out;
+    if (mworker_own_sock(w, fd)) {
+        close(fd);
+        xlt_err_set(err, "xltd is stopping");
+        goto out;
+    }
     /* this host's name is its TLS identity: the target logs it */
     if (gethostname(host, sizeof(host)) || !host[0])
         snprintf(host, sizeof(host), "xlt");
     host[sizeof(host) - 1] = '\0';
     if (xlt_chan_client(fd, m->key, host, &w->chan, err)) {
+        mworker_own_sock(w, -1);
         close(fd);
         goto out;
     }
@@ -342,12 +370,14 @@ static void start_stream(struct migration *m)
 
     m->state = STREAMING;
     m->suspending = true;
-    m->how.callback = suspend_done;
-    m->how.u.for_callback = m;
     rc = libxl_domain_suspend(d->ctx, m->domid, m->w.stream[0],
-                              m->live ? LIBXL_SUSPEND_LIVE : 0, &m->how);
-    if (rc)
+                              m->live ? LIBXL_SUSPEND_LIVE : 0,
+                              inflight_begin(d, &m->op, "a migration out",
+                                             suspend_done, m));
+    if (rc) {
+        inflight_end(d, &m->op);
         suspend_done(d->ctx, rc, m);
+    }
 }
 
 /* The target has the domain: give it up here, and tell it to go. */
@@ -375,10 +405,13 @@ static void finish(struct migration *m)
 
     clock_gettime(CLOCK_MONOTONIC, &m->running);
     m->state = FINISHING;
-    m->how.callback = destroyed;
-    rc = libxl_domain_destroy(d->ctx, m->domid, &m->how);
-    if (rc)
+    rc = libxl_domain_destroy(d->ctx, m->domid,
+                              inflight_begin(d, &m->op, "a migrated domain's "
+                                             "destroy", destroyed, m));
+    if (rc) {
+        inflight_end(d, &m->op);
         destroyed(d->ctx, rc, m);
+    }
 }
 
 static void on_failed(struct migration *m, const char *why)
@@ -431,6 +464,16 @@ void migrate_domain_suspended(struct xltd *d, uint32_t domid)
     for (struct migration *m = d->migrations; m; m = m->next)
         if (m->domid == domid && m->state == STREAMING)
             clock_gettime(CLOCK_MONOTONIC, &m->suspended);
+}
+
+void migrate_stop(struct xltd *d, bool all)
+{
+    for (struct migration *m = d->migrations; m; m = m->next) {
+        if (!all && m->state >= HANDOVER)
+            continue; /* the target may run it already: let it end */
+        fail(m, "xltd is stopping");
+        mworker_cancel(&m->w);
+    }
 }
 
 size_t migrate_count(const struct xltd *d)

@@ -52,15 +52,28 @@ int mworker_start(struct mworker *w, void *(*run)(void *), void *arg)
     return 0;
 }
 
+/* Shut the worker's connection (HOW: SHUT_RD or SHUT_RDWR); one it
+ * has not made yet it may not make. */
+static void shut(struct mworker *w, int how)
+{
+    pthread_mutex_lock(&w->lock);
+    w->cancelled = true;
+    if (w->sock >= 0)
+        shutdown(w->sock, how);
+    pthread_mutex_unlock(&w->lock);
+}
+
+void mworker_cancel(struct mworker *w)
+{
+    shut(w, SHUT_RDWR);
+}
+
 void mworker_dispose(struct mworker *w, bool graceful)
 {
     if (w->started) {
         /* a worker in recv() wakes, even one a trickling peer feeds; a
          * graceful one may still tell the peer something */
-        if (w->sock >= 0)
-            shutdown(w->sock, graceful ? SHUT_RD : SHUT_RDWR);
-        else if (!graceful)
-            xlt_chan_shutdown(w->chan);
+        shut(w, graceful ? SHUT_RD : SHUT_RDWR);
         close_fd(&w->commands[1]); /* a worker waiting for a command ends */
         close_fd(&w->stream[0]);
         pthread_join(w->thread, NULL);
@@ -79,6 +92,19 @@ void mworker_dispose(struct mworker *w, bool graceful)
 }
 
 /* ---- the worker's side ------------------------------------------------------ */
+
+int mworker_own_sock(struct mworker *w, int fd)
+{
+    int rc = 0;
+
+    pthread_mutex_lock(&w->lock);
+    if (fd >= 0 && w->cancelled)
+        rc = -1;
+    else
+        w->sock = fd;
+    pthread_mutex_unlock(&w->lock);
+    return rc;
+}
 
 void mworker_post(struct mworker *w, char event, const char *fmt, ...)
 {

@@ -55,7 +55,7 @@ struct incoming {
     char *extras;
     uint32_t domid;
     struct timespec began; /* accepted */
-    libxl_asyncop_how how;
+    struct inflight op;
 };
 
 static void incoming_free(struct incoming *in)
@@ -321,16 +321,17 @@ static void on_stream(struct incoming *in)
     int rc;
 
     in->state = RESTORING;
-    in->how.callback = restored;
-    in->how.u.for_callback = in;
     libxl_domain_restore_params_init(&params);
     params.stream_version = 2;
     xlerr_reset(d);
     rc = libxl_domain_create_restore(d->ctx, &in->cfg, &in->domid,
-                                     in->w.stream[0], -1, &params, &in->how,
+                                     in->w.stream[0], -1, &params,
+                                     inflight_begin(d, &in->op, "a migration in",
+                                                    restored, in),
                                      NULL);
     libxl_domain_restore_params_dispose(&params);
     if (rc) {
+        inflight_end(d, &in->op);
         restored(d->ctx, rc, in);
         return;
     }
@@ -346,7 +347,7 @@ static void record(struct incoming *in)
     free(in->cfg.c_info.name);
     in->cfg.c_info.name = strdup(in->name);
     if (store_put(d, &in->cfg, xlt_json_get_str(kept, "path"),
-                  xlt_json_get_str(kept, "text")) ||
+                  xlt_json_get_str(kept, "text"), false) ||
         saverestore_keep(d, &in->cfg.c_info.uuid, kept))
         log_errx(&d->log, "%s (%u): cannot record it in the store; it runs "
                  "unmanaged", in->name, in->domid);
@@ -625,13 +626,26 @@ void receive_close(struct xltd *d)
     d->migrate_fd = -1;
 }
 
-size_t receive_count(const struct xltd *d)
+void receive_stop(struct xltd *d, bool all)
 {
-    size_t n = 1; /* the listener */
+    receive_close(d);
+    for (struct incoming *in = d->incomings; in; in = in->next)
+        if (all || in->state != RECEIVED) /* received: "go" is near */
+            mworker_cancel(&in->w);
+}
+
+size_t receive_incomings(const struct xltd *d)
+{
+    size_t n = 0;
 
     for (const struct incoming *in = d->incomings; in; in = in->next)
         n++;
     return n;
+}
+
+size_t receive_count(const struct xltd *d)
+{
+    return receive_incomings(d) + 1; /* and the listener */
 }
 
 size_t receive_pollfds(struct xltd *d, struct pollfd *fds, size_t max)

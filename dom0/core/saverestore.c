@@ -46,7 +46,7 @@ struct save {
     char *name, *file;
     bool checkpoint, paused;
     struct transfer *transfer;
-    libxl_asyncop_how how;
+    struct inflight op;
 };
 
 static void save_free(struct save *s)
@@ -215,10 +215,13 @@ static void save_done(libxl_ctx *ctx, int rc, void *arg)
         save_free(s);
         return;
     }
-    s->how.callback = save_destroyed;
-    rc = libxl_domain_destroy(ctx, s->domid, &s->how);
-    if (rc)
+    rc = libxl_domain_destroy(ctx, s->domid,
+                              inflight_begin(d, &s->op, "a saved domain's "
+                                             "destroy", save_destroyed, s));
+    if (rc) {
+        inflight_end(d, &s->op);
         save_destroyed(ctx, rc, s);
+    }
 }
 
 /* Open FILE and write DOMID's header; the fd, or -1 with ERR. */
@@ -259,8 +262,6 @@ static struct save *save_new(struct xltd *d, uint32_t domid,
     s->file = strdup(file);
     s->checkpoint = checkpoint;
     s->paused = paused;
-    s->how.callback = save_done;
-    s->how.u.for_callback = s;
     domain_uuid(d, domid, &s->uuid);
     if (!s->name || !s->file) {
         save_free(s);
@@ -299,9 +300,13 @@ int saverestore_save(struct xltd *d, uint32_t domid, const char *file,
         return xlt_err_set(err, "out of memory");
     }
     log_info(&d->log, "%s (%u): saving to %s", s->name, domid, file);
-    rc = libxl_domain_suspend(d->ctx, domid, fd, 0, &s->how);
-    if (rc)
+    rc = libxl_domain_suspend(d->ctx, domid, fd, 0,
+                              inflight_begin(d, &s->op, "a save", save_done,
+                                             s));
+    if (rc) {
+        inflight_end(d, &s->op);
         save_done(d->ctx, rc, s);
+    }
     return 0;
 }
 
@@ -359,7 +364,7 @@ static int restore_record(struct xltd *d, bool given, const char *path,
         path = xlt_json_get_str(kept, "path");
         text = xlt_json_get_str(kept, "text");
     }
-    rc = store_put(d, cfg, path, text) ||
+    rc = store_put(d, cfg, path, text, true) ||
          saverestore_keep(d, &cfg->c_info.uuid, kept);
     yajl_tree_free(kept);
     if (rc)

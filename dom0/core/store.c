@@ -3,7 +3,10 @@
  * STATE_DIR/domains/UUID.json: the name, the config file's path and text,
  * and libxl's domain config JSON.  A domain with an entry is xltd's: it
  * applies its on_* actions, also after its own restart.  A domain without
- * one (made by stock xl, say) is left to its owner.
+ * one (made by stock xl, say) is left to its owner.  An entry is written
+ * "building" before libxl builds the domain, and loses that once it is
+ * built: a domain found so when xltd starts was half built when an xltd
+ * died.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,7 +43,7 @@ int store_init(struct xltd *d)
 }
 
 static char *entry_text(libxl_domain_config *cfg, const char *path,
-                        const char *text)
+                        const char *text, bool building)
 {
     yajl_gen g = xlt_json_gen_new();
     char *out = NULL;
@@ -53,6 +56,8 @@ static char *entry_text(libxl_domain_config *cfg, const char *path,
     xlt_json_kv_str(g, "name", cfg->c_info.name);
     xlt_json_kv_str(g, "path", path);
     xlt_json_kv_str(g, "text", text);
+    if (building)
+        xlt_json_kv_bool(g, "building", true);
     xlt_json_str(g, "config");
     if (libxl_domain_config_gen_json(g, cfg) ==
             yajl_gen_status_ok &&
@@ -86,9 +91,9 @@ out:
 }
 
 int store_put(struct xltd *d, libxl_domain_config *cfg,
-              const char *path, const char *text)
+              const char *path, const char *text, bool building)
 {
-    char *json = entry_text(cfg, path, text);
+    char *json = entry_text(cfg, path, text, building);
     int rc;
 
     if (!json) {
@@ -197,7 +202,7 @@ int store_move(struct xltd *d, const libxl_uuid *old,
 
     store_get(d, old, &entry); /* none: a bare entry for the new one */
     rc = store_put(d, cfg, xlt_json_get_str(entry, "path"),
-                   xlt_json_get_str(entry, "text"));
+                   xlt_json_get_str(entry, "text"), false);
     for (size_t i = 0; !rc && i < sizeof(kept) / sizeof(kept[0]); i++) {
         yajl_val v = xlt_json_get(entry, kept[i]);
         if (v)

@@ -116,11 +116,58 @@ void supervise_xenstore_ready(struct xltd *d)
         libxl_dominfo_list_free(info, count);
 }
 
+/* ---- what an xltd that died left ------------------------------------------ */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* A domain of xltd's that an xltd which died left mid-way: half built
+ * (its entry still says "building"): destroyed; suspended by a save or a
+ * migration that never handed it over: resumed.  A copy that did hand
+ * over (NAME--migratedaway, no entry) may run on the target: left. */
+static void recover(struct xltd *d, const libxl_dominfo *info)
+{
+    char *name = libxl_domid_to_name(d->ctx, info->domid);
+    const char *n = name ? name : "?";
+
+    if (!info->domid || !store_has(d, &info->uuid) ||
+        ends_with(n, "--incoming") || ends_with(n, "--migratedaway"))
+        goto out;
+    if (store_get_bool(d, &info->uuid, "building")) {
+        log_warnx(&d->log, "%s (%u): half built when an xltd stopped; "
+                  "destroying it", n, info->domid);
+        if (libxl_domain_destroy(d->ctx, info->domid, NULL))
+            log_errx(&d->log, "%s (%u): destroy failed", n, info->domid);
+        else
+            store_drop(d, &info->uuid);
+    } else if (info->shutdown &&
+               info->shutdown_reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
+        log_warnx(&d->log, "%s (%u): left suspended by a save or migration "
+                  "an xltd did not finish; resuming it", n, info->domid);
+        if (libxl_domain_resume(d->ctx, info->domid, 1, NULL))
+            log_errx(&d->log, "%s (%u): resume failed", n, info->domid);
+    }
+out:
+    free(name);
+}
+
 int supervise_adopt_all(struct xltd *d)
 {
     libxl_dominfo *info;
     int n = 0;
 
+    info = libxl_list_domain(d->ctx, &n);
+    if (!info) {
+        log_errx(&d->log, "cannot list the domains");
+        return -1;
+    }
+    for (int i = 0; i < n; i++)
+        recover(d, &info[i]);
+    libxl_dominfo_list_free(info, n);
     info = libxl_list_domain(d->ctx, &n);
     if (!info) {
         log_errx(&d->log, "cannot list the domains");

@@ -2,8 +2,9 @@
 # blkback disks on LVM volumes through xlt's own driver (drivers/block-lvm):
 # an inactive LV is activated for the guest and deactivated after it; the
 # guest writes a pattern that dom0 then reads from the LV; an LV another
-# guest writes to is refused; a missing LV fails with its name; neither
-# leaves anything behind.
+# guest writes to is refused; a missing LV fails with its name; an LV dom0
+# holds (swap, device-mapper) is refused; of two creates racing for one
+# writable LV exactly one wins; none leaves anything behind.
 . /lab/lib.sh
 
 driver=/usr/lib/xlt/block-lvm
@@ -110,6 +111,53 @@ check "nothing is left: no domain, no store entry, no backend" sh -c \
      [ -z "$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null)" ]'
 check "no LV was left active" sh -c \
     '[ -z "$(lvs --noheadings -o lv_attr xltvg | tr -d " " | cut -c5 | grep a)" ]'
+# an LV dom0 holds: swap, or under a device-mapper device
+check "lvcreate xltvg/held, swapon it in dom0" sh -c \
+    'lvcreate -q -L 8M -n held xltvg >/dev/null && mkswap /dev/xltvg/held >/dev/null 2>&1 &&
+     swapon /dev/xltvg/held'
+check_not "a disk on dom0's swap is refused" \
+    xlt create "$cfg2" 'disk=["phy:/dev/xltvg/held,xvdb,w"]'
+check "and says dom0 holds it" sh -c \
+    "xlt create $cfg2 'disk=[\"phy:/dev/xltvg/held,xvdb,r\"]' 2>&1 |
+     grep -q 'LV xltvg/held is in use in dom0 (mounted, swap'"
+check "the swap is untouched" grep -q "^$(readlink -f /dev/xltvg/held) " /proc/swaps
+swapoff /dev/xltvg/held
+check "dmsetup: a linear device on xltvg/held" sh -c \
+    "echo 0 \$(blockdev --getsz /dev/xltvg/held) linear /dev/xltvg/held 0 |
+     dmsetup create xlt-held"
+check_not "a disk under device-mapper is refused" \
+    xlt create "$cfg2" 'disk=["phy:/dev/xltvg/held,xvdb,r"]'
+dmsetup remove xlt-held
+check "nothing of pv-disk2 is left, the LV still active (lvm's, not ours)" sh -c \
+    '! xl list pv-disk2 >/dev/null 2>&1 &&
+     ! grep -qs "\"pv-disk2\"" /var/lib/xlt/domains/*.json &&
+     [ -z "$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null)" ] &&
+     [ "$(lvs --noheadings -o lv_attr xltvg/held | tr -d " " | cut -c5)" = a ]'
+lvremove -q -f xltvg/held >/dev/null
+
+# two guests race for one writable LV: exactly one gets it, every time
+check "lvcreate xltvg/race (-y: held's swap signature is wiped)" sh -c \
+    "lvcreate -q -y -L 8M -n race xltvg >/dev/null"
+lab_config pv-busybox race-a >/dev/null
+lab_config pv-busybox race-b >/dev/null
+race_round() {
+  xlt create -p /tmp/race-a.cfg 'disk=["phy:/dev/xltvg/race,xvdb,w"]' \
+    >/dev/null 2>&1 & a=$!
+  xlt create -p /tmp/race-b.cfg 'disk=["phy:/dev/xltvg/race,xvdb,w"]' \
+    >/dev/null 2>&1 & b=$!
+  wait $a; ra=$?; wait $b; rb=$?
+  won=$(xl list | awk '$1 ~ /^race-/' | wc -l)
+  xlt destroy race-a >/dev/null 2>&1; xlt destroy race-b >/dev/null 2>&1
+  [ $((ra == 0)) -ne $((rb == 0)) ] && [ "$won" = 1 ] ||
+    { echo "exits $ra and $rb, $won domains"; return 1; }
+}
+for round in 1 2; do
+  check "race $round: one create wins, the other is refused" race_round
+done
+check "after the races no backend is left" wait_until 20 sh -c \
+    '[ -z "$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null)" ]'
+lvremove -q -f xltvg/race >/dev/null
+
 # the sharing rule, with the driver on its own on two fake backends of
 # domains 901 and 902: both read, fine; one writes, refused
 lvchange -ay xltvg/lv0

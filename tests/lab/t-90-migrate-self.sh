@@ -35,8 +35,12 @@ check "xltd takes migrations on port 8002" sh -c \
      ss -ltn 2>/dev/null | grep -q ":8002 "'
 
 # ---- PV: refused live, moved --non-live ---------------------------------------
+# with a writable LV disk: its other copy here is not "another domain"
+check "a volume group" lab_vg
+check "lvcreate xltvg/mig0 for pv-mig's disk" lvcreate -q -y -L 8M -n mig0 xltvg
 pv=$(lab_config pv-busybox pv-mig)
-check "create pv-mig" xlt create "$pv" vcpus=2
+check "create pv-mig, xvdb on phy:/dev/xltvg/mig0 (w)" xlt create "$pv" vcpus=2 \
+    'disk=["phy:/dev/xltvg/mig0,xvdb,w"]'
 check "it boots" wait_for_log "$(guest_log pv-mig)" "XLT-GUEST-HEARTBEAT 2" 90
 check "vcpu-pin 1 0" xlt vcpu-pin pv-mig 1 0
 id=$(xl domid pv-mig)
@@ -56,6 +60,9 @@ check "it showed progress" grep -q "^migrating pv-mig to localhost" /tmp/mig.err
 check "pv-mig has a new id" test "$(xl domid pv-mig)" != "$id"
 check "the same UUID" test "$(uuid pv-mig)" = "$u"
 check "its heartbeat goes on: it kept running" beats_past pv-mig "$n"
+check "its new copy has xvdb on mig0, and no other domain does" sh -c \
+    "[ \"\$(xenstore-read /local/domain/0/backend/vbd/\$(xl domid pv-mig)/51728/physical-device)\" = \$(stat -L -c %t:%T /dev/xltvg/mig0) ] &&
+     [ \"\$(xenstore-list /local/domain/0/backend/vbd)\" = \$(xl domid pv-mig) ]"
 check "it did not boot again" test "$(ups pv-mig)" -eq 1
 check "vCPU 1 still pinned to CPU 0" sh -c \
     "xl vcpu-list pv-mig | awk '\$3 == 1 { exit \$7 != 0 }'"
@@ -103,12 +110,12 @@ check "and says where the key should be" sh -c \
     "xlt migrate pvh-mig localhost 2>&1 | grep -q '/etc/xlt/migrate.key'"
 mv /tmp/key /etc/xlt/migrate.key
 # Cuts: the connection goes through a relay (socat), killed once the
-# sender's progress shows about 10%, 50% and 90% of what it sends.
+# sender's progress shows about 10% and 90% of what it sends.
 sent_mib() {
   sed -n 's/^migrating pvh-mig to localhost: \([0-9]*\)\..*/\1/p' /tmp/cut.err |
     tail -n 1
 }
-for pct in 10 50 90; do
+for pct in 10 90; do
   socat TCP-LISTEN:8003,reuseaddr TCP:localhost:8002 &
   relay=$!
   sleep 0.5
@@ -130,7 +137,7 @@ for pct in 10 50 90; do
   check "the store entry is still there" test -e "/var/lib/xlt/domains/$u.json"
 done
 check "the receiving side logged each failure and kept nothing" test \
-    "$(grep -c "migration of pvh-mig from .* failed: .*nothing kept" /var/log/xlt/xltd.log)" -ge 3
+    "$(grep -c "migration of pvh-mig from .* failed: .*nothing kept" /var/log/xlt/xltd.log)" -ge 2
 
 # The target's xltd killed in the middle of the stream: a second xltd on
 # this host (its own socket, pid file, state and port 8004) receives.
@@ -158,6 +165,8 @@ check "no leftovers" leftovers
 kill "$(cat /tmp/xltB/pid)"
 check "xltd still manages it: reboot restarts it" xlt reboot pvh-mig
 check "destroy both" sh -c "xlt destroy pvh-mig && xlt destroy pv-mig"
+check "mig0 is no one's disk any more: lvremove takes it" wait_until 20 \
+    lvremove -q -f xltvg/mig0
 grep -E "migrat" /var/log/xlt/xltd.log | tail -n 12 | while read -r line; do
   note "xltd: $line"
 done

@@ -1,4 +1,5 @@
-/* lvm.c: naming volumes (the lvm command itself is the lab's). */
+/* lvm.c: naming volumes (the lvm command itself is the lab's); command.c:
+ * running a helper and reading what it says. */
 #include "unit.h"
 
 START_TEST(lv_names)
@@ -38,6 +39,51 @@ START_TEST(lvm_reports_failure)
 }
 END_TEST
 
+static const char *const sh[] = {"/bin/sh", NULL};
+
+/* stdout and stderr apart, and the exit status. */
+START_TEST(command_streams_apart)
+{
+    char *const argv[] = {"sh", "-c", "echo out; echo err >&2; exit 3", NULL};
+    char out[64], err[64];
+
+    ck_assert_int_eq(xlt_command(sh, argv, out, sizeof(out), err,
+                                 sizeof(err)), 3);
+    ck_assert_str_eq(out, "out\n");
+    ck_assert_str_eq(err, "err\n");
+}
+END_TEST
+
+/* A program that says far more than fits (on both streams) is read to
+ * its end: it exits, and the buffers hold what fits. */
+START_TEST(command_reads_everything)
+{
+    char *const argv[] = {"sh", "-c",
+                          "i=0; while [ $i -lt 4000 ]; do "
+                          "echo 0123456789012345678901234567890123456789; "
+                          "echo 0123456789012345678901234567890123456789 >&2; "
+                          "i=$((i+1)); done; exit 0", NULL};
+    char out[100], err[10];
+
+    ck_assert_int_eq(xlt_command(sh, argv, out, sizeof(out), err,
+                                 sizeof(err)), 0);
+    ck_assert_uint_eq(strlen(out), sizeof(out) - 1);
+    ck_assert_uint_eq(strlen(err), sizeof(err) - 1);
+}
+END_TEST
+
+START_TEST(command_cannot_run)
+{
+    static const char *const none[] = {"/nonexistent/xlt-tool", NULL};
+    char *const argv[] = {"xlt-tool", NULL};
+    char out[16], err[16];
+
+    ck_assert_int_eq(xlt_command(none, argv, out, sizeof(out), err,
+                                 sizeof(err)), 127);
+    ck_assert_str_eq(out, "");
+}
+END_TEST
+
 Suite *lvm_suite(void)
 {
     Suite *s = suite_create("lvm");
@@ -46,6 +92,9 @@ Suite *lvm_suite(void)
     tcase_add_test(tc, lv_names);
     tcase_add_test(tc, lv_bad_names);
     tcase_add_test(tc, lvm_reports_failure);
+    tcase_add_test(tc, command_streams_apart);
+    tcase_add_test(tc, command_reads_everything);
+    tcase_add_test(tc, command_cannot_run);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -121,8 +121,9 @@ START_TEST(unattended_job_logs_errors)
 }
 END_TEST
 
-/* Dispatch CMD from a (gone) client 7 that is root if ROOT; the log. */
-static char *dispatch(const char *cmd, bool root)
+/* Dispatch CMD from a (gone) client 7 that is root if ROOT, to an xltd
+ * that is STOPPING or not; the log. */
+static char *dispatch_to(const char *cmd, bool root, bool stopping)
 {
     struct xlt_msg msg = {.kind = XLT_MSG_REQUEST};
     struct xltd d;
@@ -130,10 +131,16 @@ static char *dispatch(const char *cmd, bool root)
     char *text;
 
     msg.cmd = cmd;
+    d.stopping = stopping;
     request_dispatch(&d, 7, root, &msg);
     text = log_text(f);
     fclose(f);
     return text;
+}
+
+static char *dispatch(const char *cmd, bool root)
+{
+    return dispatch_to(cmd, root, false);
 }
 
 START_TEST(requests_refused)
@@ -148,6 +155,46 @@ START_TEST(requests_refused)
                                        "request `frobnicate' (xltd is older "
                                        "than xlt?)\n"));
     free(text);
+}
+END_TEST
+
+/* While xltd stops, a change is refused; a look is not (it would be
+ * answered, but its handler needs libxl: only the refusal is checked). */
+START_TEST(changes_refused_while_stopping)
+{
+    char *text = dispatch_to("pause", true, true);
+
+    ck_assert_ptr_nonnull(strstr(text, "client 7: pause: error: pause: xltd "
+                                       "is stopping (try again once it is "
+                                       "back)\n"));
+    free(text);
+}
+END_TEST
+
+static void nothing_done(libxl_ctx *ctx, int rc, void *arg)
+{
+    (void)ctx;
+    (void)rc;
+    (void)arg;
+}
+
+/* The operations under way are listed from their start to their end. */
+START_TEST(inflight_listed_until_they_end)
+{
+    struct inflight a = {0}, b = {0};
+    struct xltd d = {0};
+    const libxl_asyncop_how *how;
+
+    how = inflight_begin(&d, &a, "a create", nothing_done, NULL);
+    inflight_begin(&d, &b, "a save", nothing_done, NULL);
+    ck_assert_uint_eq(inflight_count(&d), 2);
+    how->callback(NULL, 0, how->u.for_callback); /* libxl's end of A */
+    ck_assert_uint_eq(inflight_count(&d), 1);
+    inflight_begin(&d, &b, "a save's destroy", nothing_done, NULL);
+    ck_assert_uint_eq(inflight_count(&d), 1); /* the next step, not two */
+    inflight_end(&d, &b); /* libxl refused it at once */
+    inflight_end(&d, &b);
+    ck_assert_uint_eq(inflight_count(&d), 0);
 }
 END_TEST
 
@@ -307,6 +354,8 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, requests_refused);
     tcase_add_test(tc, command_and_request_tables_agree);
     tcase_add_test(tc, migration_key_mode);
+    tcase_add_test(tc, changes_refused_while_stopping);
+    tcase_add_test(tc, inflight_listed_until_they_end);
     tcase_add_test(tc, incoming_policy);
     tcase_add_test(tc, domain_names);
     suite_add_tcase(s, tc);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <xenstore.h>
@@ -75,45 +74,34 @@ static int lvm_argv(const char *const *args, char **argv, char *buf,
     return 0;
 }
 
+/* Trailing newlines and blanks off S. */
+static void trim(char *s)
+{
+    size_t len = strlen(s);
+
+    while (len && (s[len - 1] == '\n' || s[len - 1] == ' '))
+        s[--len] = '\0';
+}
+
 int xlt_lvm(char *out, size_t size, const char *const *args)
 {
-    static const char *const lvms[] = {"/sbin/lvm", "/usr/sbin/lvm"};
-    char *argv[16], strings[4096];
-    int fds[2], status = -1;
-    size_t len = 0;
-    ssize_t got;
-    pid_t pid;
+    static const char *const lvms[] = {"/sbin/lvm", "/usr/sbin/lvm", NULL};
+    char *argv[16], strings[4096], said[1024];
+    int rc;
 
     out[0] = '\0';
     if (lvm_argv(args, argv, strings, sizeof(strings))) {
         snprintf(out, size, "the lvm command line is too long");
         return -1;
     }
-    if (pipe(fds))
-        return -1;
-    pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        dup2(fds[1], 2);
-        close_range(3, ~0U, 0); /* lvm warns of every fd it inherits */
-        for (size_t i = 0; i < sizeof(lvms) / sizeof(lvms[0]); i++)
-            execv(lvms[i], argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    while (pid > 0 && len + 1 < size &&
-           (got = read(fds[0], out + len, size - 1 - len)) > 0)
-        len += (size_t)got;
-    out[len] = '\0';
-    close(fds[0]);
-    while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
-        out[--len] = '\0';
-    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-        WEXITSTATUS(status)) {
-        one_line(out); /* a message: one line */
-        return pid < 0 || !WIFEXITED(status) ? -1 : WEXITSTATUS(status);
-    }
-    return 0;
+    rc = xlt_command(lvms, argv, out, size, said, sizeof(said));
+    trim(out);
+    trim(said);
+    if (rc && said[0]) /* a message: what lvm said on stderr, one line */
+        snprintf(out, size, "%s", said);
+    if (rc)
+        one_line(out);
+    return rc;
 }
 
 int xlt_lv_device(const struct xlt_lv *lv, char *device, size_t size)
@@ -153,8 +141,36 @@ static bool backend_has(struct xs_handle *xs, const char *path,
     return has;
 }
 
-int xlt_vbd_user(struct xs_handle *xs, const char *device, const char *skip,
-                 bool writers_only, unsigned *domid)
+/* The UUID of domain DOMID (libxl's VM/uuid) into UUID; -1 if unknown. */
+static int domain_uuid(struct xs_handle *xs, const char *domid, char *uuid,
+                       size_t size)
+{
+    char path[128];
+    char *vm, *id;
+
+    snprintf(path, sizeof(path), "/local/domain/%s", domid);
+    vm = read_node(xs, path, "vm");
+    id = vm ? read_node(xs, vm, "uuid") : NULL;
+    if (id)
+        snprintf(uuid, size, "%s", id);
+    free(vm);
+    free(id);
+    return id ? 0 : -1;
+}
+
+/* Is DOMID the guest GUEST_UUID names (its other copy, in a migration)? */
+static bool same_guest(struct xs_handle *xs, const char *domid,
+                       const char *guest_uuid)
+{
+    char uuid[64];
+
+    return guest_uuid && !domain_uuid(xs, domid, uuid, sizeof(uuid)) &&
+           !strcmp(uuid, guest_uuid);
+}
+
+int xlt_vbd_user(struct xs_handle *xs, const char *device,
+                 const struct xlt_vbd_skip *skip, bool writers_only,
+                 unsigned *domid)
 {
     unsigned int n_dom = 0, n_dev = 0;
     char **doms = xs_directory(xs, XBT_NULL, VBD_BACKENDS, &n_dom);
@@ -162,12 +178,14 @@ int xlt_vbd_user(struct xs_handle *xs, const char *device, const char *skip,
     int found = 0;
 
     for (unsigned i = 0; doms && i < n_dom && !found; i++) {
+        if (skip && same_guest(xs, doms[i], skip->guest_uuid))
+            continue;
         snprintf(path, sizeof(path), VBD_BACKENDS "/%s", doms[i]);
         char **devs = xs_directory(xs, XBT_NULL, path, &n_dev);
         for (unsigned j = 0; devs && j < n_dev && !found; j++) {
             snprintf(path, sizeof(path), VBD_BACKENDS "/%s/%s", doms[i],
                      devs[j]);
-            if ((!skip || strcmp(path, skip) != 0) &&
+            if ((!skip || !skip->backend || strcmp(path, skip->backend)) &&
                 backend_has(xs, path, device, writers_only)) {
                 *domid = (unsigned)strtoul(doms[i], NULL, 10);
                 found = 1;
@@ -177,4 +195,22 @@ int xlt_vbd_user(struct xs_handle *xs, const char *device, const char *skip,
     }
     free(doms);
     return found;
+}
+
+int xlt_vbd_guest_uuid(struct xs_handle *xs, const char *backend, char *uuid,
+                       size_t size)
+{
+    const char *p = strstr(backend, "/backend/vbd/");
+    char domid[16];
+    size_t len;
+
+    if (!p)
+        return -1;
+    p += strlen("/backend/vbd/");
+    len = strcspn(p, "/");
+    if (!len || len >= sizeof(domid))
+        return -1;
+    memcpy(domid, p, len);
+    domid[len] = '\0';
+    return domain_uuid(xs, domid, uuid, size);
 }

@@ -168,19 +168,40 @@ struct xlt_lv {
 
 /* "/dev/VG/LV" or "VG/LV" into LV; -1 if S is neither. */
 int xlt_lv_parse(const char *s, struct xlt_lv *lv);
-/* Run `lvm ARGS...` (NULL-terminated, at most 14); its output, both
- * streams, trimmed, in OUT (on failure as one line, for a message).  Its
- * exit status, -1 if it could not run. */
+/* Run `lvm ARGS...` (NULL-terminated, at most 14); its standard output,
+ * trimmed, in OUT; on failure what it said on stderr (its output if it
+ * said nothing there), as one line, for a message.  Its exit status, -1
+ * if it could not run. */
 int xlt_lvm(char *out, size_t size, const char *const *args);
 /* The active LV's block device as blkback's physical-device: "MAJOR:MINOR"
  * in hex.  -1 if LV has no device node (inactive or missing). */
 int xlt_lv_device(const struct xlt_lv *lv, char *device, size_t size);
 struct xs_handle;
-/* Is DEVICE (physical-device) the disk of a vbd backend other than SKIP
- * (an absolute backend path, or NULL)?  With WRITERS_ONLY only a backend
- * that writes counts.  1 and its domain in *DOMID, or 0. */
-int xlt_vbd_user(struct xs_handle *xs, const char *device, const char *skip,
-                 bool writers_only, unsigned *domid);
+/* What xlt_vbd_user does not count: one backend (an absolute path), and
+ * every disk of the domains with one UUID (a guest's other copy while it
+ * migrates to this host); either may be NULL. */
+struct xlt_vbd_skip {
+    const char *backend;
+    const char *guest_uuid;
+};
+/* Is DEVICE (physical-device) the disk of a vbd backend SKIP does not
+ * name (SKIP may be NULL)?  With WRITERS_ONLY only a backend that writes
+ * counts.  1 and its domain in *DOMID, or 0. */
+int xlt_vbd_user(struct xs_handle *xs, const char *device,
+                 const struct xlt_vbd_skip *skip, bool writers_only,
+                 unsigned *domid);
+/* The UUID of the frontend domain of vbd BACKEND (an absolute path). */
+int xlt_vbd_guest_uuid(struct xs_handle *xs, const char *backend, char *uuid,
+                       size_t size);
+
+/* ---- command.c: running a helper program ------------------------------ */
+
+/* Run the first of PATHS (NULL-terminated) that can be run, with ARGV,
+ * stdin /dev/null and no other fds; its standard output in OUT and its
+ * standard error in ERR, each cut at its size (the rest is read and
+ * dropped).  Its exit status; -1 if it could not start or was killed. */
+int xlt_command(const char *const *paths, char *const *argv, char *out,
+                size_t out_size, char *err, size_t err_size);
 
 /* ---- json.c: yajl helpers -------------------------------------------- */
 
