@@ -11,7 +11,9 @@
  * (MAJOR:MINOR in hex) and physical-device-path tell blkback what to
  * open, and hotplug-status says connected.  The check and the claim
  * (physical-device) are one step: adds hold LOCK_PATH between them, so
- * of two disks racing for one LV exactly one gets it.
+ * of two disks racing for one LV exactly one gets it.  A backend taken
+ * away while the add waited for the lock (its domain destroyed) is left
+ * alone.
  * remove: an LV this driver activated is deactivated once no other disk
  * uses it.
  * The LVM part is xlt/lib/lvm.c's (through the lvm command).
@@ -125,6 +127,8 @@ static int add(struct hotplug *h, struct lv *lv)
 
     if (lock < 0)
         return 1;
+    if (hotplug_gone(h))
+        goto out;
     active = lv_active(lv, msg, sizeof(msg));
     if (active < 0) {
         hotplug_fail(h, "LV %s does not exist (lvm: %s)", lv->id.name, msg);
@@ -138,7 +142,7 @@ static int add(struct hotplug *h, struct lv *lv)
         }
         activated = true;
     }
-    rc = claim(h, lv, activated);
+    rc = hotplug_gone(h) ? 1 : claim(h, lv, activated);
     if (rc && activated)
         lv_activate(lv, false, msg, sizeof(msg));
 out:
@@ -172,6 +176,8 @@ int main(int argc, char **argv)
 
     if (hotplug_init(&h, DRIVER, argc, argv))
         return 2;
+    if (h.action == HOTPLUG_ADD && hotplug_gone(&h))
+        goto out;
     params = hotplug_read(&h, "params");
     mode = hotplug_read(&h, "mode");
     if (!params || strncmp(params, "/dev/", 5) != 0 ||

@@ -101,3 +101,16 @@ int hotplug_fail(struct hotplug *h, const char *fmt, ...)
     }
     return 1;
 }
+
+int hotplug_gone(struct hotplug *h)
+{
+    unsigned int n;
+    char **nodes = xs_directory(h->xs, XBT_NULL, h->xenbus_path, &n);
+
+    free(nodes);
+    if (nodes)
+        return 0;
+    fprintf(stderr, "%s: %s: the device was taken away meanwhile\n",
+            h->driver, h->xenbus_path);
+    return 1;
+}

@@ -44,5 +44,9 @@ int hotplug_connected(struct hotplug *h);
 /* Say what went wrong (stderr, hotplug-error, hotplug-status "error").
  * Returns 1, the driver's exit status. */
 int hotplug_fail(struct hotplug *h, const char *fmt, ...) HOTPLUG_PRINTF(2, 3);
+/* Was the backend taken away (its domain destroyed) while the driver
+ * waited?  Then 1, said on stderr only: a write would make its directory
+ * again. */
+int hotplug_gone(struct hotplug *h);
 
 #endif

@@ -340,6 +340,21 @@ int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err);
  * "block-lvm"): none, the bare name, Xen's stock path of it, or any
  * host's PREFIX/lib/xlt/DRIVER.  devices_prepare names this host's. */
 bool devices_script_is_xlts(const char *script, const char *driver);
+/* Is SCRIPT (a backend's script node) this host's xlt DRIVER itself? */
+bool devices_is_driver(const char *script, const char *driver);
+
+/* ---- leftovers.c: what a gone domain left in xenstore ----------------- */
+
+/* If Xen no longer has DOMID (or has it dying): run xlt's drivers of the
+ * backends it left for their removal, remove those backends, /libxl/DOMID
+ * and /local/domain/DOMID, and log it.  1 if anything was left, else 0. */
+int leftovers_sweep(struct xltd *d, uint32_t domid);
+/* The same for every domain id xenstore still names (at start-up). */
+void leftovers_sweep_all(struct xltd *d);
+/* libxl failed to build (create, restore or rebuild) domain DOMID, NAME:
+ * destroy it if libxl left it (an aborted create does), then sweep.
+ * Nothing for an id that names no domain (INVALID_DOMID). */
+void leftovers_failed_build(struct xltd *d, uint32_t domid, const char *name);
 
 /* ---- hotplug.c: devices of running domains ---------------------------- */
 

@@ -63,6 +63,13 @@ bool devices_script_is_xlts(const char *script, const char *driver)
            (strstr(script, "/lib/xlt/") || strstr(script, "/etc/xen/"));
 }
 
+bool devices_is_driver(const char *script, const char *driver)
+{
+    char path[PATH_MAX];
+
+    return !strcmp(script, driver_path(driver, path, sizeof(path)));
+}
+
 static bool bridge_exists(const char *name)
 {
     char path[128];

@@ -59,8 +59,8 @@ static void start_failed(struct start *s, int rc, struct xlt_err *err)
     struct xltd *d = s->d;
 
     store_drop(d, &s->cfg.c_info.uuid);
-    if (s->soft_reset) /* half rebuilt: nothing to keep */
-        libxl_domain_destroy(d->ctx, s->domid, NULL);
+    /* half built (or rebuilt): nothing to keep */
+    leftovers_failed_build(d, s->domid, s->cfg.c_info.name);
     xlerr_set(d, rc, err, "%s %s failed", start_verb(s),
                  s->cfg.c_info.name);
 }

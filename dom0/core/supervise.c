@@ -168,6 +168,7 @@ int supervise_adopt_all(struct xltd *d)
     for (int i = 0; i < n; i++)
         recover(d, &info[i]);
     libxl_dominfo_list_free(info, n);
+    leftovers_sweep_all(d);
     info = libxl_list_domain(d->ctx, &n);
     if (!info) {
         log_errx(&d->log, "cannot list the domains");

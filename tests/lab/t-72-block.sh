@@ -182,5 +182,36 @@ check "hotplug-error says who reads it" sh -c \
 xenstore-rm /local/domain/0/backend/vbd/901
 xenstore-rm /local/domain/0/backend/vbd/902
 lvchange -an xltvg/lv0
+
+# a backend taken away (its domain destroyed) before the add ran, and
+# while it waited for the lock: the add fails and writes nothing, which
+# would make the backend's directory again, and activates nothing
+check_not "driver: an add for a backend that is gone fails" \
+    env XENBUS_PATH=backend/vbd/903/51728 $driver add
+check "saying so, and makes nothing in xenstore" sh -c \
+    "env XENBUS_PATH=backend/vbd/903/51728 $driver add 2>&1 |
+       grep -q 'backend/vbd/903/51728: the device was taken away meanwhile' &&
+     ! xenstore-exists /local/domain/0/backend/vbd/903"
+xenstore-write /local/domain/0/backend/vbd/904/51728/params /dev/xltvg/lv0
+xenstore-write /local/domain/0/backend/vbd/904/51728/mode r
+rm -f /tmp/lock.held /tmp/lock.release
+flock /run/lock/xlt-block-lvm sh -c 'touch /tmp/lock.held
+  while [ ! -e /tmp/lock.release ]; do sleep 0.1; done' &
+locker=$!
+wait_until 10 test -e /tmp/lock.held
+env XENBUS_PATH=backend/vbd/904/51728 $driver add 2>/tmp/gone.err &
+adder=$!
+sleep 1
+xenstore-rm /local/domain/0/backend/vbd/904
+touch /tmp/lock.release
+wait $locker
+rc=0
+wait $adder || rc=$?
+check "driver: an add whose backend went while it waited fails" test $rc -ne 0
+check "it made nothing again in xenstore" sh -c \
+    '! xenstore-exists /local/domain/0/backend/vbd/904 &&
+     grep -q "taken away meanwhile" /tmp/gone.err'
+check "nor activated the LV" sh -c \
+    '[ "$(lvs --noheadings -o lv_attr xltvg/lv0 | tr -d " " | cut -c5)" != a ]'
 lvremove -q -f xltvg/lv0 >/dev/null
 exit 0

@@ -6,9 +6,11 @@
 #   answers `list' and refuses changes meanwhile, exits 0; the domain runs
 #   and the next xltd manages it;
 # - SIGTERM, the create still held at stop_timeout: xltd aborts it
-#   through libxl, the client is told, nothing of the domain is left,
+#   through libxl, the client is told, nothing of the domain is left
+#   (domain, store entry, its nodes in xenstore, its LV's activation),
 #   xltd exits 0;
-# - kill -9: the next xltd destroys the half-built domain.
+# - kill -9: the next xltd destroys the half-built domain, and leaves
+#   nothing of it either.
 # Then a save killed with the domain suspended (the next xltd resumes
 # it), and a migration whose sender gets SIGTERM mid-stream (cancelled:
 # the domain runs on here, the target keeps nothing).
@@ -39,17 +41,34 @@ release_lock() { touch /tmp/lock.release; wait "$lock_pid"; }
 held_in_driver() { # NAME exists, and its disk's driver waits
   wait_until 60 sh -c "xl list $1 >/dev/null 2>&1 && pgrep -f block-lvm >/dev/null"
 }
-held_create() { # NAME: its create in the background ($create), held
+held_create() { # NAME: its create in the background ($create), held;
+  # its disk's LV inactive, for block-lvm to activate; its id in $held
+  lvchange -q -an xltvg/stop0
   hold_lock
   xlt create "$(lab_config pv-busybox "$1")" "$disk" >"/tmp/$1.out" 2>&1 &
   create=$!
   check "$1 is half built, its disk's driver waiting" held_in_driver "$1"
+  held=$(xl domid "$1")
+}
+lv_inactive() { # stop0 is not active (block-lvm deactivated what it activated)
+  [ "$(lvs --noheadings -o lv_attr xltvg/stop0 | tr -d ' ' | cut -c5)" != a ]
 }
 nothing_of() { # NAME: no domain, no store entry
   ! xl list "$1" >/dev/null 2>&1 && ! grep -qs "\"$1\"" $STORE/*.json
 }
-vbds_left() { # what is left under backend/vbd (a note: see issue 17)
-  note "$1: vbd backends left: $(xenstore-list /local/domain/0/backend/vbd 2>/dev/null | tr '\n' ' ')"
+xs_left() { # DOMID: what xenstore still has of it
+  local kind
+  for kind in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
+    xenstore-exists "/local/domain/0/backend/$kind/$1" && echo "backend/$kind/$1"
+  done
+  xenstore-exists "/libxl/$1" && echo "/libxl/$1"
+  xenstore-exists "/local/domain/$1" && echo "/local/domain/$1"
+  return 0
+}
+xs_clean() { # DOMID: xenstore has nothing of it
+  local left
+  left=$(xs_left "$1")
+  [ -z "$left" ] || { echo "left: $left"; return 1; }
 }
 exits_with() { # CODE PID: the background job PID ends with CODE
   local rc=0
@@ -91,6 +110,7 @@ check "destroy stop-a" xlt destroy stop-a
 check "stop-a's disk is let go" wait_until 20 sh -c \
     '[ -z "$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null)" ]'
 check "nothing of stop-a is left" nothing_of stop-a
+check "block-lvm deactivated the LV it had activated" lv_inactive
 
 # ---- SIGTERM; the create is still held at stop_timeout -------------------------
 held_create stop-b
@@ -102,7 +122,9 @@ check "the create failed" fails "$create"
 note "aborted create: $(tail -n 1 /tmp/stop-b.out)"
 release_lock
 check "no stop-b domain, no store entry" wait_until 20 nothing_of stop-b
-vbds_left "after the aborted create"
+check "nothing of it in xenstore (backends, /libxl, /local/domain)" \
+    wait_until 20 xs_clean "$held"
+check "its LV is not left active" lv_inactive
 
 # ---- kill -9 in the middle of a create -----------------------------------------
 check "xltd starts" start_xltd
@@ -116,7 +138,9 @@ check "the next xltd starts" start_xltd
 check "and destroys it, saying why" wait_until 20 grep -q \
     "stop-c ([0-9]*): half built when an xltd stopped; destroying it" "$LOG"
 check "no stop-c domain, no store entry" wait_until 20 nothing_of stop-c
-vbds_left "after the killed create"
+check "nothing of it in xenstore (backends, /libxl, /local/domain)" \
+    wait_until 20 xs_clean "$held"
+check "its LV is not left active" lv_inactive
 lvremove -q -f xltvg/stop0 >/dev/null
 
 # ---- kill -9 while a save has the domain suspended ------------------------------
@@ -177,7 +201,7 @@ check "destroy stop-m" xlt destroy stop-m
 kill -TERM "$xltd_pid"
 check "a stop with nothing under way exits 0" exits_with 0 "$xltd_pid"
 xltd
-grep -E "stopping|half built|left suspended" "$LOG" | while read -r line; do
+grep -E "stopping|half built|left suspended|but left" "$LOG" | while read -r line; do
   note "xltd: $line"
 done
 exit 0

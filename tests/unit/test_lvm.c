@@ -1,5 +1,7 @@
 /* lvm.c: naming volumes (the lvm command itself is the lab's); command.c:
  * running a helper and reading what it says. */
+#include <stdlib.h>
+
 #include "unit.h"
 
 START_TEST(lv_names)
@@ -47,7 +49,7 @@ START_TEST(command_streams_apart)
     char *const argv[] = {"sh", "-c", "echo out; echo err >&2; exit 3", NULL};
     char out[64], err[64];
 
-    ck_assert_int_eq(xlt_command(sh, argv, out, sizeof(out), err,
+    ck_assert_int_eq(xlt_command(sh, argv, NULL, out, sizeof(out), err,
                                  sizeof(err)), 3);
     ck_assert_str_eq(out, "out\n");
     ck_assert_str_eq(err, "err\n");
@@ -65,10 +67,24 @@ START_TEST(command_reads_everything)
                           "i=$((i+1)); done; exit 0", NULL};
     char out[100], err[10];
 
-    ck_assert_int_eq(xlt_command(sh, argv, out, sizeof(out), err,
+    ck_assert_int_eq(xlt_command(sh, argv, NULL, out, sizeof(out), err,
                                  sizeof(err)), 0);
     ck_assert_uint_eq(strlen(out), sizeof(out) - 1);
     ck_assert_uint_eq(strlen(err), sizeof(err) - 1);
+}
+END_TEST
+
+/* ENVP is the whole environment: nothing of this process's gets through. */
+START_TEST(command_takes_its_environment)
+{
+    char *const argv[] = {"sh", "-c", "echo \"$XENBUS_PATH:$HOME\"", NULL};
+    char *const envp[] = {"XENBUS_PATH=backend/vbd/7/51712", NULL};
+    char out[64], err[16];
+
+    setenv("HOME", "/root", 1);
+    ck_assert_int_eq(xlt_command(sh, argv, envp, out, sizeof(out), err,
+                                 sizeof(err)), 0);
+    ck_assert_str_eq(out, "backend/vbd/7/51712:\n");
 }
 END_TEST
 
@@ -78,7 +94,7 @@ START_TEST(command_cannot_run)
     char *const argv[] = {"xlt-tool", NULL};
     char out[16], err[16];
 
-    ck_assert_int_eq(xlt_command(none, argv, out, sizeof(out), err,
+    ck_assert_int_eq(xlt_command(none, argv, NULL, out, sizeof(out), err,
                                  sizeof(err)), 127);
     ck_assert_str_eq(out, "");
 }
@@ -94,6 +110,7 @@ Suite *lvm_suite(void)
     tcase_add_test(tc, lvm_reports_failure);
     tcase_add_test(tc, command_streams_apart);
     tcase_add_test(tc, command_reads_everything);
+    tcase_add_test(tc, command_takes_its_environment);
     tcase_add_test(tc, command_cannot_run);
     suite_add_tcase(s, tc);
     return s;

@@ -1,7 +1,9 @@
 /*
  * command.c: running a helper program (lvm) and reading what it says,
  * its standard output apart from its standard error, each to its end so
- * that the program never blocks on a full pipe, whatever it prints.
+ * that the program never blocks on a full pipe, whatever it prints.  The
+ * child does only what is safe after a fork in a threaded program (xltd):
+ * no allocation, no setenv (the environment comes whole, as ENVP).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,8 +63,8 @@ static void capture_all(struct capture *out, struct capture *err)
         close(err->fd);
 }
 
-static void child(const char *const *paths, char *const *argv, int out,
-                  int err)
+static void child(const char *const *paths, char *const *argv,
+                  char *const *envp, int out, int err)
 {
     int null = open("/dev/null", O_RDONLY);
 
@@ -71,7 +73,10 @@ static void child(const char *const *paths, char *const *argv, int out,
         _exit(127);
     close_range(3, ~0U, 0); /* lvm warns of every fd it inherits */
     for (size_t i = 0; paths[i]; i++)
-        execv(paths[i], argv);
+        if (envp)
+            execve(paths[i], argv, envp);
+        else
+            execv(paths[i], argv);
     _exit(127);
 }
 
@@ -85,8 +90,9 @@ static int wait_status(pid_t pid)
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-int xlt_command(const char *const *paths, char *const *argv, char *out,
-                size_t out_size, char *err, size_t err_size)
+int xlt_command(const char *const *paths, char *const *argv,
+                char *const *envp, char *out, size_t out_size, char *err,
+                size_t err_size)
 {
     struct capture o = {-1, out, out_size, 0}, e = {-1, err, err_size, 0};
     int po[2] = {-1, -1}, pe[2] = {-1, -1}, rc = -1;
@@ -97,7 +103,7 @@ int xlt_command(const char *const *paths, char *const *argv, char *out,
         goto out;
     pid = fork();
     if (pid == 0)
-        child(paths, argv, po[1], pe[1]);
+        child(paths, argv, envp, po[1], pe[1]);
     if (pid < 0)
         goto out;
     o.fd = po[0];

@@ -94,7 +94,7 @@ int xlt_lvm(char *out, size_t size, const char *const *args)
         snprintf(out, size, "the lvm command line is too long");
         return -1;
     }
-    rc = xlt_command(lvms, argv, out, size, said, sizeof(said));
+    rc = xlt_command(lvms, argv, NULL, out, size, said, sizeof(said));
     trim(out);
     trim(said);
     if (rc && said[0]) /* a message: what lvm said on stderr, one line */

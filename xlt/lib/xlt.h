@@ -197,11 +197,13 @@ int xlt_vbd_guest_uuid(struct xs_handle *xs, const char *backend, char *uuid,
 /* ---- command.c: running a helper program ------------------------------ */
 
 /* Run the first of PATHS (NULL-terminated) that can be run, with ARGV,
- * stdin /dev/null and no other fds; its standard output in OUT and its
- * standard error in ERR, each cut at its size (the rest is read and
- * dropped).  Its exit status; -1 if it could not start or was killed. */
-int xlt_command(const char *const *paths, char *const *argv, char *out,
-                size_t out_size, char *err, size_t err_size);
+ * the environment ENVP (NULL: this process's), stdin /dev/null and no
+ * other fds; its standard output in OUT and its standard error in ERR,
+ * each cut at its size (the rest is read and dropped).  Its exit status;
+ * -1 if it could not start or was killed. */
+int xlt_command(const char *const *paths, char *const *argv,
+                char *const *envp, char *out, size_t out_size, char *err,
+                size_t err_size);
 
 /* ---- json.c: yajl helpers -------------------------------------------- */
 
