@@ -138,12 +138,14 @@ unit:
 
 # Fuzzing: libFuzzer (clang) on what xltd and xlt read from outside: the
 # config mapping (seeded with every config file of the tree), the
-# protocol's messages and save/migration headers; FUZZ_SECONDS each.
+# protocol's messages, save/migration headers and a migration peer's bytes
+# at the channel (tests/fuzz/chan_fuzz.c); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config proto savefile
+FUZZ_TARGETS := config proto savefile chan
 FUZZ_SEEDS_config := tests/unit/config/*.cfg configs/*.cfg
 FUZZ_SEEDS_proto := tests/fuzz/seeds/proto/*
 FUZZ_SEEDS_savefile := tests/unit/config/*.json
+FUZZ_SEEDS_chan := tests/fuzz/seeds/chan/*
 fuzz:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 \
 	    $(FUZZ_TARGETS:%=$(BUILD)/fuzz/bin/%-fuzz)
@@ -152,7 +154,8 @@ fuzz:
 	    rm -rf $$corpus; mkdir -p $$corpus; \
 	    case $$t in config) cp $(FUZZ_SEEDS_config) $$corpus/ ;; \
 	        proto) cp $(FUZZ_SEEDS_proto) $$corpus/ ;; \
-	        savefile) cp $(FUZZ_SEEDS_savefile) $$corpus/ ;; esac; \
+	        savefile) cp $(FUZZ_SEEDS_savefile) $$corpus/ ;; \
+	        chan) cp $(FUZZ_SEEDS_chan) $$corpus/ ;; esac; \
 	    echo "fuzz $$t ($(FUZZ_SECONDS) s):"; \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	    $(BUILD)/fuzz/bin/$$t-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
