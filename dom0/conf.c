@@ -1,4 +1,5 @@
 /* conf.c: xltd's configuration file, in xl.cfg syntax, read by libxlutil. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@ void conf_dispose(struct xltd_conf *conf)
     free(conf->state_dir);
     free(conf->bridge);
     free(conf->migrate.key_path);
+    for (size_t i = 0; i < conf->migrate.n_listen; i++)
+        free(conf->migrate.listen[i]);
     memset(conf, 0, sizeof(*conf));
 }
 
@@ -131,7 +134,80 @@ static int conf_stop(struct xlt_cfgfile *cf, int *seconds,
     return rc < 0 ? rc : 0;
 }
 
-/* migrate_port (0: no listener), migrate_key_file, migrate_plain. */
+/* ADDR is one address of this host's, numeric: IPv4 or IPv6. */
+static bool one_address(const char *addr)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+
+    return inet_pton(AF_INET, addr, buf) == 1 ||
+           inet_pton(AF_INET6, addr, buf) == 1;
+}
+
+static bool any_address(const char *addr)
+{
+    return !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
+}
+
+static int listen_add(struct xlt_cfgfile *cf, struct migrate_conf *m,
+                      const char *addr, struct xlt_err *err)
+{
+    if (!one_address(addr))
+        return xlt_cfgfile_bad(cf, err, "migrate_listen", "`%s' is not an "
+                               "IP address (numeric IPv4 or IPv6; no "
+                               "names)", addr);
+    if (m->n_listen == MIGRATE_LISTEN_MAX)
+        return xlt_cfgfile_bad(cf, err, "migrate_listen", "more than %d "
+                               "addresses", MIGRATE_LISTEN_MAX);
+    m->listen[m->n_listen] = strdup(addr);
+    if (!m->listen[m->n_listen])
+        return xlt_err_set(err, "out of memory");
+    m->n_listen++;
+    return 0;
+}
+
+/* migrate_listen: one address or a list of them. */
+static int conf_listen(struct xlt_cfgfile *cf, struct migrate_conf *m,
+                       struct xlt_err *err)
+{
+    libxl_string_list list = NULL;
+    const char *one;
+    int rc = xlt_cfgfile_list_strings(cf, "migrate_listen", &list, err);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0) {
+        for (int i = 0; rc == 0 && list && list[i]; i++)
+            rc = listen_add(cf, m, list[i], err);
+        libxl_string_list_dispose(&list);
+        return rc;
+    }
+    rc = xlt_cfgfile_string(cf, "migrate_listen", &one, err);
+    return rc ? (rc < 0 ? rc : 0) : listen_add(cf, m, one, err);
+}
+
+/* Plain migrations authenticate nobody: only on a private link's
+ * addresses, named. */
+static int plain_named(struct xlt_cfgfile *cf, const struct migrate_conf *m,
+                       struct xlt_err *err)
+{
+    if (!m->plain || m->port == 0)
+        return 0;
+    if (m->n_listen == 0)
+        return xlt_cfgfile_bad(cf, err, "migrate_plain", "plain migrations "
+                               "(no TLS, no key) are taken only on the "
+                               "addresses migrate_listen names (a trusted, "
+                               "private link's); it names none");
+    for (size_t i = 0; i < m->n_listen; i++)
+        if (any_address(m->listen[i]))
+            return xlt_cfgfile_bad(cf, err, "migrate_plain", "plain "
+                                   "migrations are taken only on named "
+                                   "addresses, and migrate_listen's `%s' "
+                                   "is every address", m->listen[i]);
+    return 0;
+}
+
+/* migrate_port (0: no listener), migrate_key_file, migrate_plain,
+ * migrate_listen. */
 static int conf_migrate(struct xlt_cfgfile *cf, struct migrate_conf *m,
                         struct xlt_err *err)
 {
@@ -149,7 +225,7 @@ static int conf_migrate(struct xlt_cfgfile *cf, struct migrate_conf *m,
         return rc;
     if (rc == 0)
         m->plain = n == 1;
-    return 0;
+    return conf_listen(cf, m, err) || plain_named(cf, m, err) ? -1 : 0;
 }
 
 int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,

@@ -348,8 +348,7 @@ int main(int argc, char **argv)
     struct options o = {0};
     struct xltd_conf conf = {0};
     struct xltd d = {.listen_fd = -1, .signal_fd = -1, .pid_fd = -1,
-                     .spare_fd = -1, .transfer_timer = -1,
-                     .migrate_fd = -1};
+                     .spare_fd = -1, .transfer_timer = -1};
     struct xlt_err err;
     FILE *logf = stderr;
     int ready_fd = -1, rc = 1;

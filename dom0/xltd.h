@@ -75,10 +75,15 @@ struct balloon_conf {
 };
 
 /* Migrations between xltd. */
+#define MIGRATE_LISTEN_MAX 8
 struct migrate_conf {
     int port;       /* the listener's (and the default peer's); 0: none */
     char *key_path; /* the pool's pre-shared key, hex */
     bool plain;     /* no TLS: both ends must say so */
+    /* the addresses the listener binds (numeric IPv4 or IPv6); none: all
+     * of the host's.  Plain takes only named ones. */
+    char *listen[MIGRATE_LISTEN_MAX];
+    size_t n_listen;
 };
 
 struct xltd_conf {
@@ -155,7 +160,8 @@ struct xltd {
     struct transfer *transfers; /* saves and restores under way */
     int transfer_timer;         /* their progress tick; -1 when none */
     struct migrate_conf migrate_conf;
-    int migrate_fd;                /* the listener; -1 if none */
+    int migrate_fds[MIGRATE_LISTEN_MAX]; /* the listeners */
+    size_t n_migrate_fds;
     unsigned migrate_refused;      /* connections refused, not logged yet */
     time_t migrate_refused_logged; /* when that was last logged */
     struct migration *migrations;  /* outgoing */

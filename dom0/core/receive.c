@@ -488,7 +488,7 @@ static struct incoming *incoming_new(struct xltd *d, int fd,
     return in;
 }
 
-static void accept_one(struct xltd *d)
+static void accept_one(struct xltd *d, int listen_fd)
 {
     struct sockaddr_storage sa;
     socklen_t len = sizeof(sa);
@@ -496,8 +496,8 @@ static void accept_one(struct xltd *d)
     struct incoming *in;
     char peer[80] = "?";
     bool full;
-    int fd = xlt_accept(d->migrate_fd, &d->spare_fd, (struct sockaddr *)&sa,
-                        &len, SOCK_CLOEXEC);
+    int fd = xlt_accept(listen_fd, &d->spare_fd, (struct sockaddr *)&sa, &len,
+                        SOCK_CLOEXEC);
 
     if (fd < 0) {
         if (errno == EMFILE)
@@ -591,39 +591,99 @@ void receive_drop_orphans(struct xltd *d)
         libxl_dominfo_list_free(info, n);
 }
 
-int receive_listen(struct xltd *d)
+/* A listening socket bound to SA; -1 (errno set) if it cannot be had.
+ * ALL_FAMILIES: an IPv6 socket also takes IPv4 (the "every address"
+ * listener). */
+static int listener(const struct sockaddr *sa, socklen_t len,
+                    bool all_families)
 {
-    struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
-                              .sin6_addr = IN6ADDR_ANY_INIT};
-    int off = 0, on = 1;
+    int v6only = !all_families, on = 1, e;
+    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    0);
 
-    d->migrate_fd = -1;
-    if (d->migrate_conf.port == 0)
-        return 0;
-    sa.sin6_port = htons((uint16_t)d->migrate_conf.port);
-    d->migrate_fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC |
-                           SOCK_NONBLOCK, 0);
-    if (d->migrate_fd < 0 ||
-        setsockopt(d->migrate_fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
-                   sizeof(off)) ||
-        setsockopt(d->migrate_fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
-        bind(d->migrate_fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-        listen(d->migrate_fd, 8)) {
-        log_err(&d->log, "migrations cannot come in: port %d",
-                d->migrate_conf.port);
-        receive_close(d);
+    if (fd < 0)
+        return -1;
+    if ((sa->sa_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only))) ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+        bind(fd, sa, len) || listen(fd, 8)) {
+        e = errno;
+        close(fd);
+        errno = e;
         return -1;
     }
+    return fd;
+}
+
+/* A listener on ADDR (numeric, from xlt.conf), added to D's. */
+static int listen_on(struct xltd *d, const char *addr)
+{
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
+                             .ai_socktype = SOCK_STREAM}, *res = NULL;
+    char port[8];
+    int fd = -1, rc;
+
+    snprintf(port, sizeof(port), "%d", d->migrate_conf.port);
+    rc = getaddrinfo(addr, port, &hints, &res);
+    if (rc) {
+        log_errx(&d->log, "migrations cannot come in on %s: %s", addr,
+                 gai_strerror(rc));
+        return -1;
+    }
+    fd = listener(res->ai_addr, res->ai_addrlen, false);
+    freeaddrinfo(res);
+    if (fd < 0) {
+        log_err(&d->log, "migrations cannot come in on %s port %d", addr,
+                d->migrate_conf.port);
+        return -1;
+    }
+    d->migrate_fds[d->n_migrate_fds++] = fd;
+    log_info(&d->log, "taking migrations on %s port %d (%s)", addr,
+             d->migrate_conf.port, d->migrate_conf.plain ? "plain" : "TLS");
+    return 0;
+}
+
+/* The listener on every address, IPv6 and IPv4. */
+static int listen_on_all(struct xltd *d)
+{
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
+                              .sin6_addr = IN6ADDR_ANY_INIT,
+                              .sin6_port = htons((uint16_t)d->migrate_conf.port)};
+    int fd = listener((struct sockaddr *)&sa, sizeof(sa), true);
+
+    if (fd < 0) {
+        log_err(&d->log, "migrations cannot come in: port %d",
+                d->migrate_conf.port);
+        return -1;
+    }
+    d->migrate_fds[d->n_migrate_fds++] = fd;
     log_info(&d->log, "taking migrations on port %d (%s)",
              d->migrate_conf.port, d->migrate_conf.plain ? "plain" : "TLS");
     return 0;
 }
 
+int receive_listen(struct xltd *d)
+{
+    const struct migrate_conf *m = &d->migrate_conf;
+    int rc = 0;
+
+    d->n_migrate_fds = 0;
+    if (m->port == 0)
+        return 0;
+    if (m->n_listen == 0)
+        rc = listen_on_all(d);
+    for (size_t i = 0; rc == 0 && i < m->n_listen; i++)
+        rc = listen_on(d, m->listen[i]);
+    if (rc)
+        receive_close(d); /* all of them, or none */
+    return rc;
+}
+
 void receive_close(struct xltd *d)
 {
-    if (d->migrate_fd >= 0)
-        close(d->migrate_fd);
-    d->migrate_fd = -1;
+    for (size_t i = 0; i < d->n_migrate_fds; i++)
+        close(d->migrate_fds[i]);
+    d->n_migrate_fds = 0;
 }
 
 void receive_stop(struct xltd *d, bool all)
@@ -645,19 +705,26 @@ size_t receive_incomings(const struct xltd *d)
 
 size_t receive_count(const struct xltd *d)
 {
-    return receive_incomings(d) + 1; /* and the listener */
+    return receive_incomings(d) + d->n_migrate_fds; /* and the listeners */
 }
 
 size_t receive_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
 {
     size_t n = 0;
 
-    if (max == 0)
-        return 0;
-    fds[n++] = (struct pollfd){.fd = d->migrate_fd, .events = POLLIN};
+    for (size_t i = 0; i < d->n_migrate_fds && n < max; i++)
+        fds[n++] = (struct pollfd){.fd = d->migrate_fds[i], .events = POLLIN};
     for (struct incoming *in = d->incomings; in && n < max; in = in->next)
         fds[n++] = (struct pollfd){.fd = in->w.events[0], .events = POLLIN};
     return n;
+}
+
+static bool is_listener(const struct xltd *d, int fd)
+{
+    for (size_t i = 0; i < d->n_migrate_fds; i++)
+        if (d->migrate_fds[i] == fd)
+            return true;
+    return false;
 }
 
 void receive_handle(struct xltd *d, const struct pollfd *fds, size_t n)
@@ -666,8 +733,8 @@ void receive_handle(struct xltd *d, const struct pollfd *fds, size_t n)
         struct incoming *in;
         if (!fds[i].revents)
             continue;
-        if (fds[i].fd == d->migrate_fd) {
-            accept_one(d);
+        if (is_listener(d, fds[i].fd)) {
+            accept_one(d, fds[i].fd);
             return;
         }
         for (in = d->incomings; in && in->w.events[0] != fds[i].fd;)

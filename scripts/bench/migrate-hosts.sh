@@ -72,9 +72,10 @@ for _ in $(seq "$runs"); do
   xl+=("$(timed xl migrate -s /tmp/to-b bench-h "$b")")
   back xl
 done
-xltd_with 'migrate_plain = 1'
+# plain is taken only on named addresses: each host's on the link
+xltd_with "$(printf 'migrate_plain = 1\nmigrate_listen = "%s"\n' "$a")"
 check "host B: xltd with migrate_plain = 1" peer "
-  . /lab/lib.sh; echo 'migrate_plain = 1' >/tmp/bench.conf &&
+  . /lab/lib.sh; printf 'migrate_plain = 1\\nmigrate_listen = \"%s\"\\n' $b >/tmp/bench.conf &&
   xltd_restart -f /tmp/bench.conf"
 for _ in $(seq "$runs"); do
   plain+=("$(timed xlt migrate bench-h "$b")")

@@ -50,7 +50,7 @@ for _ in $(seq "$runs"); do
   xltcp+=("$(timed xl migrate -s /tmp/xltcp bench-m localhost)")
 done
 kill "$listener"
-echo 'migrate_plain = 1' >/tmp/plain.conf
+printf '%s\n' 'migrate_plain = 1' 'migrate_listen = "127.0.0.1"' >/tmp/plain.conf
 xltd_restart -f /tmp/plain.conf
 for _ in $(seq "$runs"); do
   plain+=("$(timed xlt migrate bench-m localhost)")

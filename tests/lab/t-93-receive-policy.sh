@@ -4,7 +4,9 @@
 # configs would run its programs in dom0 or take this host's hardware,
 # bad names and a UUID that runs here; each is refused, naming the key,
 # before anything is built, and nothing is left.  A stalled, a garbage
-# and a trickling stream are hung up on, and xltd answers meanwhile.
+# and a trickling stream are hung up on, and xltd answers meanwhile.  A
+# plain xltd (no key) starts only with migrate_listen naming addresses,
+# and listens on those alone.
 . /lab/lib.sh
 
 pgrep -x xltd >/dev/null || xltd
@@ -75,7 +77,25 @@ mkdir -p /tmp/xltC
 printf '%s\n' 'migrate_port = 8005' 'migrate_plain = 1' \
   'state_dir = "/tmp/xltC"' 'socket = "/tmp/xltC/sock"' \
   'pid_file = "/tmp/xltC/pid"' 'log_file = "/tmp/xltC/log"' >/tmp/xltC.conf
-check "a plain xltd takes migrations on port 8005" xltd -f /tmp/xltC.conf
+# plain authenticates nobody: only on addresses xlt.conf names
+check_not "a plain xltd without migrate_listen does not start" \
+    xltd -f /tmp/xltC.conf
+check "saying where and why" sh -c \
+    "xltd -f /tmp/xltC.conf 2>&1 | grep -q '/tmp/xltC.conf:2: migrate_plain: plain migrations (no TLS, no key) are taken only on the addresses migrate_listen names'"
+echo 'migrate_listen = "lab-a"' >>/tmp/xltC.conf
+check "nor with a name for an address" sh -c \
+    "! xltd -f /tmp/xltC.conf 2>/tmp/xltC.err &&
+     grep -q \"/tmp/xltC.conf:7: migrate_listen: .lab-a. is not an IP address\" /tmp/xltC.err"
+sed -i 's/^migrate_listen = .*/migrate_listen = "127.0.0.1"/' /tmp/xltC.conf
+check "a plain xltd takes migrations on 127.0.0.1 port 8005" xltd -f /tmp/xltC.conf
+check "it listens there, and on no other address" sh -c \
+    "ss -Hltn 'sport = :8005' | awk '{ print \$4 }' | sort | tr '\n' ' ' | grep -qx '127.0.0.1:8005 '"
+# all of 127/8 is this host's: the TLS xltd (every address) answers on
+# 127.0.0.2, the plain one (127.0.0.1 only) does not
+check "the TLS xltd, on every address, answers on 127.0.0.2" \
+    timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.2/8002'
+check_not "the plain one does not" timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.2/8005'
+
 json=$(json_of trickle 'name = "trickle"')
 # a stream that does not begin as libxl's is refused before libxl sees
 # it (libxl 4.17 crashed xltd on such a stream header)

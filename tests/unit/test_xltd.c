@@ -223,6 +223,75 @@ START_TEST(migration_key_mode)
 }
 END_TEST
 
+/* xlt.conf with TEXT read into CONF; conf_read's result, its error in
+ * ERR with the file's name as "xlt.conf". */
+static int read_conf(const char *text, struct xltd_conf *conf,
+                     struct xlt_err *err)
+{
+    char path[] = "/tmp/xlt-unit-conf-XXXXXX";
+    int fd = mkstemp(path), rc;
+    char *at;
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert(!xlt_write_all(fd, text, strlen(text)));
+    close(fd);
+    memset(conf, 0, sizeof(*conf));
+    conf_init(conf);
+    rc = conf_read(conf, path, true, err);
+    unlink(path);
+    at = rc ? strstr(err->msg, path) : NULL;
+    if (at) { /* the message names the file "xlt.conf" */
+        char rest[sizeof(err->msg) - 16];
+        snprintf(rest, sizeof(rest), "%s", at + strlen(path));
+        snprintf(err->msg, sizeof(err->msg), "xlt.conf%s", rest);
+    }
+    return rc;
+}
+
+/* migrate_listen: one address or a list, numeric; plain migrations only
+ * on named addresses. */
+START_TEST(migrate_listen_addresses)
+{
+    struct xltd_conf conf;
+    struct xlt_err err;
+
+    ck_assert_int_eq(read_conf("migrate_listen = \"10.0.0.1\"\n", &conf,
+                               &err), 0);
+    ck_assert_uint_eq(conf.migrate.n_listen, 1);
+    ck_assert_str_eq(conf.migrate.listen[0], "10.0.0.1");
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("migrate_plain = 1\nmigrate_listen = "
+                               "[\"10.9.0.1\", \"fd00::1\"]\n", &conf,
+                               &err), 0);
+    ck_assert_uint_eq(conf.migrate.n_listen, 2);
+    ck_assert_str_eq(conf.migrate.listen[1], "fd00::1");
+    conf_dispose(&conf);
+    /* plain, but no listener: only sends */
+    ck_assert_int_eq(read_conf("migrate_plain = 1\nmigrate_port = 0\n",
+                               &conf, &err), 0);
+    conf_dispose(&conf);
+
+    ck_assert_int_eq(read_conf("\nmigrate_listen = \"lab-a\"\n", &conf,
+                               &err), -1);
+    ck_assert_str_eq(err.msg, "xlt.conf:2: migrate_listen: `lab-a' is not an "
+                     "IP address (numeric IPv4 or IPv6; no names)");
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("migrate_plain = 1\n", &conf, &err), -1);
+    ck_assert_str_eq(err.msg, "xlt.conf:1: migrate_plain: plain migrations "
+                     "(no TLS, no key) are taken only on the addresses "
+                     "migrate_listen names (a trusted, private link's); it "
+                     "names none");
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("migrate_plain = 1\nmigrate_listen = "
+                               "[\"10.9.0.1\", \"::\"]\n", &conf, &err),
+                     -1);
+    ck_assert_str_eq(err.msg, "xlt.conf:1: migrate_plain: plain migrations "
+                     "are taken only on named addresses, and "
+                     "migrate_listen's `::' is every address");
+    conf_dispose(&conf);
+}
+END_TEST
+
 /* What policy_incoming says of a PV guest's config with LINES added. */
 static int incoming(const char *lines, struct xlt_err *err)
 {
@@ -354,6 +423,7 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, requests_refused);
     tcase_add_test(tc, command_and_request_tables_agree);
     tcase_add_test(tc, migration_key_mode);
+    tcase_add_test(tc, migrate_listen_addresses);
     tcase_add_test(tc, changes_refused_while_stopping);
     tcase_add_test(tc, inflight_listed_until_they_end);
     tcase_add_test(tc, incoming_policy);
