@@ -19,6 +19,9 @@ void conf_init(struct xltd_conf *conf)
     conf->balloon.mode = AUTOBALLOON_AUTO;
     conf->balloon.dom0_min_kb = (uint64_t)512 * 1024;
     conf->balloon.seconds = 30;
+    conf->crash.restart_limit = 5;
+    conf->crash.window_s = 600;
+    conf->crash.dump_keep = 3;
     conf->migrate.port = XLT_MIGRATE_PORT;
     conf->migrate.key_path = strdup("/etc/xlt/migrate.key");
 }
@@ -122,16 +125,36 @@ static int conf_balloon(struct xlt_cfgfile *cf, struct balloon_conf *b,
     return 0;
 }
 
+/* KEY, a number from MIN to MAX, into *FIELD if set. */
+static int conf_int(struct xlt_cfgfile *cf, const char *key, long min,
+                    long max, int *field, struct xlt_err *err)
+{
+    long n;
+    int rc = xlt_cfgfile_long(cf, key, min, max, &n, err);
+
+    if (rc == 0)
+        *field = (int)n;
+    return rc < 0 ? rc : 0;
+}
+
 /* stop_timeout (seconds): how long a stop waits for work under way. */
 static int conf_stop(struct xlt_cfgfile *cf, int *seconds,
                      struct xlt_err *err)
 {
-    long n;
-    int rc = xlt_cfgfile_long(cf, "stop_timeout", 1, 3600, &n, err);
+    return conf_int(cf, "stop_timeout", 1, 3600, seconds, err);
+}
 
-    if (rc == 0)
-        *seconds = (int)n;
-    return rc < 0 ? rc : 0;
+/* crash_restart_limit, crash_restart_window (s), dump_keep. */
+static int conf_crash(struct xlt_cfgfile *cf, struct crash_conf *c,
+                      struct xlt_err *err)
+{
+    return conf_int(cf, "crash_restart_limit", 0, 1000, &c->restart_limit,
+                    err) ||
+                   conf_int(cf, "crash_restart_window", 1, 86400,
+                            &c->window_s, err) ||
+                   conf_int(cf, "dump_keep", 0, 1000, &c->dump_keep, err)
+               ? -1
+               : 0;
 }
 
 /* ADDR is one address of this host's, numeric: IPv4 or IPv6. */
@@ -249,6 +272,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_level(cf, &conf->log_level, err) ||
         conf_stop(cf, &conf->stop_seconds, err) ||
         conf_balloon(cf, &conf->balloon, err) ||
+        conf_crash(cf, &conf->crash, err) ||
         conf_migrate(cf, &conf->migrate, err))
         goto out;
     rc = 0;

@@ -337,6 +337,7 @@ static void apply_conf(struct xltd *d, const struct xltd_conf *conf)
     d->socket_path = conf->socket_path;
     d->state_dir = conf->state_dir;
     d->balloon_conf = conf->balloon;
+    d->crash_conf = conf->crash;
     d->stop_seconds = conf->stop_seconds;
     d->bridge = conf->bridge;
     d->migrate_conf = conf->migrate;

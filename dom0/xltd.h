@@ -86,6 +86,14 @@ struct migrate_conf {
     size_t n_listen;
 };
 
+/* Domains that crash again and again (on_crash/on_watchdog restarts),
+ * and their core dumps. */
+struct crash_conf {
+    int restart_limit;  /* restarts after a crash within window_s; 0: any */
+    int window_s;
+    int dump_keep;      /* core dumps kept per domain name; 0: any */
+};
+
 struct xltd_conf {
     char *socket_path;
     char *pid_path;
@@ -96,6 +104,7 @@ struct xltd_conf {
     int stop_seconds; /* stop_timeout: the drain before aborting */
     struct balloon_conf balloon;
     struct migrate_conf migrate;
+    struct crash_conf crash;
 };
 
 void conf_init(struct xltd_conf *conf);
@@ -156,6 +165,8 @@ struct xltd {
     struct xs_handle *xs; /* for @introduceDomain */
     struct balloon_conf balloon_conf;
     struct balloon_op *balloon; /* a create waiting for dom0's memory */
+    struct crash_conf crash_conf;
+    struct crash *crashes; /* recent crashes of managed domains */
     libxl_bitmap dedicated_pending; /* CPUs creates under way will hold */
     struct transfer *transfers; /* saves and restores under way */
     int transfer_timer;         /* their progress tick; -1 when none */

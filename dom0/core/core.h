@@ -197,6 +197,19 @@ int supervise_wait(struct xltd *d, const uint32_t *domids, size_t n,
 void supervise_event(struct xltd *d, libxl_event *ev); /* frees EV */
 void supervise_stop(struct xltd *d);
 
+/* ---- crashes.c: domains that crash again and again, core dumps ------ */
+
+/* A restart of domain UUID (NAME) after a crash or a watchdog: false (and
+ * logged) if it would be more than crash_restart_limit within
+ * crash_restart_window. */
+bool crashes_restart_allowed(struct xltd *d, const libxl_uuid *uuid,
+                             const char *name);
+void crashes_forget(struct xltd *d);
+/* Dump DOMID's core to /var/lib/xen/dump/NAME-SECONDS.core if there is
+ * room for it, NAME's oldest dumps removed first so that at most
+ * dump_keep are kept; what went wrong is logged. */
+void crashes_dump(struct xltd *d, uint32_t domid, const char *name);
+
 /* ---- debug.c: looking into a domain or the hypervisor ---------------- */
 
 /* The tty of DOMID's console TYPE_NAME ("pv", "serial"; NULL: its

@@ -15,8 +15,6 @@
 
 #include "core.h"
 
-#define DUMP_DIR "/var/lib/xen/dump"
-
 struct waiter {
     struct waiter *next;
     struct job *job;
@@ -260,22 +258,6 @@ static libxl_action_on_shutdown action_for(const libxl_domain_config *cfg,
 }
 
 /* Save the domain's memory under DUMP_DIR, as xl does. */
-static void core_dump(struct xltd *d, uint32_t domid, const char *name)
-{
-    char path[512];
-
-    mkdir(DUMP_DIR, 0700);
-    snprintf(path, sizeof(path), DUMP_DIR "/%s-%ld.core", name,
-             (long)time(NULL));
-    if (libxl_domain_core_dump(d->ctx, domid, path, NULL)) {
-        struct xlt_err err;
-        xlerr_set(d, ERROR_FAIL, &err, "%s (%u): core dump to %s failed",
-                     name, domid, path);
-        log_errx(&d->log, "%s", err.msg);
-    } else
-        log_info(&d->log, "%s (%u): core dumped to %s", name, domid, path);
-}
-
 /* rename-restart: the old domain stays, as NAME-DOMID, for inspection; the
  * new one gets a fresh UUID. */
 static int rename_old(struct xltd *d, uint32_t domid,
@@ -334,7 +316,7 @@ static void apply_action(struct xltd *d, uint32_t domid,
     case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
         break;
     case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
-        core_dump(d, domid, name);
+        crashes_dump(d, domid, name);
         restart(d, domid, cfg, false);
         break;
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
@@ -348,7 +330,7 @@ static void apply_action(struct xltd *d, uint32_t domid,
         domain_soft_reset(d, domid, cfg);
         break;
     case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY:
-        core_dump(d, domid, name);
+        crashes_dump(d, domid, name);
         /* fall through */
     default:
         if (libxl_domain_destroy(d->ctx, domid, NULL))
@@ -357,6 +339,13 @@ static void apply_action(struct xltd *d, uint32_t domid,
             store_drop(d, &cfg->c_info.uuid);
         break;
     }
+}
+
+static bool restarts(libxl_action_on_shutdown action)
+{
+    return action == LIBXL_ACTION_ON_SHUTDOWN_RESTART ||
+           action == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME ||
+           action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART;
 }
 
 static void domain_shutdown(struct xltd *d, uint32_t domid,
@@ -391,6 +380,13 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
     log_info(&d->log, "%s (%u): shut down (%s); %s=%s", name ? name : "?",
              domid, libxl_shutdown_reason_to_string(reason), key,
              libxl_action_on_shutdown_to_string(action));
+    if ((reason == LIBXL_SHUTDOWN_REASON_CRASH ||
+         reason == LIBXL_SHUTDOWN_REASON_WATCHDOG) &&
+        restarts(action) &&
+        !crashes_restart_allowed(d, &cfg.c_info.uuid, cfg.c_info.name))
+        action = action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART
+                     ? LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY
+                     : LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
     apply_action(d, domid, &cfg, action);
 out:
     libxl_domain_config_dispose(&cfg);
@@ -420,6 +416,7 @@ void supervise_event(struct xltd *d, libxl_event *ev)
 
 void supervise_stop(struct xltd *d)
 {
+    crashes_forget(d);
     if (d->xs)
         xs_close(d->xs);
     d->xs = NULL;

@@ -292,6 +292,33 @@ START_TEST(migrate_listen_addresses)
 }
 END_TEST
 
+/* crash_restart_limit, crash_restart_window, dump_keep: defaults, set,
+ * out of range. */
+START_TEST(crash_keys)
+{
+    struct xltd_conf conf;
+    struct xlt_err err;
+
+    ck_assert_int_eq(read_conf("\n", &conf, &err), 0);
+    ck_assert_int_eq(conf.crash.restart_limit, 5);
+    ck_assert_int_eq(conf.crash.window_s, 600);
+    ck_assert_int_eq(conf.crash.dump_keep, 3);
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("crash_restart_limit = 0\ndump_keep = 1\n"
+                               "crash_restart_window = 60\n", &conf, &err),
+                     0);
+    ck_assert_int_eq(conf.crash.restart_limit, 0);
+    ck_assert_int_eq(conf.crash.window_s, 60);
+    ck_assert_int_eq(conf.crash.dump_keep, 1);
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("crash_restart_window = 0\n", &conf, &err),
+                     -1);
+    ck_assert_str_eq(err.msg, "xlt.conf:1: crash_restart_window: `0' is "
+                     "out of range [1, 86400]");
+    conf_dispose(&conf);
+}
+END_TEST
+
 /* What policy_incoming says of a PV guest's config with LINES added. */
 static int incoming(const char *lines, struct xlt_err *err)
 {
@@ -424,6 +451,7 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, command_and_request_tables_agree);
     tcase_add_test(tc, migration_key_mode);
     tcase_add_test(tc, migrate_listen_addresses);
+    tcase_add_test(tc, crash_keys);
     tcase_add_test(tc, changes_refused_while_stopping);
     tcase_add_test(tc, inflight_listed_until_they_end);
     tcase_add_test(tc, incoming_policy);
