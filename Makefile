@@ -180,15 +180,16 @@ lab-prepare: all $(HOSTILE)
 
 # Five boots, each well inside the runner's 900 s (at most about 450 s on
 # a 2-core machine like the one in README): the daemon, PV guests'
-# basics, devices and stopping in the middle; lifecycle, vCPUs, memory
-# and CPU pools; PVH and HVM (slow to boot under emulation); save,
-# restore and migration to this host; migration between hosts (a second
-# host, B, booted for it).  All run even if one fails.
+# basics, devices and stopping in the middle; lifecycle, vCPUs, memory,
+# dedicated cores and CPU pools; PVH and HVM (slow to boot under
+# emulation); save, restore and migration to this host; autoballoon and
+# migration between hosts (a second host, B, booted for t-95).  All run
+# even if one fails.
 LAB_BOOT1 := $(sort $(wildcard tests/lab/t-[1-3]*.sh tests/lab/t-7*.sh))
-LAB_BOOT2 := $(sort $(wildcard tests/lab/t-4*.sh))
+LAB_BOOT2 := $(sort $(wildcard tests/lab/t-4[0-7]*.sh))
 LAB_BOOT3 := $(sort $(wildcard tests/lab/t-[56]*.sh))
 LAB_BOOT4 := $(sort $(wildcard tests/lab/t-8*.sh tests/lab/t-9[0-4]*.sh))
-LAB_BOOT5 := $(sort $(wildcard tests/lab/t-9[5-9]*.sh))
+LAB_BOOT5 := $(sort $(wildcard tests/lab/t-4[89]*.sh tests/lab/t-9[5-9]*.sh))
 LAB_RUN = scripts/lab/run --again-on-lab-fault --overlay $(LAB_OVERLAY) tests/lab/boot/sanity-begin.sh
 lab-check: lab-prepare
 	rc=0; \

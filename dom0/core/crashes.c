@@ -150,11 +150,11 @@ void crashes_dump(struct xltd *d, uint32_t domid, const char *name)
 
     mkdir(DUMP_DIR, 0700);
     libxl_dominfo_init(&info);
+    if (d->crash_conf.dump_keep) /* first: the room they take counts */
+        prune(d, name, d->crash_conf.dump_keep);
     if (libxl_domain_info(d->ctx, &info, domid) == 0 &&
         !room_for(d, name, info.current_memkb))
         goto out;
-    if (d->crash_conf.dump_keep)
-        prune(d, name, d->crash_conf.dump_keep);
     snprintf(path, sizeof(path), DUMP_DIR "/%s-%ld.core", name,
              (long)time(NULL));
     if (libxl_domain_core_dump(d->ctx, domid, path, NULL)) {

@@ -87,13 +87,15 @@ check "destroy the old one" xl destroy "phoenix2-$id"
 
 # A guest that crashes as often as it boots (coredump-restart): xltd
 # restarts it crash_restart_limit times within the window, then stops;
-# each crash is dumped, and only the newest dump_keep dumps are kept.
-printf '%s\n' 'crash_restart_limit = 2' 'dump_keep = 1' >/tmp/crash.conf
-check "xltd with crash_restart_limit = 2, dump_keep = 1" \
+# each crash is dumped, and only the newest dump_keep dumps are kept
+# (96 MiB: each dump takes tens of seconds here).
+printf '%s\n' 'crash_restart_limit = 1' 'dump_keep = 1' >/tmp/crash.conf
+check "xltd with crash_restart_limit = 1, dump_keep = 1" \
     xltd_restart -f /tmp/crash.conf
 mkcfg looper 'on_crash = "coredump-restart"'
+sed -i 's/^memory = .*/memory = 96/' /tmp/looper.cfg
 check "create looper (on_crash=coredump-restart)" xlt create /tmp/looper.cfg
-for n in 1 2 3; do
+for n in 1 2; do
   check "looper boots ($n)" \
       wait_for_count "$(guest_log looper)" XLT-GUEST-UP $n 120
   id=$(xl domid looper)
@@ -101,15 +103,18 @@ for n in 1 2 3; do
   check "xltd dumps it ($n)" wait_for_log "$log" \
       "looper \\($id\\): core dumped to /var/lib/xen/dump/looper-" 90
 done
-check "after the third crash xltd stops restarting it, saying why" \
-    wait_for_log "$log" "looper: crashed 3 times within 600 s; not restarting it \\(crash_restart_limit = 2 in xlt.conf\\)" 60
+check "after the second crash xltd stops restarting it, saying why" \
+    grep -q "looper: crashed 2 times within 600 s; not restarting it (crash_restart_limit = 1 in xlt.conf)" "$log"
 check "looper is gone, and stays gone" sh -c \
     '. /lab/lib.sh; wait_until 30 sh -c "! xl list looper 2>/dev/null" &&
      sleep 5 && ! xl list looper 2>/dev/null'
 check "one core dump is kept (dump_keep = 1)" \
     test "$(ls /var/lib/xen/dump/looper-*.core | wc -l)" -eq 1
-check "the two older ones were removed, and xltd said so" \
-    test "$(grep -c "looper: removed its oldest core dump" "$log")" -eq 2
+check "the older one was removed, and xltd said so" \
+    test "$(grep -c "looper: removed its oldest core dump" "$log")" -eq 1
+grep -E "looper.*(dump|crashed)" "$log" | while read -r line; do
+  note "xltd: $line"
+done
 rm -f /var/lib/xen/dump/looper-*.core
 check "xltd with its own configuration again" xltd_restart
 
