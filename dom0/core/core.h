@@ -199,11 +199,10 @@ void supervise_stop(struct xltd *d);
 
 /* ---- crashes.c: domains that crash again and again, core dumps ------ */
 
-/* A restart of domain UUID (NAME) after a crash or a watchdog: false (and
+/* A restart of domain NAME after a crash or a watchdog: false (and
  * logged) if it would be more than crash_restart_limit within
  * crash_restart_window. */
-bool crashes_restart_allowed(struct xltd *d, const libxl_uuid *uuid,
-                             const char *name);
+bool crashes_restart_allowed(struct xltd *d, const char *name);
 void crashes_forget(struct xltd *d);
 /* Dump DOMID's core to /var/lib/xen/dump/NAME-SECONDS.core if there is
  * room for it, NAME's oldest dumps removed first so that at most

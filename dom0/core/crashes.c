@@ -3,7 +3,8 @@
  * A guest that crashes as it boots, with on_crash=restart or
  * coredump-restart, would be restarted (and dumped) for ever, and its
  * dumps would fill dom0's disk.  xltd counts the restarts it makes after
- * a crash or a watchdog, per domain (UUID): more than crash_restart_limit
+ * a crash or a watchdog, per domain name (rename-restart gives each new
+ * instance a new UUID, the same name): more than crash_restart_limit
  * within crash_restart_window seconds and it stops restarting it.  A
  * core dump is written only if the file system has room for it (the
  * domain's memory, with a tenth of the file system left free), and the
@@ -25,33 +26,33 @@
 
 struct crash {
     struct crash *next;
-    libxl_uuid uuid;
     time_t first; /* the first crash of the window */
     int restarts; /* restarts since then */
+    char name[];
 };
 
-static struct crash *crash_find(struct xltd *d, const libxl_uuid *uuid)
+static struct crash *crash_find(struct xltd *d, const char *name)
 {
     for (struct crash *c = d->crashes; c; c = c->next)
-        if (!libxl_uuid_compare(&c->uuid, uuid))
+        if (!strcmp(c->name, name))
             return c;
     return NULL;
 }
 
-bool crashes_restart_allowed(struct xltd *d, const libxl_uuid *uuid,
-                             const char *name)
+bool crashes_restart_allowed(struct xltd *d, const char *name)
 {
     const struct crash_conf *conf = &d->crash_conf;
-    struct crash *c = crash_find(d, uuid);
+    struct crash *c = crash_find(d, name);
     time_t now = time(NULL);
 
     if (conf->restart_limit == 0)
         return true;
     if (!c) {
-        c = calloc(1, sizeof(*c));
+        size_t len = strlen(name) + 1;
+        c = calloc(1, sizeof(*c) + len);
         if (!c)
             return true; /* as if it were the first */
-        libxl_uuid_copy(d->ctx, &c->uuid, uuid);
+        memcpy(c->name, name, len);
         c->next = d->crashes;
         d->crashes = c;
     }

@@ -383,7 +383,7 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
     if ((reason == LIBXL_SHUTDOWN_REASON_CRASH ||
          reason == LIBXL_SHUTDOWN_REASON_WATCHDOG) &&
         restarts(action) &&
-        !crashes_restart_allowed(d, &cfg.c_info.uuid, cfg.c_info.name))
+        !crashes_restart_allowed(d, cfg.c_info.name))
         action = action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART
                      ? LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY
                      : LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
