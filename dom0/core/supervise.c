@@ -257,7 +257,6 @@ static libxl_action_on_shutdown action_for(const libxl_domain_config *cfg,
     }
 }
 
-/* Save the domain's memory under DUMP_DIR, as xl does. */
 /* rename-restart: the old domain stays, as NAME-DOMID, for inspection; the
  * new one gets a fresh UUID. */
 static int rename_old(struct xltd *d, uint32_t domid,
