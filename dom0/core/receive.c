@@ -30,6 +30,7 @@
  * (TLS, hello, header) has this long, and so many may wait at once, in
  * all and from one address.  Past that a connection is closed at once. */
 #define HANDSHAKE_S 10 /* "the deadline" in the log */
+#define FRAME_S 30 /* each frame, from its first byte: against trickling */
 #define HANDSHAKES_MAX 16
 #define HANDSHAKES_PER_PEER 4
 
@@ -111,6 +112,7 @@ static int recv_begin(struct incoming *in, int fd, char **hello_r,
     *hello_r = NULL;
     if (xlt_chan_server(fd, in->key, &w->chan, err))
         return -1; /* the connection stays the loop's to close */
+    xlt_chan_frame_deadline(w->chan, FRAME_S * 1000);
     if (mworker_recv_json(w, &hello, err))
         return -1;
     if (!YAJL_IS_INTEGER(xlt_json_get(hello, "xlt_migrate")) ||

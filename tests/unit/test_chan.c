@@ -188,6 +188,67 @@ START_TEST(psk_keys)
 }
 END_TEST
 
+/* A peer that sends a frame's head at once, then one byte of its
+ * payload every STEP_MS until N bytes are out (or the pipe breaks). */
+struct trickler {
+    int fd, n, step_ms;
+};
+
+static void *trickle_main(void *arg)
+{
+    struct trickler *t = arg;
+    unsigned char head[5] = {0, 0, 0, (unsigned char)t->n, XLT_FRAME_DATA};
+
+    if (write(t->fd, head, sizeof(head)) == (ssize_t)sizeof(head))
+        for (int i = 0; i < t->n; i++) {
+            usleep((useconds_t)t->step_ms * 1000);
+            if (send(t->fd, "x", 1, MSG_NOSIGNAL) != 1)
+                break;
+        }
+    return NULL;
+}
+
+/* Receive one frame from a trickler with a frame deadline of DEADLINE_MS;
+ * the socket's own timeout is 5 s before and must be after. */
+static int trickled(int n, int step_ms, int deadline_ms, struct xlt_err *err)
+{
+    struct trickler t = {.n = n, .step_ms = step_ms};
+    struct timeval tv = {5, 0}, after = {0, 0};
+    socklen_t len = sizeof(after);
+    struct xlt_chan *ch = NULL;
+    char kind, buf[256];
+    size_t got;
+    pthread_t th;
+    int sv[2], rc;
+
+    ck_assert(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+    t.fd = sv[0];
+    ck_assert(!setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+    ck_assert(!pthread_create(&th, NULL, trickle_main, &t));
+    ck_assert_int_eq(xlt_chan_server(sv[1], NULL, &ch, err), 0);
+    xlt_chan_frame_deadline(ch, deadline_ms);
+    rc = xlt_frame_recv_into(ch, &kind, buf, sizeof(buf), &got, err);
+    ck_assert(!getsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &after, &len));
+    ck_assert_int_eq(after.tv_sec, 5);
+    xlt_chan_close(ch);
+    close(sv[0]);
+    pthread_join(th, NULL);
+    return rc;
+}
+
+/* A frame must come whole within the deadline, however slowly its bytes
+ * trickle in; one that does is fine. */
+START_TEST(frame_deadline)
+{
+    struct xlt_err err;
+
+    ck_assert_int_eq(trickled(40, 50, 300, &err), -1);
+    ck_assert_str_eq(err.msg, "reading from the peer: a frame took more "
+                     "than 0.3 s (the peer is too slow, or trickles)");
+    ck_assert_int_eq(trickled(5, 20, 3000, &err), 0);
+}
+END_TEST
+
 Suite *chan_suite(void)
 {
     Suite *s = suite_create("chan");
@@ -200,6 +261,7 @@ Suite *chan_suite(void)
     tcase_add_test(tc, chan_tls_refuses_psk_without_dh);
     tcase_add_test(tc, chan_mismatch);
     tcase_add_test(tc, psk_keys);
+    tcase_add_test(tc, frame_deadline);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
@@ -39,6 +40,7 @@ struct xlt_chan {
                   key datum (not const) points at it */
     char identity[PSK_IDENTITY_MAX + 1]; /* the client's, a server learns */
     int tls_error; /* GnuTLS's latest error, for the message */
+    int frame_ms;  /* a frame's time from its first byte; 0: any */
 };
 
 static int tls_err(struct xlt_err *err, const char *what, int rc)
@@ -309,6 +311,72 @@ static int read_all(struct xlt_chan *ch, void *buf, size_t len,
     return 0;
 }
 
+void xlt_chan_frame_deadline(struct xlt_chan *ch, int ms)
+{
+    ch->frame_ms = ms;
+}
+
+static long long now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The socket's receive timeout: MS, or TV (what it was) if MS < 0. */
+static void set_recv_timeout(struct xlt_chan *ch, long long ms,
+                             const struct timeval *tv)
+{
+    struct timeval t = {ms / 1000, (ms % 1000) * 1000};
+
+    setsockopt(ch->fd, SOL_SOCKET, SO_RCVTIMEO, ms < 0 ? tv : &t, sizeof(t));
+}
+
+/* LEN bytes by DEADLINE (now_ms()'s clock). */
+static int read_by(struct xlt_chan *ch, void *buf, size_t len,
+                   long long deadline, struct xlt_err *err)
+{
+    char *p = buf;
+
+    while (len > 0) {
+        long long left = deadline - now_ms();
+        ssize_t n = 0;
+        if (left > 0) {
+            set_recv_timeout(ch, left, NULL);
+            n = chan_recv(ch, p, len);
+        }
+        if (n == 0 && left > 0)
+            return xlt_err_set(err, "the peer closed the connection");
+        if (n <= 0 && now_ms() >= deadline)
+            return xlt_err_set(err, "reading from the peer: a frame took "
+                               "more than %g s (the peer is too slow, or "
+                               "trickles)", ch->frame_ms / 1000.0);
+        if (n < 0)
+            return io_error(ch, "reading from the peer", err);
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* LEN bytes of a frame whose first byte came at START (now_ms()'s
+ * clock): by the channel's frame deadline, if it has one. */
+static int read_frame_part(struct xlt_chan *ch, void *buf, size_t len,
+                           long long start, struct xlt_err *err)
+{
+    struct timeval tv = {0, 0};
+    socklen_t tv_len = sizeof(tv);
+    int rc;
+
+    if (ch->frame_ms <= 0)
+        return read_all(ch, buf, len, err);
+    getsockopt(ch->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &tv_len);
+    rc = read_by(ch, buf, len, start + ch->frame_ms, err);
+    set_recv_timeout(ch, -1, &tv); /* what it was, between frames */
+    return rc;
+}
+
 int xlt_frame_send(struct xlt_chan *ch, char kind, const void *data,
                    size_t len, struct xlt_err *err)
 {
@@ -324,14 +392,18 @@ int xlt_frame_send(struct xlt_chan *ch, char kind, const void *data,
     return len ? write_all(ch, data, len, err) : 0;
 }
 
-/* The next frame's head: its kind and payload length (at most MAX). */
+/* The next frame's head: its kind and payload length (at most MAX), and
+ * when its first byte came in *START_R. */
 static int frame_head(struct xlt_chan *ch, char *kind_r, uint32_t *len_r,
-                      size_t max, struct xlt_err *err)
+                      size_t max, long long *start_r, struct xlt_err *err)
 {
     unsigned char head[5];
     uint32_t n;
 
-    if (read_all(ch, head, sizeof(head), err))
+    if (read_all(ch, head, 1, err))
+        return -1;
+    *start_r = now_ms();
+    if (read_frame_part(ch, head + 1, sizeof(head) - 1, *start_r, err))
         return -1;
     memcpy(&n, head, 4);
     n = ntohl(n);
@@ -347,14 +419,15 @@ int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
                    size_t *len_r, size_t max, struct xlt_err *err)
 {
     uint32_t n = 0;
+    long long start;
 
     *data_r = NULL;
-    if (frame_head(ch, kind_r, &n, max, err))
+    if (frame_head(ch, kind_r, &n, max, &start, err))
         return -1;
     *data_r = malloc((size_t)n + 1);
     if (!*data_r)
         return xlt_err_errno(err, ENOMEM, "frame");
-    if (read_all(ch, *data_r, n, err)) {
+    if (read_frame_part(ch, *data_r, n, start, err)) {
         free(*data_r);
         *data_r = NULL;
         return -1;
@@ -368,8 +441,10 @@ int xlt_frame_recv_into(struct xlt_chan *ch, char *kind_r, void *buf,
                         size_t cap, size_t *len_r, struct xlt_err *err)
 {
     uint32_t n = 0;
+    long long start;
 
-    if (frame_head(ch, kind_r, &n, cap, err) || read_all(ch, buf, n, err))
+    if (frame_head(ch, kind_r, &n, cap, &start, err) ||
+        read_frame_part(ch, buf, n, start, err))
         return -1;
     *len_r = n;
     return 0;

@@ -365,6 +365,11 @@ int xlt_frame_recv(struct xlt_chan *ch, char *kind_r, char **data_r,
 /* The same into BUF (CAP bytes, the most it takes), for the stream. */
 int xlt_frame_recv_into(struct xlt_chan *ch, char *kind_r, void *buf,
                         size_t cap, size_t *len_r, struct xlt_err *err);
+/* From a frame's first byte, the whole of it must come within MS (0: no
+ * limit), however the peer spaces its bytes; the wait for that first byte
+ * is the socket's own timeout.  For a receiver, against a peer that
+ * trickles. */
+void xlt_chan_frame_deadline(struct xlt_chan *ch, int ms);
 /* Make the other thread's blocking I/O on CH fail at once. */
 void xlt_chan_shutdown(struct xlt_chan *ch);
 void xlt_chan_close(struct xlt_chan *ch);
