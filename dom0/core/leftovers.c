@@ -33,11 +33,11 @@ static const struct {
     {"vif", "vif-bridge", "offline", "type_if=vif"},
 };
 
-enum presence { PRESENT, DYING, GONE };
+enum presence { NOT_A_DOMAIN, PRESENT, DYING, GONE };
 
 /* What Xen has of DOMID (a domain that is dying never runs again: what
- * its backends still map keeps it from going).  PRESENT for domain 0 and
- * ids that name no domain, such as INVALID_DOMID. */
+ * its backends still map keeps it from going).  NOT_A_DOMAIN for domain 0
+ * and ids that name no domain, such as INVALID_DOMID. */
 static enum presence presence(struct xltd *d, uint32_t domid)
 {
     libxl_dominfo info;
@@ -45,7 +45,7 @@ static enum presence presence(struct xltd *d, uint32_t domid)
     int rc;
 
     if (domid == 0 || domid >= DOMID_FIRST_RESERVED)
-        return PRESENT;
+        return NOT_A_DOMAIN;
     libxl_dominfo_init(&info);
     rc = libxl_domain_info(d->ctx, &info, domid);
     if (rc == ERROR_DOMAIN_NOTFOUND)
@@ -58,7 +58,9 @@ static enum presence presence(struct xltd *d, uint32_t domid)
 
 static bool domain_gone(struct xltd *d, uint32_t domid)
 {
-    return presence(d, domid) != PRESENT;
+    enum presence p = presence(d, domid);
+
+    return p == GONE || p == DYING;
 }
 
 static char *read_node(struct xltd *d, const char *path)
@@ -132,36 +134,40 @@ static int sweep_path(struct xltd *d, const char *path)
     return 1;
 }
 
+/* The list WHAT (CAP bytes, LEN used) with ITEM added. */
+static void list_add(char *what, size_t cap, size_t *len, const char *item)
+{
+    if (*len < cap)
+        *len += (size_t)snprintf(what + *len, cap - *len, "%s%s",
+                                 *len ? ", " : "", item);
+}
+
 int leftovers_sweep(struct xltd *d, uint32_t domid)
 {
-    char path[64], what[256] = "";
+    char path[128], what[256] = "";
     unsigned int n = 0;
     char **kinds;
     size_t len = 0;
-    int found = 0;
 
     if (!d->xs || !domain_gone(d, domid))
         return 0;
     kinds = xs_directory(d->xs, XBT_NULL, BACKENDS, &n);
-    for (unsigned int i = 0; kinds && i < n; i++)
-        if (sweep_backend(d, kinds[i], domid) && len < sizeof(what)) {
-            len += (size_t)snprintf(what + len, sizeof(what) - len,
-                                    "%sbackend/%s", found++ ? ", " : "",
-                                    kinds[i]);
-        }
+    for (unsigned int i = 0; kinds && i < n; i++) {
+        snprintf(path, sizeof(path), "backend/%s", kinds[i]);
+        if (sweep_backend(d, kinds[i], domid))
+            list_add(what, sizeof(what), &len, path);
+    }
     free(kinds);
     snprintf(path, sizeof(path), "/libxl/%u", domid);
-    if (sweep_path(d, path) && len < sizeof(what))
-        len += (size_t)snprintf(what + len, sizeof(what) - len, "%s%s",
-                                found++ ? ", " : "", path);
+    if (sweep_path(d, path))
+        list_add(what, sizeof(what), &len, path);
     snprintf(path, sizeof(path), "/local/domain/%u", domid);
-    if (sweep_path(d, path) && len < sizeof(what))
-        snprintf(what + len, sizeof(what) - len, "%s%s", found++ ? ", " : "",
-                 path);
-    if (found)
+    if (sweep_path(d, path))
+        list_add(what, sizeof(what), &len, path);
+    if (len)
         log_warnx(&d->log, "domain %u is gone but left %s in xenstore; "
                   "removed", domid, what);
-    return found;
+    return len > 0;
 }
 
 /* The domain ids under xenstore directory PATH, each swept. */
@@ -199,8 +205,7 @@ void leftovers_sweep_all(struct xltd *d)
 
 void leftovers_failed_build(struct xltd *d, uint32_t domid, const char *name)
 {
-    if (domid != 0 && domid < DOMID_FIRST_RESERVED &&
-        presence(d, domid) == PRESENT) {
+    if (presence(d, domid) == PRESENT) {
         log_warnx(&d->log, "%s (%u): its build failed but left the domain; "
                   "destroying it", name, domid);
         if (libxl_domain_destroy(d->ctx, domid, NULL))

@@ -617,50 +617,36 @@ static int listener(const struct sockaddr *sa, socklen_t len,
     return fd;
 }
 
-/* A listener on ADDR (numeric, from xlt.conf), added to D's. */
+/* A listener on ADDR (numeric, from xlt.conf), or on every address, IPv6
+ * and IPv4, if ADDR is NULL; added to D's. */
 static int listen_on(struct xltd *d, const char *addr)
 {
     struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
+                             .ai_family = addr ? AF_UNSPEC : AF_INET6,
                              .ai_socktype = SOCK_STREAM}, *res = NULL;
-    char port[8];
+    char port[8], where[96];
     int fd = -1, rc;
 
     snprintf(port, sizeof(port), "%d", d->migrate_conf.port);
+    if (addr)
+        snprintf(where, sizeof(where), "on %s port %s", addr, port);
+    else
+        snprintf(where, sizeof(where), "on port %s", port);
     rc = getaddrinfo(addr, port, &hints, &res);
     if (rc) {
-        log_errx(&d->log, "migrations cannot come in on %s: %s", addr,
+        log_errx(&d->log, "migrations cannot come in %s: %s", where,
                  gai_strerror(rc));
         return -1;
     }
-    fd = listener(res->ai_addr, res->ai_addrlen, false);
+    fd = listener(res->ai_addr, res->ai_addrlen, !addr);
     freeaddrinfo(res);
     if (fd < 0) {
-        log_err(&d->log, "migrations cannot come in on %s port %d", addr,
-                d->migrate_conf.port);
+        log_err(&d->log, "migrations cannot come in %s", where);
         return -1;
     }
     d->migrate_fds[d->n_migrate_fds++] = fd;
-    log_info(&d->log, "taking migrations on %s port %d (%s)", addr,
-             d->migrate_conf.port, d->migrate_conf.plain ? "plain" : "TLS");
-    return 0;
-}
-
-/* The listener on every address, IPv6 and IPv4. */
-static int listen_on_all(struct xltd *d)
-{
-    struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
-                              .sin6_addr = IN6ADDR_ANY_INIT,
-                              .sin6_port = htons((uint16_t)d->migrate_conf.port)};
-    int fd = listener((struct sockaddr *)&sa, sizeof(sa), true);
-
-    if (fd < 0) {
-        log_err(&d->log, "migrations cannot come in: port %d",
-                d->migrate_conf.port);
-        return -1;
-    }
-    d->migrate_fds[d->n_migrate_fds++] = fd;
-    log_info(&d->log, "taking migrations on port %d (%s)",
-             d->migrate_conf.port, d->migrate_conf.plain ? "plain" : "TLS");
+    log_info(&d->log, "taking migrations %s (%s)", where,
+             d->migrate_conf.plain ? "plain" : "TLS");
     return 0;
 }
 
@@ -673,7 +659,7 @@ int receive_listen(struct xltd *d)
     if (m->port == 0)
         return 0;
     if (m->n_listen == 0)
-        rc = listen_on_all(d);
+        rc = listen_on(d, NULL);
     for (size_t i = 0; rc == 0 && i < m->n_listen; i++)
         rc = listen_on(d, m->listen[i]);
     if (rc)

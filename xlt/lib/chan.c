@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +42,7 @@ struct xlt_chan {
     char identity[PSK_IDENTITY_MAX + 1]; /* the client's, a server learns */
     int tls_error; /* GnuTLS's latest error, for the message */
     int frame_ms;  /* a frame's time from its first byte; 0: any */
+    struct timeval idle_timeout; /* the socket's own, between frames */
 };
 
 static int tls_err(struct xlt_err *err, const char *what, int rc)
@@ -294,26 +296,14 @@ static int write_all(struct xlt_chan *ch, const void *buf, size_t len,
     return 0;
 }
 
-static int read_all(struct xlt_chan *ch, void *buf, size_t len,
-                    struct xlt_err *err)
-{
-    char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = chan_recv(ch, p, len);
-        if (n == 0)
-            return xlt_err_set(err, "the peer closed the connection");
-        if (n < 0)
-            return io_error(ch, "reading from the peer", err);
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 void xlt_chan_frame_deadline(struct xlt_chan *ch, int ms)
 {
+    socklen_t len = sizeof(ch->idle_timeout);
+
     ch->frame_ms = ms;
+    if (getsockopt(ch->fd, SOL_SOCKET, SO_RCVTIMEO, &ch->idle_timeout,
+                   &len))
+        ch->idle_timeout = (struct timeval){0, 0};
 }
 
 static long long now_ms(void)
@@ -324,31 +314,30 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* The socket's receive timeout: MS, or TV (what it was) if MS < 0. */
-static void set_recv_timeout(struct xlt_chan *ch, long long ms,
-                             const struct timeval *tv)
+static void set_recv_timeout(struct xlt_chan *ch, struct timeval tv)
 {
-    struct timeval t = {ms / 1000, (ms % 1000) * 1000};
-
-    setsockopt(ch->fd, SOL_SOCKET, SO_RCVTIMEO, ms < 0 ? tv : &t, sizeof(t));
+    setsockopt(ch->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
-/* LEN bytes by DEADLINE (now_ms()'s clock). */
-static int read_by(struct xlt_chan *ch, void *buf, size_t len,
-                   long long deadline, struct xlt_err *err)
+/* LEN bytes; by DEADLINE (now_ms()'s clock) if it is not 0: each wait
+ * gets what is left of it as the socket's receive timeout. */
+static int read_all(struct xlt_chan *ch, void *buf, size_t len,
+                    long long deadline, struct xlt_err *err)
 {
     char *p = buf;
 
     while (len > 0) {
-        long long left = deadline - now_ms();
-        ssize_t n = 0;
+        long long left = deadline ? deadline - now_ms() : 1;
+        ssize_t n = -1;
         if (left > 0) {
-            set_recv_timeout(ch, left, NULL);
+            if (deadline)
+                set_recv_timeout(ch, (struct timeval){left / 1000,
+                                                      left % 1000 * 1000});
             n = chan_recv(ch, p, len);
         }
-        if (n == 0 && left > 0)
+        if (n == 0)
             return xlt_err_set(err, "the peer closed the connection");
-        if (n <= 0 && now_ms() >= deadline)
+        if (n < 0 && deadline && now_ms() >= deadline)
             return xlt_err_set(err, "reading from the peer: a frame took "
                                "more than %g s (the peer is too slow, or "
                                "trickles)", ch->frame_ms / 1000.0);
@@ -365,15 +354,12 @@ static int read_by(struct xlt_chan *ch, void *buf, size_t len,
 static int read_frame_part(struct xlt_chan *ch, void *buf, size_t len,
                            long long start, struct xlt_err *err)
 {
-    struct timeval tv = {0, 0};
-    socklen_t tv_len = sizeof(tv);
     int rc;
 
     if (ch->frame_ms <= 0)
-        return read_all(ch, buf, len, err);
-    getsockopt(ch->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &tv_len);
-    rc = read_by(ch, buf, len, start + ch->frame_ms, err);
-    set_recv_timeout(ch, -1, &tv); /* what it was, between frames */
+        return read_all(ch, buf, len, 0, err);
+    rc = read_all(ch, buf, len, start + ch->frame_ms, err);
+    set_recv_timeout(ch, ch->idle_timeout); /* between frames */
     return rc;
 }
 
@@ -400,7 +386,7 @@ static int frame_head(struct xlt_chan *ch, char *kind_r, uint32_t *len_r,
     unsigned char head[5];
     uint32_t n;
 
-    if (read_all(ch, head, 1, err))
+    if (read_all(ch, head, 1, 0, err))
         return -1;
     *start_r = now_ms();
     if (read_frame_part(ch, head + 1, sizeof(head) - 1, *start_r, err))
