@@ -7,8 +7,29 @@
 
 #include "xltd.h"
 
+/* ITEMS (NULL-terminated) as a list of their copies; NULL if out of
+ * memory. */
+static libxl_string_list strings_of(const char *const *items)
+{
+    size_t n = 0;
+    libxl_string_list list;
+
+    while (items[n])
+        n++;
+    list = calloc(n + 1, sizeof(*list));
+    for (size_t i = 0; list && i < n; i++)
+        if (!(list[i] = strdup(items[i])))
+            libxl_string_list_dispose(&list);
+    return list;
+}
+
 void conf_init(struct xltd_conf *conf)
 {
+    static const char *const boot_dirs[] = {"/boot", "/var/lib/xlt/boot",
+                                            NULL};
+    static const char *const disk_dirs[] = {"/var/lib/xlt/images",
+                                            "/var/lib/xen/images", NULL};
+
     conf->socket_path = strdup(XLT_SOCKET_PATH);
     conf->pid_path = strdup(XLTD_PID_PATH);
     conf->log_path = strdup(XLTD_LOG_PATH);
@@ -16,6 +37,7 @@ void conf_init(struct xltd_conf *conf)
     conf->bridge = strdup("xenbr0");
     conf->log_level = LOGL_INFO;
     conf->stop_seconds = 30;
+    conf->idle_seconds = 30;
     conf->balloon.mode = AUTOBALLOON_AUTO;
     conf->balloon.dom0_min_kb = (uint64_t)512 * 1024;
     conf->balloon.seconds = 30;
@@ -24,6 +46,8 @@ void conf_init(struct xltd_conf *conf)
     conf->crash.dump_keep = 3;
     conf->migrate.port = XLT_MIGRATE_PORT;
     conf->migrate.key_path = strdup("/etc/xlt/migrate.key");
+    conf->migrate.boot_dirs = strings_of(boot_dirs);
+    conf->migrate.disk_dirs = strings_of(disk_dirs);
 }
 
 void conf_dispose(struct xltd_conf *conf)
@@ -36,6 +60,9 @@ void conf_dispose(struct xltd_conf *conf)
     free(conf->migrate.key_path);
     for (size_t i = 0; i < conf->migrate.n_listen; i++)
         free(conf->migrate.listen[i]);
+    libxl_string_list_dispose(&conf->migrate.boot_dirs);
+    libxl_string_list_dispose(&conf->migrate.volume_groups);
+    libxl_string_list_dispose(&conf->migrate.disk_dirs);
     memset(conf, 0, sizeof(*conf));
 }
 
@@ -137,11 +164,17 @@ static int conf_int(struct xlt_cfgfile *cf, const char *key, long min,
     return rc < 0 ? rc : 0;
 }
 
-/* stop_timeout (seconds): how long a stop waits for work under way. */
-static int conf_stop(struct xlt_cfgfile *cf, int *seconds,
-                     struct xlt_err *err)
+/* stop_timeout (seconds): how long a stop waits for work under way;
+ * control_idle_timeout (seconds): how long a client may wait idle. */
+static int conf_timeouts(struct xlt_cfgfile *cf, struct xltd_conf *conf,
+                         struct xlt_err *err)
 {
-    return conf_int(cf, "stop_timeout", 1, 3600, seconds, err);
+    return conf_int(cf, "stop_timeout", 1, 3600, &conf->stop_seconds,
+                    err) ||
+                   conf_int(cf, "control_idle_timeout", 1, 86400,
+                            &conf->idle_seconds, err)
+               ? -1
+               : 0;
 }
 
 /* crash_restart_limit, crash_restart_window (s), dump_keep. */
@@ -188,24 +221,68 @@ static int listen_add(struct xlt_cfgfile *cf, struct migrate_conf *m,
     return 0;
 }
 
+/* KEY: one string or a list of them, into *LIST (what it held goes); 1 if
+ * KEY is absent. */
+static int conf_strings(struct xlt_cfgfile *cf, const char *key,
+                        libxl_string_list *list, struct xlt_err *err)
+{
+    libxl_string_list found = NULL;
+    const char *one;
+    int rc = xlt_cfgfile_list_strings(cf, key, &found, err);
+
+    if (rc == 1) {
+        rc = xlt_cfgfile_string(cf, key, &one, err);
+        if (rc == 0 && !(found = strings_of((const char *const[]){one, NULL})))
+            rc = xlt_err_set(err, "out of memory");
+    }
+    if (rc)
+        return rc;
+    libxl_string_list_dispose(list);
+    *list = found;
+    return 0;
+}
+
 /* migrate_listen: one address or a list of them. */
 static int conf_listen(struct xlt_cfgfile *cf, struct migrate_conf *m,
                        struct xlt_err *err)
 {
     libxl_string_list list = NULL;
-    const char *one;
-    int rc = xlt_cfgfile_list_strings(cf, "migrate_listen", &list, err);
+    int rc = conf_strings(cf, "migrate_listen", &list, err);
 
-    if (rc < 0)
-        return rc;
-    if (rc == 0) {
-        for (int i = 0; rc == 0 && list && list[i]; i++)
-            rc = listen_add(cf, m, list[i], err);
-        libxl_string_list_dispose(&list);
-        return rc;
+    for (int i = 0; rc == 0 && list && list[i]; i++)
+        rc = listen_add(cf, m, list[i], err);
+    libxl_string_list_dispose(&list);
+    return rc < 0 ? -1 : 0;
+}
+
+/* KEY: absolute directories, one or a list. */
+static int conf_dirs(struct xlt_cfgfile *cf, const char *key,
+                     libxl_string_list *list, struct xlt_err *err)
+{
+    int rc = conf_strings(cf, key, list, err);
+
+    for (int i = 0; rc == 0 && *list && (*list)[i]; i++)
+        if ((*list)[i][0] != '/')
+            return xlt_cfgfile_bad(cf, err, key, "`%s' is not an absolute "
+                                   "path", (*list)[i]);
+    return rc < 0 ? -1 : 0;
+}
+
+/* migrate_volume_groups: volume group names, one or a list. */
+static int conf_vgs(struct xlt_cfgfile *cf, libxl_string_list *list,
+                    struct xlt_err *err)
+{
+    int rc = conf_strings(cf, "migrate_volume_groups", list, err);
+
+    for (int i = 0; rc == 0 && *list && (*list)[i]; i++) {
+        const char *vg = (*list)[i];
+        if (!*vg || strlen(vg) > 127 || vg[0] == '-' ||
+            strspn(vg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789+_.-") != strlen(vg))
+            return xlt_cfgfile_bad(cf, err, "migrate_volume_groups", "`%s' "
+                                   "is not a volume group's name", vg);
     }
-    rc = xlt_cfgfile_string(cf, "migrate_listen", &one, err);
-    return rc ? (rc < 0 ? rc : 0) : listen_add(cf, m, one, err);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Plain migrations authenticate nobody: only on a private link's
@@ -230,7 +307,8 @@ static int plain_named(struct xlt_cfgfile *cf, const struct migrate_conf *m,
 }
 
 /* migrate_port (0: no listener), migrate_key_file, migrate_plain,
- * migrate_listen. */
+ * migrate_listen, and what a domain migrating in may use:
+ * migrate_boot_dirs, migrate_disk_dirs, migrate_volume_groups. */
 static int conf_migrate(struct xlt_cfgfile *cf, struct migrate_conf *m,
                         struct xlt_err *err)
 {
@@ -248,7 +326,12 @@ static int conf_migrate(struct xlt_cfgfile *cf, struct migrate_conf *m,
         return rc;
     if (rc == 0)
         m->plain = n == 1;
-    return conf_listen(cf, m, err) || plain_named(cf, m, err) ? -1 : 0;
+    return conf_listen(cf, m, err) || plain_named(cf, m, err) ||
+                   conf_dirs(cf, "migrate_boot_dirs", &m->boot_dirs, err) ||
+                   conf_dirs(cf, "migrate_disk_dirs", &m->disk_dirs, err) ||
+                   conf_vgs(cf, &m->volume_groups, err)
+               ? -1
+               : 0;
 }
 
 int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
@@ -270,7 +353,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_path(cf, "state_dir", &conf->state_dir, err) ||
         conf_ifname(cf, "bridge", &conf->bridge, err) ||
         conf_level(cf, &conf->log_level, err) ||
-        conf_stop(cf, &conf->stop_seconds, err) ||
+        conf_timeouts(cf, conf, err) ||
         conf_balloon(cf, &conf->balloon, err) ||
         conf_crash(cf, &conf->crash, err) ||
         conf_migrate(cf, &conf->migrate, err))

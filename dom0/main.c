@@ -339,6 +339,7 @@ static void apply_conf(struct xltd *d, const struct xltd_conf *conf)
     d->balloon_conf = conf->balloon;
     d->crash_conf = conf->crash;
     d->stop_seconds = conf->stop_seconds;
+    d->idle_seconds = conf->idle_seconds;
     d->bridge = conf->bridge;
     d->migrate_conf = conf->migrate;
     d->pid_path = conf->pid_path;

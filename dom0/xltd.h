@@ -84,6 +84,13 @@ struct migrate_conf {
      * of the host's.  Plain takes only named ones. */
     char *listen[MIGRATE_LISTEN_MAX];
     size_t n_listen;
+    /* what a domain migrating in may use of this host (core/policy.c):
+     * its kernel, ramdisk and firmware from these directories, its disks
+     * that are LVs from these volume groups, the others from these
+     * directories (NULL: none) */
+    libxl_string_list boot_dirs;
+    libxl_string_list volume_groups;
+    libxl_string_list disk_dirs;
 };
 
 /* Domains that crash again and again (on_crash/on_watchdog restarts),
@@ -102,6 +109,7 @@ struct xltd_conf {
     char *bridge; /* for vifs whose spec names none */
     enum log_level log_level;
     int stop_seconds; /* stop_timeout: the drain before aborting */
+    int idle_seconds; /* control_idle_timeout: an idle client's time */
     struct balloon_conf balloon;
     struct migrate_conf migrate;
     struct crash_conf crash;
@@ -153,6 +161,7 @@ struct xltd {
     /* api: the control socket and its clients */
     const char *socket_path;
     int listen_fd;
+    int idle_seconds; /* a client with no request running is closed then */
     struct conn *conns;
     unsigned next_conn_id;
     /* core */

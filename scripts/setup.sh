@@ -14,7 +14,7 @@ packages=(
   netcat-openbsd socat gzip xz-utils binutils procps util-linux
   # make bench: perf in the lab's dom0 (scripts/bench/profile.sh)
   linux-perf
-  # the lab's HVM guest kexecs itself, which asks for a soft reset (t-62)
+  # the lab's HVM guest kexecs itself, which asks for a soft reset (t-60)
   kexec-tools
 )
 

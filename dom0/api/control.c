@@ -19,10 +19,9 @@
 #include "api.h"
 
 #define MAX_CONNS 64
-/* A client with no request running is closed after this long, and the
- * longest idle one makes room when MAX_CONNS are connected: idle clients
- * cannot lock the others out. */
-#define IDLE_S 30
+/* A client with no request running is closed after control_idle_timeout
+ * (xlt.conf; d->idle_seconds), and the longest idle one makes room when
+ * MAX_CONNS are connected: idle clients cannot lock the others out. */
 /* Progress lines are dropped while this much output waits (the client
  * does not read); a request's answer is always kept. */
 #define PROGRESS_BACKLOG (64u << 10)
@@ -254,7 +253,7 @@ int control_timeout_ms(const struct xltd *d)
     for (const struct conn *c = d->conns; c; c = c->next) {
         if (!conn_idle(c))
             continue;
-        left = IDLE_S - idle_for(c);
+        left = d->idle_seconds - idle_for(c);
         if (soonest < 0 || left < soonest)
             soonest = left < 0 ? 0 : left;
     }
@@ -267,9 +266,9 @@ void control_expire(struct xltd *d)
 
     for (; c; c = next) {
         next = c->next;
-        if (conn_idle(c) && idle_for(c) >= IDLE_S) {
+        if (conn_idle(c) && idle_for(c) >= d->idle_seconds) {
             log_debug(&d->log, "client %u: idle for %d s, closed", c->id,
-                      IDLE_S);
+                      d->idle_seconds);
             conn_free(d, c);
         }
     }

@@ -148,9 +148,11 @@ int policy_domain_name(const char *name, struct xlt_err *err);
 int policy_uuid_free(struct xltd *d, const libxl_uuid *uuid,
                      const char *sender, struct xlt_err *err);
 /* A config from a migrating peer: its name, and nothing that would run
- * a program of its choosing in dom0 (a hotplug script not xlt's own) or
- * give it this host's hardware.  -1 with ERR naming the key. */
-int policy_incoming(const libxl_domain_config *cfg, struct xlt_err *err);
+ * a program of its choosing in dom0 (a hotplug script not xlt's own),
+ * give it this host's hardware, or hand the guest files or disks M does
+ * not allow.  -1 with ERR naming the key. */
+int policy_incoming(const struct migrate_conf *m,
+                    const libxl_domain_config *cfg, struct xlt_err *err);
 
 /* ---- lifecycle.c: destroy, rename, pause, shutdown and reboot ------- */
 
@@ -348,6 +350,9 @@ int devices_prepare(struct xltd *d, libxl_domain_config *cfg,
 int devices_prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
                         struct xlt_err *err);
 int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err);
+/* Is PATH an LV's, /dev/VG/LV (two names under /dev, the first not one of
+ * the kernel's or udev's own directories)?  Its names in *LV if so. */
+bool devices_lv_path(const char *path, struct xlt_lv *lv);
 /* SCRIPT (a device's script=) is xlt's DRIVER ("vif-bridge",
  * "block-lvm"): none, the bare name, Xen's stock path of it, or any
  * host's PREFIX/lib/xlt/DRIVER.  devices_prepare names this host's. */

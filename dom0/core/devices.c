@@ -99,21 +99,18 @@ int devices_prepare_nic(struct xltd *d, libxl_device_nic *nic, int i,
     return 0;
 }
 
-/* /dev/VG/LV: two names under /dev, the first not one of the kernel's
- * or udev's own directories. */
-static bool lvm_path(const char *path)
+bool devices_lv_path(const char *path, struct xlt_lv *lv)
 {
     static const char *const not_vgs[] = {
         "mapper", "disk", "block", "char", "bus", "cpu", "dri", "input",
         "net", "pts", "shm", "snd", "usb", "xen", "md", "hugepages",
         "mqueue", "vfio", "fd", "loop", "bsg", "vhost-net",
     };
-    struct xlt_lv lv;
 
-    if (!path || strncmp(path, "/dev/", 5) != 0 || xlt_lv_parse(path, &lv))
+    if (!path || strncmp(path, "/dev/", 5) != 0 || xlt_lv_parse(path, lv))
         return false;
     for (size_t i = 0; i < sizeof(not_vgs) / sizeof(not_vgs[0]); i++)
-        if (!strcmp(lv.vg, not_vgs[i]))
+        if (!strcmp(lv->vg, not_vgs[i]))
             return false;
     return true;
 }
@@ -121,9 +118,10 @@ static bool lvm_path(const char *path)
 int devices_prepare_disk(libxl_device_disk *disk, struct xlt_err *err)
 {
     char path[PATH_MAX];
+    struct xlt_lv lv;
 
     if (!devices_script_is_xlts(disk->script, "block-lvm") ||
-        !lvm_path(disk->pdev_path) ||
+        !devices_lv_path(disk->pdev_path, &lv) ||
         (disk->backend != LIBXL_DISK_BACKEND_UNKNOWN &&
          disk->backend != LIBXL_DISK_BACKEND_PHY) ||
         (disk->format != LIBXL_DISK_FORMAT_UNKNOWN &&

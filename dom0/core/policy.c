@@ -7,11 +7,18 @@
  * the sender's choosing as root (a hotplug script, a device model or its
  * arguments, a bootloader) or hand it this host's hardware (PCI, I/O
  * ports, memory, IRQs, USB devices) is refused, naming the key, before
- * anything is built.
+ * anything is built.  What the guest may read or write of this host's
+ * is xlt.conf's: its kernel, ramdisk and firmware come from
+ * migrate_boot_dirs and are readable by everyone here (a file dom0 keeps
+ * private, an initramfs holding a disk's key say, stays private); its
+ * disks are LVs of migrate_volume_groups or under migrate_disk_dirs; a
+ * serial port writes no file of dom0's; no dom0 directory is shared.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core.h"
 
@@ -104,6 +111,8 @@ static int incoming_programs(const libxl_domain_build_info *b,
     if (b->bootloader ||
         (b->type == LIBXL_DOMAIN_TYPE_PV && b->u.pv.bootloader))
         return refuse(err, "bootloader", "a program run in dom0");
+    if (b->device_model_user)
+        return refuse(err, "device_model_user", "the device model's user");
     return 0;
 }
 
@@ -129,11 +138,167 @@ static int incoming_hardware(const libxl_domain_config *cfg,
     return 0;
 }
 
-int policy_incoming(const libxl_domain_config *cfg, struct xlt_err *err)
+/* ---- files and disks of this host's ---------------------------------- */
+
+/* PATH is absolute, with no `.' or `..' part, and under one of DIRS. */
+static bool path_in(const char *path, char *const *dirs)
+{
+    const char *part = path;
+    size_t len = strlen(path);
+
+    if (path[0] != '/')
+        return false;
+    while ((part = strstr(part, "/."))) {
+        part += 2;
+        if (*part == '/' || *part == '\0' ||
+            (*part == '.' && (part[1] == '/' || part[1] == '\0')))
+            return false;
+    }
+    for (int i = 0; dirs && dirs[i]; i++) {
+        size_t n = strlen(dirs[i]);
+        while (n > 0 && dirs[i][n - 1] == '/')
+            n--;
+        if (n < len && !strncmp(path, dirs[i], n) && path[n] == '/')
+            return true;
+    }
+    return false;
+}
+
+/* PATH under one of DIRS, lexically and, if it is here, once its links
+ * are resolved (into REAL, "" if it is not here). */
+static bool here_in(const char *path, char *const *dirs,
+                    char real[PATH_MAX])
+{
+    real[0] = '\0';
+    if (!path_in(path, dirs))
+        return false;
+    if (!realpath(path, real)) {
+        real[0] = '\0';
+        return true; /* not here (yet): a reboot would fail, nothing more */
+    }
+    return path_in(real, dirs);
+}
+
+/* A file the guest boots from (KEY: kernel, ramdisk, ...). */
+static int incoming_boot_file(const struct migrate_conf *m, const char *key,
+                              const char *path, struct xlt_err *err)
+{
+    char real[PATH_MAX];
+    struct stat st;
+
+    if (!path || !*path)
+        return 0;
+    if (!here_in(path, m->boot_dirs, real))
+        return xlt_err_set(err, "%s: %s is not in a directory "
+                           "migrate_boot_dirs names (xlt.conf); refused", key,
+                           path);
+    if (real[0] && (stat(real, &st) || !S_ISREG(st.st_mode) ||
+                    !(st.st_mode & S_IROTH)))
+        return xlt_err_set(err, "%s: %s is not a file everyone here may "
+                           "read; refused", key, path);
+    return 0;
+}
+
+static int incoming_boot_files(const struct migrate_conf *m,
+                               const libxl_domain_build_info *b,
+                               struct xlt_err *err)
+{
+    bool pv = b->type == LIBXL_DOMAIN_TYPE_PV;
+    bool hvm = b->type == LIBXL_DOMAIN_TYPE_HVM;
+    const struct {
+        const char *key, *path;
+    } files[] = {
+        {"kernel", b->kernel},
+        {"ramdisk", b->ramdisk},
+        {"device_tree", b->device_tree},
+        {"kernel", pv ? b->u.pv.kernel : NULL},
+        {"ramdisk", pv ? b->u.pv.ramdisk : NULL},
+        {"firmware", hvm ? b->u.hvm.system_firmware : NULL},
+        {"smbios_firmware", hvm ? b->u.hvm.smbios_firmware : NULL},
+        {"acpi_firmware", hvm ? b->u.hvm.acpi_firmware : NULL},
+    };
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+        if (incoming_boot_file(m, files[i].key, files[i].path, err))
+            return -1;
+    return 0;
+}
+
+static bool listed(char *const *list, const char *s)
+{
+    for (int i = 0; list && list[i]; i++)
+        if (!strcmp(list[i], s))
+            return true;
+    return false;
+}
+
+/* Disk I: an LV of a volume group M names, or under M's disk_dirs. */
+static int incoming_disk(const struct migrate_conf *m,
+                         const libxl_device_disk *disk, int i,
+                         struct xlt_err *err)
+{
+    const char *path = disk->pdev_path;
+    char real[PATH_MAX];
+    struct xlt_lv lv;
+
+    if (!path || !*path) /* an empty CD-ROM drive */
+        return 0;
+    if (devices_lv_path(path, &lv) && path_in(path, (char *[]){"/dev", NULL})) {
+        if (listed(m->volume_groups, lv.vg))
+            return 0;
+        return xlt_err_set(err, "disk %d: %s is an LV of volume group "
+                           "`%s', which migrate_volume_groups (xlt.conf) "
+                           "does not name; refused", i, path, lv.vg);
+    }
+    if (here_in(path, m->disk_dirs, real))
+        return 0;
+    return xlt_err_set(err, "disk %d: %s is neither an LV of a volume group "
+                       "migrate_volume_groups names nor in a directory "
+                       "migrate_disk_dirs names (xlt.conf); refused", i, path);
+}
+
+/* A serial port that writes no file and opens no socket or device of
+ * dom0's. */
+static bool serial_harmless(const char *serial)
+{
+    static const char *const harmless[] = {"pty", "none", "null", "vc",
+                                           "stdio"};
+
+    for (size_t i = 0; i < sizeof(harmless) / sizeof(harmless[0]); i++)
+        if (!strcmp(serial, harmless[i]))
+            return true;
+    return false;
+}
+
+/* What the device model writes or shares of dom0's. */
+static int incoming_dom0_files(const libxl_domain_config *cfg,
+                               struct xlt_err *err)
+{
+    const libxl_domain_build_info *b = &cfg->b_info;
+
+    if (cfg->num_p9s)
+        return refuse(err, "p9", "sharing a directory of dom0's");
+    if (b->type != LIBXL_DOMAIN_TYPE_HVM)
+        return 0;
+    if (b->u.hvm.serial && !serial_harmless(b->u.hvm.serial))
+        return refuse(err, "serial", "where a serial port goes");
+    for (int i = 0; b->u.hvm.serial_list && b->u.hvm.serial_list[i]; i++)
+        if (!serial_harmless(b->u.hvm.serial_list[i]))
+            return refuse(err, "serial", "where a serial port goes");
+    return 0;
+}
+
+int policy_incoming(const struct migrate_conf *m,
+                    const libxl_domain_config *cfg, struct xlt_err *err)
 {
     if (policy_domain_name(cfg->c_info.name, err) ||
         incoming_programs(&cfg->b_info, err) ||
-        incoming_hardware(cfg, err) || incoming_scripts(cfg, err))
+        incoming_hardware(cfg, err) || incoming_scripts(cfg, err) ||
+        incoming_boot_files(m, &cfg->b_info, err) ||
+        incoming_dom0_files(cfg, err))
         return -1;
+    for (int i = 0; i < cfg->num_disks; i++)
+        if (incoming_disk(m, &cfg->disks[i], i, err))
+            return -1;
     return 0;
 }

@@ -253,7 +253,7 @@ static int take_header(struct incoming *in, struct xlt_err *err)
         xlt_err_set(err, "the domain's config is missing or not valid");
         goto out;
     }
-    if (policy_incoming(&in->cfg, err) ||
+    if (policy_incoming(&d->migrate_conf, &in->cfg, err) ||
         policy_uuid_free(d, &in->cfg.c_info.uuid, in->cfg.c_info.name, err))
         goto out;
     in->name = strdup(in->cfg.c_info.name);

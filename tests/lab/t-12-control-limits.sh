@@ -5,7 +5,10 @@
 # answer ahead.
 . /lab/lib.sh
 
-pgrep -x xltd >/dev/null || xltd
+# idle clients are closed after control_idle_timeout: 15 s here
+cp /etc/xlt/xlt.conf /tmp/idle.conf
+echo 'control_idle_timeout = 15' >>/tmp/idle.conf
+check "xltd with control_idle_timeout = 15" xltd_restart -f /tmp/idle.conf
 sock=/run/xlt/xltd.sock
 pid=$(pgrep -x xltd)
 fds_of() { ls "/proc/$pid/fd" | wc -l; }
@@ -21,7 +24,7 @@ wait_until 10 sh -c "[ \$(ls /proc/$pid/fd | wc -l) -ge $((fds0 + 60)) ]"
 note "xltd with 70 idle clients: $(fds_of) fds (idle: $fds0)"
 check "xlt list answers with 70 idle clients connected" timeout 10 xlt list
 check "and again" timeout 10 xlt info
-check "idle clients are closed after 30 s" wait_until 45 sh -c \
+check "idle clients are closed after 15 s" wait_until 30 sh -c \
     "[ \$(ls /proc/$pid/fd | wc -l) -le $((fds0 + 1)) ]"
 pkill -f "sleep 120" || true
 
@@ -36,3 +39,4 @@ check "xltd does not buffer answers nobody reads" test $((rss1 - rss0)) -lt 4096
 check "xlt list answers meanwhile" timeout 10 xlt list
 pkill -x socat || true
 check "xltd runs on" pgrep -x xltd
+check "xltd with its own configuration again" xltd_restart

@@ -12,6 +12,22 @@ mkcfg() { # NAME [EXTRA LINE]: a PV guest config in /tmp/NAME.cfg
 }
 log=/var/log/xlt/xltd.log
 
+# crash_create ACTION NAME: create guest NAME with on_crash=ACTION.
+crash_create() {
+    mkcfg "$2" "on_crash = \"$1\""
+    check "create $2 (on_crash=$1)" xlt create "/tmp/$2.cfg"
+}
+# crash_it ACTION NAME: once guest NAME booted, crash it (sysrq c), and
+# check that xltd applied ACTION.
+crash_it() {
+    local id
+    check "$2 boots" wait_for_log "$(guest_log "$2")" XLT-GUEST-UP 120
+    id=$(xl domid "$2")
+    check "crash $2" xenstore-write "/local/domain/$id/control/sysrq" c
+    check "xltd applied on_crash=$1" wait_for_log "$log" \
+        "$2 \\($id\\): shut down \\(crash\\); on_crash=$1" 60
+}
+
 pgrep -x xltd >/dev/null || xltd
 mkcfg life
 
@@ -21,6 +37,12 @@ check "domid agrees with xl" sh -c '[ "$(xlt domid life)" = "$(xl domid life)" ]
 id=$(xlt domid life)
 check "domname agrees with xl" sh -c "[ \"\$(xlt domname $id)\" = life ]"
 check_not "domid of a missing domain fails" xlt domid nosuch
+# the guests of the on_crash and on_reboot checks below boot meanwhile
+# (the lab has two CPUs, and a guest's boot takes one)
+crash_create preserve crashy
+mkcfg phoenix2 'on_reboot = "rename-restart"'
+check "create phoenix2 (on_reboot=rename-restart)" xlt create /tmp/phoenix2.cfg
+crash_create restart phoenix
 check "unpause" xlt unpause life
 check "it boots once unpaused" wait_for_log "$(guest_log life)" XLT-GUEST-UP 120
 check "pause" xlt pause life
@@ -48,29 +70,14 @@ check "a third instance boots" wait_for_count "$(guest_log life)" XLT-GUEST-UP 3
 check "shutdown -w" xlt shutdown -w life
 check "it is gone when shutdown -w returns" sh -c '! xl list life 2>/dev/null'
 
-# crash_with ACTION NAME: boot guest NAME with on_crash=ACTION, crash it
-# (sysrq c), and check that xltd applied ACTION.
-crash_with() {
-    local id
-    mkcfg "$2" "on_crash = \"$1\""
-    check "create $2 (on_crash=$1)" xlt create "/tmp/$2.cfg"
-    check "$2 boots" wait_for_log "$(guest_log "$2")" XLT-GUEST-UP 120
-    id=$(xl domid "$2")
-    check "crash $2" xenstore-write "/local/domain/$id/control/sysrq" c
-    check "xltd applied on_crash=$1" wait_for_log "$log" \
-        "$2 \\($id\\): shut down \\(crash\\); on_crash=$1" 60
-}
-
 # preserve: the domain stays, crashed, for a look.
-crash_with preserve crashy
+crash_it preserve crashy
 check "it is preserved, shut down for crash" sh -c \
     '[ "$(xl list crashy | awk "NR==2{print \$5}" | cut -c4-5)" = sc ]'
 check "destroy the wreck" xlt destroy crashy
 
 # rename-restart: the old instance stays as NAME-DOMID, the new one runs
 # under a new UUID, and its store entry keeps the file and the pinning.
-mkcfg phoenix2 'on_reboot = "rename-restart"'
-check "create phoenix2 (on_reboot=rename-restart)" xlt create /tmp/phoenix2.cfg
 check "phoenix2 boots" wait_for_log "$(guest_log phoenix2)" XLT-GUEST-UP 120
 check "pin its vCPU to CPU 1" xlt vcpu-pin phoenix2 0 1
 id=$(xl domid phoenix2)
@@ -119,7 +126,7 @@ rm -f /var/lib/xen/dump/looper-*.core
 check "xltd with its own configuration again" xltd_restart
 
 # restart; then shutdown -a for everything left.
-crash_with restart phoenix
+crash_it restart phoenix
 check "it comes back" wait_for_count "$(guest_log phoenix)" XLT-GUEST-UP 2 120
 check "shutdown -a -w" xlt shutdown -a -w
 check "no guest is left" sh -c '[ "$(xl list | wc -l)" = 2 ]'

@@ -22,7 +22,10 @@ check "and says autoballoon is off" sh -c \
 check "nothing created, no store entry" sh -c \
     '! xl list big 2>/dev/null && ! grep -qs "\"name\": \"big\"" /var/lib/xlt/domains/*.json'
 
-printf 'autoballoon = "on"\ndom0_min_mem = 600\n' >/etc/xlt/xlt.conf
+# the lab's own xlt.conf (scripts/lab/dom0-init), with this test's lines
+cp /etc/xlt/xlt.conf /tmp/lab-xlt.conf
+lab_conf() { { cat /tmp/lab-xlt.conf; printf '%s\n' "$@"; } >/etc/xlt/xlt.conf; }
+lab_conf 'autoballoon = "on"' 'dom0_min_mem = 600'
 check "xltd -n accepts the autoballoon settings" xltd -n
 printf 'autoballoon = "sometimes"\n' >/tmp/bad.conf
 check_not "a bad autoballoon value is refused" xltd -n -f /tmp/bad.conf
@@ -45,7 +48,7 @@ check "and names dom0_min_mem" sh -c \
 check "dom0 was not touched" test "$(dom0_mb)" = "$dom0_now"
 check "nothing created" sh -c '! xl list huge 2>/dev/null'
 
-rm -f /etc/xlt/xlt.conf
+lab_conf
 xltd_restart
 check "mem-set 0 gives dom0 its memory back" xlt mem-set 0 "${dom0_before}m"
 
@@ -53,8 +56,7 @@ check "mem-set 0 gives dom0 its memory back" xlt mem-set 0 "${dom0_before}m"
 # dom0's target changes in xenstore, a watcher sets the driver's own
 # target (sysfs) back to what it was, so dom0 hands back at most what its
 # driver freed before the watcher ran, then takes it again.
-printf 'autoballoon = "on"\ndom0_min_mem = 200\nautoballoon_seconds = 4\n' \
-  >/etc/xlt/xlt.conf
+lab_conf 'autoballoon = "on"' 'dom0_min_mem = 200' 'autoballoon_seconds = 4'
 xltd_restart
 dom0_back() { [ "$(dom0_mb)" -ge $((dom0_before - 8)) ]; }
 check "dom0 has its memory back" wait_until 60 dom0_back
@@ -83,6 +85,6 @@ check "nothing created, no store entry" sh -c \
 check "xl's lock is free again: stock xl creates a guest" \
   timeout 60 xl create -p "$cfg" 'name="after-deaf"'
 xl destroy after-deaf 2>/dev/null
-rm -f /etc/xlt/xlt.conf
+lab_conf
 xltd_restart
 exit 0

@@ -45,6 +45,41 @@ refused "bootloader" "bootloader: a program run in dom0" 'bootloader = "/tmp/evi
 refused "ioports" "ioports: passing its I/O ports through" 'ioports = ["3f8-3ff"]'
 refused "iomem" "iomem: passing its memory through" 'iomem = ["fe000,1"]'
 refused "irqs" "irqs: passing its IRQs through" 'irqs = [7]'
+refused "device_model_user" "device_model_user: the device model's user is this host's to choose" \
+    'device_model_user = "root"'
+refused "a 9p share of dom0's /etc" "p9: sharing a directory of dom0's is this host's to choose" \
+    'p9 = ["tag=share,path=/etc,security_model=none"]'
+# what the guest would read or write of dom0's: boot files come from
+# migrate_boot_dirs (here the default, /boot and /var/lib/xlt/boot) and
+# are everyone's to read; disks are LVs of migrate_volume_groups (the
+# lab's: xltvg, xltshared) or under migrate_disk_dirs
+refused "a ramdisk outside migrate_boot_dirs" \
+    "ramdisk: /etc/shadow is not in a directory migrate_boot_dirs names (xlt.conf); refused" \
+    'ramdisk = "/etc/shadow"'
+install -m 0600 /dev/null /var/lib/xlt/boot/private
+ln -sf /etc/shadow /var/lib/xlt/boot/shadow
+refused "a ramdisk there that only root may read" \
+    "ramdisk: /var/lib/xlt/boot/private is not a file everyone here may read; refused" \
+    'ramdisk = "/var/lib/xlt/boot/private"'
+refused "a kernel there that links out" \
+    "kernel: /var/lib/xlt/boot/shadow is not in a directory migrate_boot_dirs names (xlt.conf); refused" \
+    'kernel = "/var/lib/xlt/boot/shadow"'
+rm -f /var/lib/xlt/boot/private /var/lib/xlt/boot/shadow
+refused "a disk of dom0's" \
+    "disk 0: /dev/sda is neither an LV of a volume group migrate_volume_groups names nor in a directory migrate_disk_dirs names (xlt.conf); refused" \
+    'disk = ["phy:/dev/sda,xvdb,r"]'
+refused "an LV of a volume group xlt.conf does not name" \
+    "disk 0: /dev/othervg/lv is an LV of volume group \`othervg', which migrate_volume_groups (xlt.conf) does not name; refused" \
+    'disk = ["phy:/dev/othervg/lv,xvdb,r"]'
+refused "a file disk that climbs out of migrate_disk_dirs" \
+    "disk 0: /var/lib/xen/images/../../../etc/shadow is neither an LV" \
+    'disk = ["/var/lib/xen/images/../../../etc/shadow,raw,xvdb,r"]'
+pv_base=$base
+base=$(lab_config hvm-busybox hostile)
+refused "an HVM serial port into a file of dom0's" \
+    "serial: where a serial port goes is this host's to choose; refused" \
+    'serial = "file:/etc/passwd"'
+base=$pv_base
 refused "a 300-character name" "the domain's name is 300 characters long (at most 128)" \
     "name = \"$(printf 'a%.0s' $(seq 300))\""
 # xlt itself refuses such a name in a file: a peer sends it anyway

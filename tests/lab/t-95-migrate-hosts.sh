@@ -87,11 +87,11 @@ check "B has the same key and runs xltd" peer \
 check "B: xenbr0 at 10.9.0.1/24" peer "$bridge"
 check "B sees the volume group on the shared disk" peer "vgs xltshared"
 check "B: $lv is inactive" inactive_on_b
-# the link, before blaming the toolstack for a slow migration: 32 MiB
+# the link, before blaming the toolstack for a slow migration: 8 MiB
 peer "timeout 60 socat -u TCP-LISTEN:7001,reuseaddr - | wc -c" >/tmp/link.out &
 sleep 2
 t0=$(now_ms)
-dd if=/dev/zero bs=1048576 count=32 2>/dev/null | socat -u - "TCP:$b:7001"
+dd if=/dev/zero bs=1048576 count=8 2>/dev/null | socat -u - "TCP:$b:7001"
 wait
 note "link A->B: $(tr -d ' \n' </tmp/link.out) bytes in $(($(now_ms) - t0)) ms"
 

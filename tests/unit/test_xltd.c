@@ -4,6 +4,7 @@
  * unattended job, and the request layer's refusals.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +249,17 @@ static int read_conf(const char *text, struct xltd_conf *conf,
     return rc;
 }
 
+/* xlt.conf with TEXT is refused with MSG. */
+static void conf_refused(const char *text, const char *msg)
+{
+    struct xltd_conf conf;
+    struct xlt_err err;
+
+    ck_assert_int_eq(read_conf(text, &conf, &err), -1);
+    ck_assert_str_eq(err.msg, msg);
+    conf_dispose(&conf);
+}
+
 /* migrate_listen: one address or a list, numeric; plain migrations only
  * on named addresses. */
 START_TEST(migrate_listen_addresses)
@@ -319,26 +331,57 @@ START_TEST(crash_keys)
 }
 END_TEST
 
-/* What policy_incoming says of a PV guest's config with LINES added. */
-static int incoming(const char *lines, struct xlt_err *err)
+/* stop_timeout and control_idle_timeout: defaults, set, out of range. */
+START_TEST(timeout_keys)
+{
+    struct xltd_conf conf;
+    struct xlt_err err;
+
+    ck_assert_int_eq(read_conf("\n", &conf, &err), 0);
+    ck_assert_int_eq(conf.stop_seconds, 30);
+    ck_assert_int_eq(conf.idle_seconds, 30);
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("control_idle_timeout = 15\n", &conf, &err),
+                     0);
+    ck_assert_int_eq(conf.idle_seconds, 15);
+    conf_dispose(&conf);
+    conf_refused("control_idle_timeout = 0\n", "xlt.conf:1: "
+                 "control_idle_timeout: `0' is out of range [1, 86400]");
+}
+END_TEST
+
+/* What policy_incoming says of a PV guest's config with LINES added, on
+ * a host whose xlt.conf is CONF_TEXT. */
+static int incoming_on(const char *conf_text, const char *lines,
+                       struct xlt_err *err)
 {
     char text[1024];
     libxl_domain_config cfg;
+    struct xltd_conf conf;
     int rc;
 
+    ck_assert_msg(!read_conf(conf_text, &conf, err), "%s", err->msg);
     snprintf(text, sizeof(text), "name = \"mig\"\nkernel = \"/boot/k\"\n"
              "memory = 128\n%s\n", lines);
     libxl_domain_config_init(&cfg);
     ck_assert_msg(!xlt_config_parse("mig.cfg", text, strlen(text),
                                     strlen(text), &unit_topology, &cfg, NULL,
                                     err), "%s", err->msg);
-    rc = policy_incoming(&cfg, err);
+    rc = policy_incoming(&conf.migrate, &cfg, err);
     libxl_domain_config_dispose(&cfg);
+    conf_dispose(&conf);
     return rc;
 }
 
-/* A migrating peer cannot choose what runs in dom0 or take its
- * hardware; xlt's own scripts, by any host's path, are fine. */
+static int incoming(const char *lines, struct xlt_err *err)
+{
+    return incoming_on("migrate_volume_groups = \"vg\"\n", lines, err);
+}
+
+/* A migrating peer cannot choose what runs in dom0, take its hardware,
+ * or hand the guest dom0's files and disks; xlt's own scripts, by any
+ * host's path, the volume groups and directories xlt.conf names are
+ * fine. */
 START_TEST(incoming_policy)
 {
     static const struct {
@@ -354,6 +397,9 @@ START_TEST(incoming_policy)
         {"device_model_args = [\"-chardev\", \"file,path=/etc/shadow\"]",
          "device_model_args: the device model's command line is this "
          "host's to choose; refused"},
+        {"device_model_user = \"root\"",
+         "device_model_user: the device model's user is this host's to "
+         "choose; refused"},
         {"bootloader = \"/tmp/evil\"",
          "bootloader: a program run in dom0 is this host's to choose; "
          "refused"},
@@ -368,6 +414,29 @@ START_TEST(incoming_policy)
         {"pci = [\"0000:00:02.0\"]",
          "pci: passing its devices through is this host's to choose; "
          "refused"},
+        {"p9 = [\"tag=share,path=/etc,security_model=none\"]",
+         "p9: sharing a directory of dom0's is this host's to choose; "
+         "refused"},
+        {"type = \"hvm\"\nserial = \"file:/etc/passwd\"",
+         "serial: where a serial port goes is this host's to choose; "
+         "refused"},
+        {"ramdisk = \"/etc/shadow\"",
+         "ramdisk: /etc/shadow is not in a directory migrate_boot_dirs names "
+         "(xlt.conf); refused"},
+        {"ramdisk = \"/boot/../etc/shadow\"",
+         "ramdisk: /boot/../etc/shadow is not in a directory "
+         "migrate_boot_dirs names (xlt.conf); refused"},
+        {"disk = [\"phy:/dev/sda,xvda,w\"]",
+         "disk 0: /dev/sda is neither an LV of a volume group "
+         "migrate_volume_groups names nor in a directory migrate_disk_dirs "
+         "names (xlt.conf); refused"},
+        {"disk = [\"phy:/dev/vg/lv,xvda,w\", \"phy:/dev/other/lv,xvdb,w\"]",
+         "disk 1: /dev/other/lv is an LV of volume group `other', which "
+         "migrate_volume_groups (xlt.conf) does not name; refused"},
+        {"disk = [\"/var/lib/xen/images/../../../etc/shadow,raw,xvda,r\"]",
+         "disk 0: /var/lib/xen/images/../../../etc/shadow is neither an LV "
+         "of a volume group migrate_volume_groups names nor in a directory "
+         "migrate_disk_dirs names (xlt.conf); refused"},
     };
     struct xlt_err err;
 
@@ -379,8 +448,88 @@ START_TEST(incoming_policy)
     ck_assert_msg(!incoming("vif = [\"bridge=xenbr0,script=/usr/local/lib/"
                             "xlt/vif-bridge\", \"bridge=xenbr0,script=/etc/"
                             "xen/scripts/vif-bridge\"]\ndisk = [\"phy:/dev/"
-                            "vg/lv,xvda,w,script=/usr/lib/xlt/block-lvm\"]",
+                            "vg/lv,xvda,w,script=/usr/lib/xlt/block-lvm\", "
+                            "\"/var/lib/xen/images/web.img,raw,xvdb,w\"]\n"
+                            "ramdisk = \"/var/lib/xlt/boot/initrd\"",
                             &err), "%s", err.msg);
+    /* no volume group named: no LV disk */
+    ck_assert(incoming_on("\n", "disk = [\"phy:/dev/vg/lv,xvda,w\"]", &err));
+    ck_assert_str_eq(err.msg, "disk 0: /dev/vg/lv is an LV of volume group "
+                     "`vg', which migrate_volume_groups (xlt.conf) does not "
+                     "name; refused");
+}
+END_TEST
+
+/* A file at PATH with MODE. */
+static void write_mode(const char *path, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert(!xlt_write_all(fd, "boot", 4));
+    close(fd);
+    ck_assert(!chmod(path, mode));
+}
+
+/* Boot files that are here: readable by everyone, and in the directory
+ * once their links are resolved. */
+START_TEST(incoming_boot_files_here)
+{
+    char dir[] = "/tmp/xlt-unit-boot-XXXXXX", conf[128], lines[256];
+    char private_file[64], open_file[64], link[64];
+    struct xlt_err err;
+
+    ck_assert(mkdtemp(dir));
+    snprintf(conf, sizeof(conf), "migrate_boot_dirs = \"%s\"\n", dir);
+    snprintf(private_file, sizeof(private_file), "%s/private", dir);
+    snprintf(open_file, sizeof(open_file), "%s/open", dir);
+    snprintf(link, sizeof(link), "%s/link", dir);
+    write_mode(private_file, 0600);
+    write_mode(open_file, 0644);
+    ck_assert(!symlink("/etc/hostname", link));
+
+    snprintf(lines, sizeof(lines), "kernel = \"%s\"", open_file);
+    ck_assert_msg(!incoming_on(conf, lines, &err), "%s", err.msg);
+    snprintf(lines, sizeof(lines), "kernel = \"%s\"\nramdisk = \"%s\"",
+             open_file, private_file);
+    ck_assert(incoming_on(conf, lines, &err));
+    ck_assert_str_eq(strstr(err.msg, "private"), "private is not a file "
+                     "everyone here may read; refused");
+    snprintf(lines, sizeof(lines), "kernel = \"%s\"", link);
+    ck_assert(incoming_on(conf, lines, &err));
+    ck_assert_str_eq(strstr(err.msg, "link"), "link is not in a directory "
+                     "migrate_boot_dirs names (xlt.conf); refused");
+    unlink(private_file);
+    unlink(open_file);
+    unlink(link);
+    rmdir(dir);
+}
+END_TEST
+
+/* migrate_boot_dirs, migrate_disk_dirs, migrate_volume_groups: defaults,
+ * one or a list, none, bad values. */
+START_TEST(incoming_keys)
+{
+    struct xltd_conf conf;
+    struct xlt_err err;
+
+    ck_assert_int_eq(read_conf("\n", &conf, &err), 0);
+    ck_assert_str_eq(conf.migrate.boot_dirs[0], "/boot");
+    ck_assert_str_eq(conf.migrate.disk_dirs[1], "/var/lib/xen/images");
+    ck_assert_ptr_null(conf.migrate.volume_groups);
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("migrate_volume_groups = [\"vg0\", \"data_1\"]"
+                               "\nmigrate_boot_dirs = []\nmigrate_disk_dirs = "
+                               "\"/srv/xen\"\n", &conf, &err), 0);
+    ck_assert_str_eq(conf.migrate.volume_groups[1], "data_1");
+    ck_assert_ptr_null(conf.migrate.boot_dirs[0]);
+    ck_assert_str_eq(conf.migrate.disk_dirs[0], "/srv/xen");
+    ck_assert_ptr_null(conf.migrate.disk_dirs[1]);
+    conf_dispose(&conf);
+    conf_refused("migrate_boot_dirs = [\"/boot\", \"img\"]\n", "xlt.conf:1: "
+                 "migrate_boot_dirs: `img' is not an absolute path");
+    conf_refused("\nmigrate_volume_groups = \"a/b\"\n", "xlt.conf:2: "
+                 "migrate_volume_groups: `a/b' is not a volume group's name");
 }
 END_TEST
 
@@ -451,6 +600,9 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, command_and_request_tables_agree);
     tcase_add_test(tc, migration_key_mode);
     tcase_add_test(tc, migrate_listen_addresses);
+    tcase_add_test(tc, incoming_boot_files_here);
+    tcase_add_test(tc, incoming_keys);
+    tcase_add_test(tc, timeout_keys);
     tcase_add_test(tc, crash_keys);
     tcase_add_test(tc, changes_refused_while_stopping);
     tcase_add_test(tc, inflight_listed_until_they_end);
