@@ -1,7 +1,7 @@
 # xlt — a Xen toolstack on libxl.
 #   make             $(BUILD)/bin/xlt, xltd, bin/drivers/*, and man/ (the man pages)
 #   make unit        the unit tests, ASan + UBSan, in $(BUILD)/san (check: the same)
-#   make fuzz        libFuzzer on the config mapping, in $(BUILD)/fuzz
+#   make fuzz        libFuzzer on what xltd and xlt read, in $(BUILD)/fuzz
 #   make tidy        clang-tidy, then scripts/check-index on the headers
 #   make index       scripts/check-index alone: each header section true to its file
 #   make layers      scripts/check-layers: no object refers to a layer above it
@@ -138,14 +138,16 @@ unit:
 
 # Fuzzing: libFuzzer (clang) on what xltd and xlt read from outside: the
 # config mapping (seeded with every config file of the tree), the
-# protocol's messages, save/migration headers and a migration peer's bytes
-# at the channel (tests/fuzz/chan_fuzz.c); FUZZ_SECONDS each.
+# protocol's messages, save/migration headers, a migration peer's bytes
+# at the channel (tests/fuzz/chan_fuzz.c) and the host topology with the
+# CPU specs read against it; FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config proto savefile chan
+FUZZ_TARGETS := config proto savefile chan topology
 FUZZ_SEEDS_config := tests/unit/config/*.cfg configs/*.cfg
 FUZZ_SEEDS_proto := tests/fuzz/seeds/proto/*
 FUZZ_SEEDS_savefile := tests/unit/config/*.json
 FUZZ_SEEDS_chan := tests/fuzz/seeds/chan/*
+FUZZ_SEEDS_topology := tests/fuzz/seeds/topology/*
 fuzz:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 \
 	    $(FUZZ_TARGETS:%=$(BUILD)/fuzz/bin/%-fuzz)

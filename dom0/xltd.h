@@ -141,6 +141,7 @@ struct waiter;
 struct balloon_op;
 struct transfer;
 struct inflight;
+struct promise;
 struct migration;
 struct incoming;
 
@@ -167,6 +168,7 @@ struct xltd {
     /* core */
     struct job unattended; /* for what xltd does on its own: logs errors */
     struct inflight *inflight; /* libxl operations under way */
+    struct promise *promises;  /* memory they will take (core/promised.c) */
     struct watch *watches;
     struct waiter *waiters;
     const char *state_dir;

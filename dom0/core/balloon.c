@@ -27,6 +27,7 @@ struct balloon_op {
     char *path, *text;
     uint64_t need_kb, dom0_before_kb;
     int timer_fd, lock_fd, ticks;
+    struct promise promise; /* what dom0 frees is this create's */
 };
 
 static bool autoballoon_on(struct xltd *d)
@@ -41,6 +42,7 @@ static bool autoballoon_on(struct xltd *d)
 
 static void op_free(struct xltd *d, struct balloon_op *op)
 {
+    promise_keep(d, &op->promise);
     if (op->timer_fd >= 0)
         close(op->timer_fd);
     if (op->lock_fd >= 0)
@@ -131,6 +133,7 @@ static int start_ballooning(struct xltd *d, const libxl_domain_config *cfg,
     if (op_open(op, err))
         goto fail;
     libxl_domain_config_copy(d->ctx, &op->cfg, cfg);
+    promise_make(d, &op->promise, need, &op->cfg);
     if (libxl_set_memory_target(d->ctx, 0, (int64_t)target, 0, 0)) {
         xlt_err_set(err, "cannot lower dom0's memory target");
         goto fail;
@@ -147,29 +150,63 @@ fail:
     return -1;
 }
 
-/* What CFG needs and Xen has free, in KiB; -1 if libxl cannot say. */
-static int need_and_free(struct xltd *d, libxl_domain_config *cfg,
-                         uint64_t *need, uint64_t *free_kb)
+/* What Xen has free for a new domain, in KiB: its free memory less what
+ * operations under way were promised (core/promised.c); -1 if libxl
+ * cannot say.  The promised part in *PROMISED. */
+static int free_for_new(struct xltd *d, uint64_t *free_kb, uint64_t *promised)
 {
-    return libxl_domain_need_memory(d->ctx, cfg, 0,
-                                    need) ||
-                   libxl_get_free_memory(d->ctx, free_kb)
-               ? -1 : 0;
+    uint64_t kb;
+
+    if (libxl_get_free_memory(d->ctx, &kb))
+        return -1;
+    *promised = promised_kb(d);
+    *free_kb = kb > *promised ? kb - *promised : 0;
+    return 0;
 }
 
-int balloon_fits(struct xltd *d, libxl_domain_config *cfg,
+/* What CFG needs and what is free for it, in KiB; -1 if libxl cannot
+ * say. */
+static int need_and_free(struct xltd *d, libxl_domain_config *cfg,
+                         uint64_t *need, uint64_t *free_kb,
+                         uint64_t *promised)
+{
+    return libxl_domain_need_memory(d->ctx, cfg, 0, need) ||
+                   free_for_new(d, free_kb, promised)
+               ? -1
+               : 0;
+}
+
+/* "NEED MiB and the host has FREE MiB free" and what was promised. */
+static const char *shortfall(const char *name, uint64_t need,
+                             uint64_t free_kb, uint64_t promised, char *buf,
+                             size_t len)
+{
+    int n = snprintf(buf, len, "%s needs %" PRIu64 " MiB and the host has "
+                     "%" PRIu64 " MiB free", name, need / 1024,
+                     free_kb / 1024);
+
+    if (promised && n > 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " (%" PRIu64 " MiB more are "
+                 "promised to creates, restores or migrations under way)",
+                 promised / 1024);
+    return buf;
+}
+
+int balloon_fits(struct xltd *d, libxl_domain_config *cfg, uint64_t *need_r,
                  struct xlt_err *err)
 {
-    uint64_t need = 0, free_kb = 0;
+    uint64_t need = 0, free_kb = 0, promised = 0;
+    char text[256];
 
-    if (need_and_free(d, cfg, &need, &free_kb))
+    if (need_and_free(d, cfg, &need, &free_kb, &promised))
         return xlt_err_set(err, "cannot tell how much memory %s needs or "
                            "the host has", cfg->c_info.name);
+    if (need_r)
+        *need_r = need;
     if (free_kb < need)
-        return xlt_err_set(err, "%s needs %" PRIu64 " MiB and the host has "
-                           "%" PRIu64 " MiB free (lower dom0 with mem-set 0 "
-                           "SIZE)", cfg->c_info.name, need / 1024,
-                           free_kb / 1024);
+        return xlt_err_set(err, "%s (lower dom0 with mem-set 0 SIZE)",
+                           shortfall(cfg->c_info.name, need, free_kb,
+                                     promised, text, sizeof(text)));
     return 0;
 }
 
@@ -177,18 +214,19 @@ int balloon_make_room(struct xltd *d, libxl_domain_config *cfg,
                       const char *path, const char *text, bool paused,
                       struct job *job, struct xlt_err *err)
 {
-    uint64_t need = 0, free_kb = 0;
+    uint64_t need = 0, free_kb = 0, promised = 0;
+    char what[256];
 
-    if (need_and_free(d, cfg, &need, &free_kb))
+    if (need_and_free(d, cfg, &need, &free_kb, &promised))
         return xlt_err_set(err, "cannot tell how much memory %s needs or "
                            "the host has", cfg->c_info.name);
     if (free_kb >= need)
         return 0;
     if (!autoballoon_on(d))
-        return xlt_err_set(err, "%s needs %" PRIu64 " MiB and the host has "
-                           "%" PRIu64 " MiB free (autoballoon is off: lower "
-                           "dom0 with mem-set 0 SIZE); nothing created",
-                           cfg->c_info.name, need / 1024, free_kb / 1024);
+        return xlt_err_set(err, "%s (autoballoon is off: lower dom0 with "
+                           "mem-set 0 SIZE); nothing created",
+                           shortfall(cfg->c_info.name, need, free_kb,
+                                     promised, what, sizeof(what)));
     if (start_ballooning(d, cfg, need, free_kb, job, err))
         return -1;
     d->balloon->paused = paused;
@@ -217,13 +255,17 @@ static void room_made(struct xltd *d, struct balloon_op *op, uint64_t free_kb)
 void balloon_tick(struct xltd *d)
 {
     struct balloon_op *op = d->balloon;
-    uint64_t expirations, free_kb = 0;
+    uint64_t expirations, free_kb = 0, promised = 0;
+    bool enough;
 
     if (!op || read(op->timer_fd, &expirations, sizeof(expirations)) < 0)
         return;
     op->ticks++;
-    if (libxl_get_free_memory(d->ctx, &free_kb) == 0 &&
-        free_kb >= op->need_kb) {
+    promise_keep(d, &op->promise); /* its own does not count against it */
+    enough = free_for_new(d, &free_kb, &promised) == 0 &&
+             free_kb >= op->need_kb;
+    promise_make(d, &op->promise, op->need_kb, &op->cfg);
+    if (enough) {
         room_made(d, op, free_kb);
         op_free(d, op);
         return;

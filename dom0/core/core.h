@@ -53,6 +53,24 @@ size_t inflight_count(const struct xltd *d);
  * could abort it). */
 void inflight_abort_all(struct xltd *d);
 
+/* ---- promised.c: memory promised to the operations under way ------- */
+
+struct promise {
+    struct promise *next;
+    bool listed;
+    uint64_t kb;                     /* what the domain needs */
+    const libxl_domain_config *cfg;  /* its UUID and name, as libxl has them */
+};
+
+/* P (the caller's, listed until promise_keep) promises KB to the domain
+ * of CFG, which must live as long. */
+void promise_make(struct xltd *d, struct promise *p, uint64_t kb,
+                  const libxl_domain_config *cfg);
+/* The operation ended (its domain has the memory, or failed): P goes. */
+void promise_keep(struct xltd *d, struct promise *p);
+/* What the promises still lack: free memory that is not free. */
+uint64_t promised_kb(struct xltd *d);
+
 /* ---- xlerr.c: libxl's words for what failed ---------------------- */
 
 /* ERR = FMT's text, ": " and what libxl said last (its latest error, or
@@ -318,9 +336,11 @@ int cpupools_migrate(struct xltd *d, uint32_t domid, uint32_t poolid,
 int balloon_make_room(struct xltd *d, libxl_domain_config *cfg,
                       const char *path, const char *text, bool paused,
                       struct job *job, struct xlt_err *err);
-/* 0 if CFG fits in the memory Xen has free now; -1 with ERR if not (no
- * ballooning: for restores, whose stream cannot wait). */
-int balloon_fits(struct xltd *d, libxl_domain_config *cfg,
+/* 0 if CFG fits in the memory Xen has free now, less what operations
+ * under way were promised (what it needs in *NEED_R, if not NULL); -1
+ * with ERR if not (no ballooning: for restores, whose stream cannot
+ * wait). */
+int balloon_fits(struct xltd *d, libxl_domain_config *cfg, uint64_t *need_r,
                  struct xlt_err *err);
 /* The timer to poll while ballooning (-1 otherwise), and its handler. */
 int balloon_fd(const struct xltd *d);

@@ -20,11 +20,13 @@ struct start {
     bool soft_reset;           /* DOMID is rebuilt in place */
     struct transfer *transfer; /* a restore's stream; NULL for a create */
     struct inflight op;
+    struct promise promise; /* the memory it checked for, until it ends */
     libxl_domain_config cfg;
 };
 
 static void start_free(struct start *s)
 {
+    promise_keep(s->d, &s->promise);
     if (s->transfer)
         transfer_end(s->d, s->transfer);
     libxl_domain_config_dispose(&s->cfg);
@@ -111,6 +113,7 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     struct start *s = calloc(1, sizeof(*s));
     libxl_domain_restore_params params;
     const libxl_asyncop_how *how;
+    uint64_t need;
     int rc;
 
     if (!s) {
@@ -128,6 +131,8 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     s->transfer = t;
     s->cfg = *cfg; /* take it over */
     libxl_domain_config_init(cfg);
+    if (!soft_reset && !libxl_domain_need_memory(d->ctx, &s->cfg, 0, &need))
+        promise_make(d, &s->promise, need, &s->cfg);
     how = inflight_begin(d, &s->op, soft_reset ? "a soft reset"
                                     : t ? "a restore" : "a create",
                          start_done, s);

@@ -165,18 +165,30 @@ static bool path_in(const char *path, char *const *dirs)
 }
 
 /* PATH under one of DIRS, lexically and, if it is here, once its links
- * are resolved (into REAL, "" if it is not here). */
+ * are resolved (into REAL, "" if it is not here).  A PATH that is not
+ * here is judged by its directory's real place; a link that leads
+ * nowhere is not in DIRS. */
 static bool here_in(const char *path, char *const *dirs,
                     char real[PATH_MAX])
 {
+    char dir[PATH_MAX], where[PATH_MAX + NAME_MAX + 2];
+    const char *base = strrchr(path, '/');
+    struct stat st;
+
     real[0] = '\0';
     if (!path_in(path, dirs))
         return false;
-    if (!realpath(path, real)) {
-        real[0] = '\0';
+    if (realpath(path, real))
+        return path_in(real, dirs);
+    real[0] = '\0';
+    if (!lstat(path, &st))
+        return false; /* there, but leads nowhere */
+    snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+    if (!realpath(dir, where))
         return true; /* not here (yet): a reboot would fail, nothing more */
-    }
-    return path_in(real, dirs);
+    snprintf(where + strlen(where), sizeof(where) - strlen(where), "%s",
+             base);
+    return path_in(where, dirs);
 }
 
 /* A file the guest boots from (KEY: kernel, ramdisk, ...). */

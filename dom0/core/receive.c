@@ -57,6 +57,7 @@ struct incoming {
     uint32_t domid;
     struct timespec began; /* accepted */
     struct inflight op;
+    struct promise promise; /* the memory checked for at its header */
 };
 
 static void incoming_free(struct incoming *in)
@@ -69,6 +70,7 @@ static void incoming_free(struct incoming *in)
             break;
         }
     }
+    promise_keep(d, &in->promise);
     mworker_dispose(&in->w, in->graceful);
     free(in->w.data);
     libxl_domain_config_dispose(&in->cfg);
@@ -242,6 +244,7 @@ static int take_header(struct incoming *in, struct xlt_err *err)
     struct xltd *d = in->d;
     struct xlt_save_header h = {0};
     char incoming[300];
+    uint64_t need = 0;
     int rc = -1;
 
     if (xlt_save_header_parse(in->w.data, in->w.data_len, "the header", &h,
@@ -269,8 +272,10 @@ static int take_header(struct incoming *in, struct xlt_err *err)
         xlt_err_set(err, "out of memory");
         goto out;
     }
-    if (devices_prepare(d, &in->cfg, err) || balloon_fits(d, &in->cfg, err))
+    if (devices_prepare(d, &in->cfg, err) ||
+        balloon_fits(d, &in->cfg, &need, err))
         goto out;
+    promise_make(d, &in->promise, need, &in->cfg);
     /* dedicated on the source: CPUs of its own here too */
     if (kept_dedicated(in->extras) && dedicated_reserve(d, &in->cfg, err))
         goto out;

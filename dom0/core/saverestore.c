@@ -234,10 +234,8 @@ static int save_open(struct xltd *d, uint32_t domid, const char *file,
 
     if (saverestore_header(d, domid, &header, &len, err))
         return -1;
-    fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        xlt_err_errno(err, errno, "%s", file);
-    } else if (xlt_write_all(fd, header, len)) {
+    fd = xlt_open_regular(file, O_WRONLY | O_CREAT | O_TRUNC, 0644, err);
+    if (fd >= 0 && xlt_write_all(fd, header, len)) {
         xlt_err_errno(err, errno, "writing %s", file);
         close(fd);
         unlink(file);
@@ -386,15 +384,13 @@ static int restore_prepare(struct xltd *d, const char *file,
                            int *fd_r, struct xlt_err *err)
 {
     struct xlt_save_header h = {0};
-    int fd = open(file, O_RDONLY | O_CLOEXEC), rc = -1;
+    int fd = xlt_open_regular(file, O_RDONLY, 0, err), rc = -1;
 
-    if (fd < 0) {
-        xlt_err_errno(err, errno, "%s", file);
+    if (fd < 0)
         goto out;
-    }
     if (xlt_save_header_read(fd, file, &h, err) ||
         restore_config(d, given, file, &h, cfg, err) ||
-        balloon_fits(d, cfg, err) ||
+        balloon_fits(d, cfg, NULL, err) ||
         restore_record(d, given != NULL, path, text, h.extras, cfg, err))
         goto out;
     *fd_r = fd;

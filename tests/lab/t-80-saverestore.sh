@@ -118,6 +118,17 @@ check_not "restore of a file that is not a saved domain fails" xlt restore "$cfg
 check "and says so" sh -c \
     "xlt restore $cfg 2>&1 | grep -q '$cfg: not a saved domain'"
 check_not "restore of a missing file fails" xlt restore /tmp/nosuch
+# a FIFO nobody writes to (or reads from) would block xltd's loop for good
+mkfifo /tmp/fifo
+check_not "save into a FIFO fails at once" timeout 10 xlt save pv-save /tmp/fifo
+check "and says why" sh -c \
+    "xlt save pv-save /tmp/fifo 2>&1 | grep -q 'saving pv-save: /tmp/fifo: not a regular file; nothing done'"
+check_not "restore from a FIFO fails at once" timeout 10 xlt restore /tmp/fifo
+check "and says why" sh -c \
+    "xlt restore /tmp/fifo 2>&1 | grep -q '/tmp/fifo: not a regular file'"
+check "the guest runs on, xlt list answers" sh -c \
+    "timeout 5 xlt list pv-save && ! xl list pv-save | awk 'NR==2 { print \$5 }' | grep -q s"
+rm -f /tmp/fifo
 check "xlt destroy pv-save" xlt destroy pv-save
 check "no domain left" sh -c '! xl list pv-save >/dev/null 2>&1'
 exit 0

@@ -75,13 +75,22 @@ check "out of fds, the loop does not spin" test "$spent" -lt 100
 check "it says why it turns connections away" wait_until 15 sh -c \
     "grep -q 'migration connections refused: .*out of file descriptors' $log"
 close_flood
-xltd_restart
 
-# ---- a migration afterwards ---------------------------------------------------
+# ---- a migration afterwards, with 64 fds at most ----------------------------
+# (prlimit --nofile=64, as a unit's LimitNOFILE=64 would give it)
+(ulimit -n 64 && xltd_restart)
+check "xltd runs with 64 fds at most" wait_until 10 sh -c \
+    'grep -q "^Max open files  *64 " /proc/$(pgrep -x xltd)/limits'
 pv=$(lab_config pv-busybox pv-flood)
 check "create pv-flood" xlt create "$pv"
 check "it boots" wait_for_log "$(guest_log pv-flood)" "XLT-GUEST-HEARTBEAT 1" 90
+open_flood 80
+check "with 80 migration connections open, xlt list answers" timeout 5 xlt list pv-flood
+close_flood
+fds_below() { [ "$(fds_of)" -lt "$1" ]; }
+check "their fds are given back" wait_until 15 fds_below 40
 check "then a migration (non-live, TLS) gets through" \
     xlt migrate --non-live pv-flood localhost
 check "pv-flood runs here, one of it" test "$(xl list | grep -c pv-flood)" -eq 1
 check "destroy pv-flood" xlt destroy pv-flood
+xltd_restart

@@ -47,7 +47,7 @@ refused "iomem" "iomem: passing its memory through" 'iomem = ["fe000,1"]'
 refused "irqs" "irqs: passing its IRQs through" 'irqs = [7]'
 refused "device_model_user" "device_model_user: the device model's user is this host's to choose" \
     'device_model_user = "root"'
-refused "a 9p share of dom0's /etc" "p9: sharing a directory of dom0's is this host's to choose" \
+refused "a 9p share of dom0's directories" "p9: sharing a directory of dom0's is this host's to choose" \
     'p9 = ["tag=share,path=/etc,security_model=none"]'
 # what the guest would read or write of dom0's: boot files come from
 # migrate_boot_dirs (here the default, /boot and /var/lib/xlt/boot) and
@@ -56,15 +56,19 @@ refused "a 9p share of dom0's /etc" "p9: sharing a directory of dom0's is this h
 refused "a ramdisk outside migrate_boot_dirs" \
     "ramdisk: /etc/shadow is not in a directory migrate_boot_dirs names (xlt.conf); refused" \
     'ramdisk = "/etc/shadow"'
-install -m 0600 /dev/null /var/lib/xlt/boot/private
-ln -sf /etc/shadow /var/lib/xlt/boot/shadow
+: >/var/lib/xlt/boot/private && chmod 600 /var/lib/xlt/boot/private
+ln -sf /proc/version /var/lib/xlt/boot/outside
+ln -sf /nonexistent/x /var/lib/xlt/boot/dangling
 refused "a ramdisk there that only root may read" \
     "ramdisk: /var/lib/xlt/boot/private is not a file everyone here may read; refused" \
     'ramdisk = "/var/lib/xlt/boot/private"'
 refused "a kernel there that links out" \
-    "kernel: /var/lib/xlt/boot/shadow is not in a directory migrate_boot_dirs names (xlt.conf); refused" \
-    'kernel = "/var/lib/xlt/boot/shadow"'
-rm -f /var/lib/xlt/boot/private /var/lib/xlt/boot/shadow
+    "kernel: /var/lib/xlt/boot/outside is not in a directory migrate_boot_dirs names (xlt.conf); refused" \
+    'kernel = "/var/lib/xlt/boot/outside"'
+refused "a kernel there that links to nothing" \
+    "kernel: /var/lib/xlt/boot/dangling is not in a directory migrate_boot_dirs names (xlt.conf); refused" \
+    'kernel = "/var/lib/xlt/boot/dangling"'
+rm -f /var/lib/xlt/boot/private /var/lib/xlt/boot/outside /var/lib/xlt/boot/dangling
 refused "a disk of dom0's" \
     "disk 0: /dev/sda is neither an LV of a volume group migrate_volume_groups names nor in a directory migrate_disk_dirs names (xlt.conf); refused" \
     'disk = ["phy:/dev/sda,xvdb,r"]'
@@ -98,6 +102,25 @@ refused "keeper's UUID under another name" "has UUID $uuid already" \
 check "keeper runs on, the one domain with its UUID" \
     test "$(xl list -v | grep -c "$uuid")" -eq 1
 check "destroy keeper" xlt destroy keeper
+
+# memory promised: a peer sends the header of a domain that takes most of
+# the free memory, then no stream; meanwhile that memory is not free
+free_mb=$(xl info | awk '$1 == "free_memory" { print $3 }')
+json=$(json_of promised 'name = "promised"' "memory = $((free_mb - 100))")
+/lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key hold "$json" >/tmp/hold.out 2>&1 &
+holder=$!
+check "the receiver takes the header and waits for the stream" \
+    wait_until 20 grep -q '"ready"' /tmp/hold.out
+other=$(lab_config pv-busybox other)
+check_not "a create that fits only in that memory fails at once" \
+    timeout 30 xlt create "$other"
+check "and says the memory is promised" sh -c \
+    "xlt create $other 2>&1 | grep -q 'MiB more are promised to creates, restores or migrations under way'"
+check "nothing created" sh -c '! xl list other 2>/dev/null'
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+check "once the peer is gone, the create fits" wait_until 30 xlt create "$other"
+check "destroy it" xlt destroy other
 
 # streams that are no migration
 check "a stalled peer is hung up on at the handshake's deadline" \

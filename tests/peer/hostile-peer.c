@@ -6,6 +6,9 @@
  *
  *   hostile-peer HOST PORT KEYFILE header CONFIG.json   the header of a
  *       domain with that libxl config; prints the receiver's answer
+ *   hostile-peer HOST PORT KEYFILE hold CONFIG.json     the same, then
+ *       no stream: holds what the receiver set aside for the domain
+ *       until the receiver hangs up (or it is killed)
  *   hostile-peer HOST PORT KEYFILE stall                 TLS and a hello,
  *       then nothing: exits when the receiver hangs up
  *   hostile-peer HOST PORT KEYFILE garbage               TLS, then bytes
@@ -128,6 +131,14 @@ static int run(struct xlt_chan *ch, int fd, const char *mode,
 
     if (!strcmp(mode, "header") && arg)
         return send_header(ch, arg, err) ? -1 : print_answer(ch);
+    if (!strcmp(mode, "hold") && arg) { /* a header, then no stream */
+        if (send_header(ch, arg, err) || print_answer(ch))
+            return -1;
+        fflush(stdout);
+        xlt_frame_recv_into(ch, &byte, &byte, 1, &len, err);
+        printf("the receiver hung up\n");
+        return 0;
+    }
     if (!strcmp(mode, "stall")) {
         if (xlt_frame_send(ch, XLT_FRAME_JSON, HELLO, strlen(HELLO), err))
             return -1;
@@ -154,8 +165,8 @@ int main(int argc, char **argv)
 
     if (argc < 5) {
         fprintf(stderr, "usage: hostile-peer HOST PORT KEYFILE|- "
-                "header CONFIG.json | stall | garbage | trickle|junkstream "
-                "CONFIG.json\n");
+                "header|hold CONFIG.json | stall | garbage | "
+                "trickle|junkstream CONFIG.json\n");
         return 2;
     }
     key = strcmp(argv[3], "-") ? read_key(argv[3], &err) : NULL;

@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -41,6 +43,33 @@ static rlim_t fds_in_use(void)
 /* Out of fds, the pending connection is taken with the spare fd and
  * dropped: the listener is no longer readable (a poll loop would spin),
  * the client sees the end, and the spare is back. */
+/* Only regular files, and no wait for a FIFO's other end. */
+START_TEST(open_regular_takes_only_files)
+{
+    char dir[] = "/tmp/xlt-unit-open-XXXXXX", fifo[64], file[64];
+    struct xlt_err err;
+    int fd;
+
+    ck_assert(mkdtemp(dir));
+    snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+    snprintf(file, sizeof(file), "%s/file", dir);
+    ck_assert(!mkfifo(fifo, 0600));
+    ck_assert_int_eq(xlt_open_regular(fifo, O_RDONLY, 0, &err), -1);
+    ck_assert_str_eq(strstr(err.msg, "fifo"), "fifo: not a regular file");
+    ck_assert_int_eq(xlt_open_regular(fifo, O_WRONLY | O_CREAT | O_TRUNC,
+                                      0644, &err), -1);
+    ck_assert_int_eq(xlt_open_regular("/dev/null", O_RDONLY, 0, &err), -1);
+    ck_assert_str_eq(err.msg, "/dev/null: not a regular file");
+    fd = xlt_open_regular(file, O_WRONLY | O_CREAT | O_TRUNC, 0644, &err);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(fcntl(fd, F_GETFL) & O_NONBLOCK, 0);
+    close(fd);
+    unlink(fifo);
+    unlink(file);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(accept_out_of_fds_drops_the_connection)
 {
     struct rlimit lim, was;
@@ -87,6 +116,7 @@ Suite *util_suite(void)
     Suite *s = suite_create("util");
     TCase *tc = tcase_create("util");
 
+    tcase_add_test(tc, open_regular_takes_only_files);
     tcase_add_test(tc, accept_out_of_fds_drops_the_connection);
     tcase_add_test(tc, accept_takes_a_connection);
     suite_add_tcase(s, tc);

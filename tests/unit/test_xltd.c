@@ -471,6 +471,20 @@ static void write_mode(const char *path, mode_t mode)
     ck_assert(!chmod(path, mode));
 }
 
+/* A domain with kernel PATH migrating to a host with xlt.conf CONF is
+ * refused: PATH is not in migrate_boot_dirs. */
+static void kernel_outside(const char *conf, const char *path)
+{
+    char lines[256], want[256];
+    struct xlt_err err;
+
+    snprintf(lines, sizeof(lines), "kernel = \"%s\"", path);
+    ck_assert(incoming_on(conf, lines, &err));
+    snprintf(want, sizeof(want), "kernel: %s is not in a directory "
+             "migrate_boot_dirs names (xlt.conf); refused", path);
+    ck_assert_str_eq(err.msg, want);
+}
+
 /* Boot files that are here: readable by everyone, and in the directory
  * once their links are resolved. */
 START_TEST(incoming_boot_files_here)
@@ -495,10 +509,17 @@ START_TEST(incoming_boot_files_here)
     ck_assert(incoming_on(conf, lines, &err));
     ck_assert_str_eq(strstr(err.msg, "private"), "private is not a file "
                      "everyone here may read; refused");
-    snprintf(lines, sizeof(lines), "kernel = \"%s\"", link);
-    ck_assert(incoming_on(conf, lines, &err));
-    ck_assert_str_eq(strstr(err.msg, "link"), "link is not in a directory "
-                     "migrate_boot_dirs names (xlt.conf); refused");
+    kernel_outside(conf, link);
+    /* a link to nothing, and a missing file under a linked directory */
+    unlink(link);
+    ck_assert(!symlink("/nonexistent/x", link));
+    kernel_outside(conf, link);
+    unlink(link);
+    ck_assert(!symlink("/etc", link));
+    snprintf(lines, sizeof(lines), "%s/missing", link);
+    kernel_outside(conf, lines);
+    snprintf(lines, sizeof(lines), "kernel = \"%s/missing\"", dir);
+    ck_assert_msg(!incoming_on(conf, lines, &err), "%s", err.msg);
     unlink(private_file);
     unlink(open_file);
     unlink(link);

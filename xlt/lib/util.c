@@ -24,6 +24,29 @@ int xlt_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+int xlt_open_regular(const char *path, int flags, mode_t mode,
+                     struct xlt_err *err)
+{
+    struct stat st;
+    int fd;
+
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return xlt_err_set(err, "%s: not a regular file", path);
+    fd = open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, mode);
+    if (fd < 0)
+        return xlt_err_errno(err, errno, "%s", path);
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return xlt_err_set(err, "%s: not a regular file", path);
+    }
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+        xlt_err_errno(err, errno, "%s", path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int xlt_read_file(const char *path, char **text_r, size_t *len_r,
                   struct xlt_err *err)
 {

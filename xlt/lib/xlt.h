@@ -387,6 +387,11 @@ int xlt_mem_size_kb(const char *s, uint64_t *kb_r);
 int xlt_read_file(const char *path, char **text_r, size_t *len_r,
                   struct xlt_err *err);
 int xlt_write_all(int fd, const void *buf, size_t len);
+/* open(2) of PATH with FLAGS (and MODE, for O_CREAT) that never waits
+ * (a FIFO with no writer, a tty) and takes only a regular file: the fd
+ * (blocking again), or -1 with ERR naming PATH. */
+int xlt_open_regular(const char *path, int flags, mode_t mode,
+                     struct xlt_err *err);
 /* accept4(2) on LISTEN_FD; when the process is out of fds, the pending
  * connection is accepted with *SPARE_FD (an fd kept open for this, then
  * reopened) and closed at once, so that the listener does not stay
