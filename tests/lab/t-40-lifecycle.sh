@@ -43,6 +43,7 @@ crash_create preserve crashy
 mkcfg phoenix2 'on_reboot = "rename-restart"'
 check "create phoenix2 (on_reboot=rename-restart)" xlt create /tmp/phoenix2.cfg
 crash_create restart phoenix
+crash_create coredump-destroy nodump
 check "unpause" xlt unpause life
 check "it boots once unpaused" wait_for_log "$(guest_log life)" XLT-GUEST-UP 120
 check "pause" xlt pause life
@@ -124,6 +125,19 @@ grep -E "looper.*(dump|crashed)" "$log" | while read -r line; do
 done
 rm -f /var/lib/xen/dump/looper-*.core
 check "xltd with its own configuration again" xltd_restart
+
+# A dump the file system has no room for is not written (a tenth of it
+# must stay free): a 32 MiB file system, a 128 MiB guest.
+mount -t tmpfs -o size=32m tmpfs /var/lib/xen/dump
+check "nodump boots" wait_for_log "$(guest_log nodump)" XLT-GUEST-UP 120
+id=$(xl domid nodump)
+check "crash nodump (on_crash=coredump-destroy)" \
+    xenstore-write "/local/domain/$id/control/sysrq" c
+check "xltd does not dump it where there is no room, and says so" \
+    wait_for_log "$log" "nodump: not dumped: a core of [0-9]+ MiB would leave less than a tenth of /var/lib/xen/dump free \\(3[0-9] of 3[0-9] MiB free\\)" 60
+check "it is destroyed all the same" wait_until 30 sh -c '! xl list nodump 2>/dev/null'
+check "and nothing was written there" test -z "$(ls -A /var/lib/xen/dump)"
+umount /var/lib/xen/dump
 
 # restart; then shutdown -a for everything left.
 crash_it restart phoenix
