@@ -151,15 +151,17 @@ fail:
 }
 
 /* What Xen has free for a new domain, in KiB: its free memory less what
- * operations under way were promised (core/promised.c); -1 if libxl
- * cannot say.  The promised part in *PROMISED. */
-static int free_for_new(struct xltd *d, uint64_t *free_kb, uint64_t *promised)
+ * operations under way but MINE (NULL: none) were promised
+ * (core/promised.c); -1 if libxl cannot say.  The promised part in
+ * *PROMISED. */
+static int free_for_new(struct xltd *d, const struct promise *mine,
+                        uint64_t *free_kb, uint64_t *promised)
 {
     uint64_t kb;
 
     if (libxl_get_free_memory(d->ctx, &kb))
         return -1;
-    *promised = promised_kb(d);
+    *promised = promised_kb(d, mine);
     *free_kb = kb > *promised ? kb - *promised : 0;
     return 0;
 }
@@ -171,7 +173,7 @@ static int need_and_free(struct xltd *d, libxl_domain_config *cfg,
                          uint64_t *promised)
 {
     return libxl_domain_need_memory(d->ctx, cfg, 0, need) ||
-                   free_for_new(d, free_kb, promised)
+                   free_for_new(d, NULL, free_kb, promised)
                ? -1
                : 0;
 }
@@ -256,16 +258,12 @@ void balloon_tick(struct xltd *d)
 {
     struct balloon_op *op = d->balloon;
     uint64_t expirations, free_kb = 0, promised = 0;
-    bool enough;
 
     if (!op || read(op->timer_fd, &expirations, sizeof(expirations)) < 0)
         return;
     op->ticks++;
-    promise_keep(d, &op->promise); /* its own does not count against it */
-    enough = free_for_new(d, &free_kb, &promised) == 0 &&
-             free_kb >= op->need_kb;
-    promise_make(d, &op->promise, op->need_kb, &op->cfg);
-    if (enough) {
+    if (free_for_new(d, &op->promise, &free_kb, &promised) == 0 &&
+        free_kb >= op->need_kb) {
         room_made(d, op, free_kb);
         op_free(d, op);
         return;

@@ -68,8 +68,9 @@ void promise_make(struct xltd *d, struct promise *p, uint64_t kb,
                   const libxl_domain_config *cfg);
 /* The operation ended (its domain has the memory, or failed): P goes. */
 void promise_keep(struct xltd *d, struct promise *p);
-/* What the promises still lack: free memory that is not free. */
-uint64_t promised_kb(struct xltd *d);
+/* What the promises but EXCEPT (NULL: none) still lack: free memory that
+ * is not free. */
+uint64_t promised_kb(struct xltd *d, const struct promise *except);
 
 /* ---- xlerr.c: libxl's words for what failed ---------------------- */
 

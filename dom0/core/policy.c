@@ -140,11 +140,10 @@ static int incoming_hardware(const libxl_domain_config *cfg,
 
 /* ---- files and disks of this host's ---------------------------------- */
 
-/* PATH is absolute, with no `.' or `..' part, and under one of DIRS. */
-static bool path_in(const char *path, char *const *dirs)
+/* PATH is absolute, with no `.' or `..' part. */
+static bool plain_absolute(const char *path)
 {
     const char *part = path;
-    size_t len = strlen(path);
 
     if (path[0] != '/')
         return false;
@@ -154,6 +153,16 @@ static bool path_in(const char *path, char *const *dirs)
             (*part == '.' && (part[1] == '/' || part[1] == '\0')))
             return false;
     }
+    return true;
+}
+
+/* PATH is plain and absolute, and under one of DIRS. */
+static bool path_in(const char *path, char *const *dirs)
+{
+    size_t len = strlen(path);
+
+    if (!plain_absolute(path))
+        return false;
     for (int i = 0; dirs && dirs[i]; i++) {
         size_t n = strlen(dirs[i]);
         while (n > 0 && dirs[i][n - 1] == '/')
@@ -255,7 +264,7 @@ static int incoming_disk(const struct migrate_conf *m,
 
     if (!path || !*path) /* an empty CD-ROM drive */
         return 0;
-    if (devices_lv_path(path, &lv) && path_in(path, (char *[]){"/dev", NULL})) {
+    if (devices_lv_path(path, &lv) && plain_absolute(path)) {
         if (listed(m->volume_groups, lv.vg))
             return 0;
         return xlt_err_set(err, "disk %d: %s is an LV of volume group "
@@ -273,13 +282,10 @@ static int incoming_disk(const struct migrate_conf *m,
  * dom0's. */
 static bool serial_harmless(const char *serial)
 {
-    static const char *const harmless[] = {"pty", "none", "null", "vc",
-                                           "stdio"};
+    static char *const harmless[] = {"pty", "none", "null", "vc", "stdio",
+                                     NULL};
 
-    for (size_t i = 0; i < sizeof(harmless) / sizeof(harmless[0]); i++)
-        if (!strcmp(serial, harmless[i]))
-            return true;
-    return false;
+    return listed(harmless, serial);
 }
 
 /* What the device model writes or shares of dom0's. */

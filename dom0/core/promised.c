@@ -58,7 +58,7 @@ static uint64_t allocated_kb(struct xltd *d, const struct promise *p,
     return kb;
 }
 
-uint64_t promised_kb(struct xltd *d)
+uint64_t promised_kb(struct xltd *d, const struct promise *except)
 {
     libxl_dominfo *domains;
     uint64_t kb = 0, has;
@@ -68,6 +68,8 @@ uint64_t promised_kb(struct xltd *d)
         return 0;
     domains = libxl_list_domain(d->ctx, &n);
     for (const struct promise *p = d->promises; p; p = p->next) {
+        if (p == except)
+            continue;
         has = domains ? allocated_kb(d, p, domains, n) : 0;
         kb += p->kb > has ? p->kb - has : 0;
     }
