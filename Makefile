@@ -15,7 +15,8 @@ DESTDIR ?=
 BUILD   ?= build
 
 CC      ?= cc
-PKGS    := xenlight xlutil xenstore xencontrol xentoollog yajl uuid gnutls
+PKGS    := xenlight xlutil xenstore xencontrol xenguest xentoollog yajl uuid \
+           gnutls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 # Where the device drivers (libxl's hotplug scripts) are installed

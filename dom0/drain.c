@@ -15,7 +15,8 @@
 
 static size_t busy(const struct xltd *d)
 {
-    return inflight_count(d) + migrate_count(d) + receive_incomings(d);
+    return inflight_count(d) + migrate_count(d) + receive_incomings(d) +
+           actions_dumping(d);
 }
 
 static void set_deadline(struct xltd *d, int seconds)

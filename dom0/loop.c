@@ -54,8 +54,12 @@ static void soonest(int *timeout, int ms)
         *timeout = ms;
 }
 
-/* Fill PS: [0] the signal fd, [1] xenstore's, [2] the autoballoon timer
- * and [3] the transfers' (-1, ignored, when idle), then the control fds,
+/* The fds before the control fds: [0] the signal fd, [1] xenstore's,
+ * [2] the autoballoon timer, [3] the transfers' and [4] the core dumps'
+ * (-1, ignored, when idle). */
+#define OURS_FIXED 5
+
+/* Fill PS: the OURS_FIXED fds above, then the control fds,
  * the migrations' and the listener's (their counts in PARTS), then
  * libxl's.
  * Returns the count, with *ours the number before libxl's. */
@@ -65,7 +69,8 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     struct timeval now;
     int n, nlibxl = 0;
 
-    n = (int)(control_count(d) + migrate_count(d) + receive_count(d)) + 4;
+    n = (int)(control_count(d) + migrate_count(d) + receive_count(d)) +
+        OURS_FIXED;
     if (pollset_reserve(ps, n + 8) || !ps->fds)
         return -1;
     ps->fds[0] = (struct pollfd){.fd = d->signal_fd, .events = POLLIN};
@@ -73,8 +78,10 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
                                  .events = POLLIN};
     ps->fds[2] = (struct pollfd){.fd = balloon_fd(d), .events = POLLIN};
     ps->fds[3] = (struct pollfd){.fd = transfer_fd(d), .events = POLLIN};
-    parts[0] = control_pollfds(d, ps->fds + 4, (size_t)ps->cap - 4);
-    n = 4 + (int)parts[0];
+    ps->fds[4] = (struct pollfd){.fd = actions_fd(d), .events = POLLIN};
+    parts[0] = control_pollfds(d, ps->fds + OURS_FIXED,
+                               (size_t)ps->cap - OURS_FIXED);
+    n = OURS_FIXED + (int)parts[0];
     parts[1] = migrate_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
     n += (int)parts[1];
     parts[2] = receive_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
@@ -127,9 +134,12 @@ int loop_run(struct xltd *d)
             balloon_tick(d);
         if (ps.fds[3].revents)
             transfer_tick(d);
-        control_handle(d, ps.fds + 4, parts[0]);
-        migrate_handle(d, ps.fds + 4 + parts[0], parts[1]);
-        receive_handle(d, ps.fds + 4 + parts[0] + parts[1], parts[2]);
+        if (ps.fds[4].revents)
+            actions_ready(d);
+        control_handle(d, ps.fds + OURS_FIXED, parts[0]);
+        migrate_handle(d, ps.fds + OURS_FIXED + parts[0], parts[1]);
+        receive_handle(d, ps.fds + OURS_FIXED + parts[0] + parts[1],
+                       parts[2]);
         receive_expire(d);
         control_expire(d);
     }

@@ -276,6 +276,7 @@ static void stop(struct xltd *d)
     balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
     receive_close(d);
+    actions_stop(d);
     libxl_bitmap_dispose(&d->dedicated_pending);
     if (!d->stop_unfinished) { /* libxl asserts on operations in flight */
         supervise_stop(d);
@@ -350,7 +351,8 @@ int main(int argc, char **argv)
     struct options o = {0};
     struct xltd_conf conf = {0};
     struct xltd d = {.listen_fd = -1, .signal_fd = -1, .pid_fd = -1,
-                     .spare_fd = -1, .transfer_timer = -1};
+                     .spare_fd = -1, .transfer_timer = -1,
+                     .xl_lock_fd = -1, .actions_fd = -1};
     struct xlt_err err;
     FILE *logf = stderr;
     int ready_fd = -1, rc = 1;

@@ -142,6 +142,7 @@ struct balloon_op;
 struct transfer;
 struct inflight;
 struct promise;
+struct action;
 struct migration;
 struct incoming;
 
@@ -169,6 +170,9 @@ struct xltd {
     struct job unattended; /* for what xltd does on its own: logs errors */
     struct inflight *inflight; /* libxl operations under way */
     struct promise *promises;  /* memory they will take (core/promised.c) */
+    int xl_lock_fd;            /* /var/lock/xl while promises are listed */
+    struct action *actions;    /* on_* actions under way (core/actions.c) */
+    int actions_fd;            /* their dumps' eventfd */
     struct watch *watches;
     struct waiter *waiters;
     const char *state_dir;

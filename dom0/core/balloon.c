@@ -4,11 +4,11 @@
  * second, for dom0's balloon driver to hand it back, telling the client
  * how far it got.  Once enough is free the create goes on; if dom0 cannot
  * free it within the bound, dom0 gets its former target back and nothing
- * is created.  Meanwhile xltd holds /var/lock/xl, as xl does, so that a
- * stock `xl create` cannot take the memory.  One at a time.
+ * is created.  Meanwhile its promise (promised.c) holds /var/lock/xl, as
+ * xl does, so that a stock `xl create` cannot take the memory.  One at a
+ * time.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +17,6 @@
 
 #include "core.h"
 
-#define XL_LOCK_PATH "/var/lock/xl"
 #define SLACK_KB ((uint64_t)4 * 1024) /* a little more than the shortfall */
 
 struct balloon_op {
@@ -26,8 +25,9 @@ struct balloon_op {
     libxl_domain_config cfg;
     char *path, *text;
     uint64_t need_kb, dom0_before_kb;
-    int timer_fd, lock_fd, ticks;
-    struct promise promise; /* what dom0 frees is this create's */
+    int timer_fd, ticks;
+    struct promise promise; /* what dom0 frees is this create's; and
+                               xl's lock */
 };
 
 static bool autoballoon_on(struct xltd *d)
@@ -45,29 +45,11 @@ static void op_free(struct xltd *d, struct balloon_op *op)
     promise_keep(d, &op->promise);
     if (op->timer_fd >= 0)
         close(op->timer_fd);
-    if (op->lock_fd >= 0)
-        close(op->lock_fd); /* releases the lock */
     libxl_domain_config_dispose(&op->cfg);
     free(op->path);
     free(op->text);
     free(op);
     d->balloon = NULL;
-}
-
-/* xl's lock, without waiting: -1 (errno set) if someone holds it or the
- * file cannot be opened. */
-static int take_xl_lock(void)
-{
-    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    int fd = open(XL_LOCK_PATH, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-
-    if (fd >= 0 && fcntl(fd, F_SETLK, &fl) < 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        fd = -1;
-    }
-    return fd;
 }
 
 /* dom0's target now (*DOM0) and what it must go down to (*TARGET) for
@@ -91,17 +73,11 @@ static int dom0_target(struct xltd *d, const libxl_domain_config *cfg,
     return 0;
 }
 
-/* xl's lock and the tick timer of OP. */
-static int op_open(struct balloon_op *op, struct xlt_err *err)
+/* The tick timer of OP. */
+static int op_timer(struct balloon_op *op, struct xlt_err *err)
 {
     struct itimerspec tick = {{1, 0}, {1, 0}};
 
-    op->lock_fd = take_xl_lock();
-    if (op->lock_fd < 0)
-        return xlt_err_set(err, "%s: %s", XL_LOCK_PATH,
-                           errno == EAGAIN || errno == EACCES
-                           ? "held by another toolstack (a stock xl "
-                             "create?): try again" : strerror(errno));
     op->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
     if (op->timer_fd < 0 || timerfd_settime(op->timer_fd, 0, &tick, NULL))
         return xlt_err_errno(err, errno, "autoballoon timer");
@@ -124,16 +100,19 @@ static int start_ballooning(struct xltd *d, const libxl_domain_config *cfg,
     op = calloc(1, sizeof(*op));
     if (!op)
         return xlt_err_set(err, "out of memory");
-    op->timer_fd = op->lock_fd = -1;
+    op->timer_fd = -1;
     libxl_domain_config_init(&op->cfg);
     d->balloon = op;
     op->job = job;
     op->need_kb = need;
     op->dom0_before_kb = dom0;
-    if (op_open(op, err))
-        goto fail;
     libxl_domain_config_copy(d->ctx, &op->cfg, cfg);
-    promise_make(d, &op->promise, need, &op->cfg);
+    if (promise_make(d, &op->promise, need, &op->cfg, err)) {
+        xlt_err_set(err, "%s; nothing created", err->msg);
+        goto fail;
+    }
+    if (op_timer(op, err))
+        goto fail;
     if (libxl_set_memory_target(d->ctx, 0, (int64_t)target, 0, 0)) {
         xlt_err_set(err, "cannot lower dom0's memory target");
         goto fail;

@@ -62,10 +62,15 @@ struct promise {
     const libxl_domain_config *cfg;  /* its UUID and name, as libxl has them */
 };
 
+/* xl's lock file, held while any promise is listed */
+#define XL_LOCK_PATH "/var/lock/xl"
+
 /* P (the caller's, listed until promise_keep) promises KB to the domain
- * of CFG, which must live as long. */
-void promise_make(struct xltd *d, struct promise *p, uint64_t kb,
-                  const libxl_domain_config *cfg);
+ * of CFG, which must live as long; xl's lock is held from the first
+ * promise to the end of the last.  -1 with ERR (and P not listed) if
+ * another process holds the lock. */
+int promise_make(struct xltd *d, struct promise *p, uint64_t kb,
+                 const libxl_domain_config *cfg, struct xlt_err *err);
 /* The operation ended (its domain has the memory, or failed): P goes. */
 void promise_keep(struct xltd *d, struct promise *p);
 /* What the promises but EXCEPT (NULL: none) still lack: free memory that
@@ -198,6 +203,25 @@ void domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid);
 int xenctrl_shutdown(uint32_t domid, libxl_shutdown_reason reason,
                      struct xlt_err *err);
 
+/* DOMID's core, written to PATH with a libxenctrl handle of the caller's
+ * own (libxl's dump holds libxl's lock throughout); 0 or an errno. */
+int xenctrl_dumpcore(uint32_t domid, const char *path);
+
+/* ---- actions.c: on_* actions, off the loop ------------------------------ */
+
+/* Apply WHAT to DOMID, which shut down (CFG taken over): a core dump in a
+ * thread, libxl's asynchronous destroy, then a restart, as WHAT says. */
+void actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
+                   libxl_action_on_shutdown what);
+/* The eventfd that a finished dump posts to (-1 until the first dump), and
+ * what the loop does when it is readable. */
+int actions_fd(const struct xltd *d);
+void actions_ready(struct xltd *d);
+/* How many dumps are being written. */
+size_t actions_dumping(const struct xltd *d);
+/* xltd exits: the dumps not finished are removed. */
+void actions_stop(struct xltd *d);
+
 /* ---- supervise.c: watching domains ----------------------------------- */
 
 /* Watch every domain Xen has now (at start-up), once what an xltd that
@@ -225,10 +249,19 @@ void supervise_stop(struct xltd *d);
  * crash_restart_window. */
 bool crashes_restart_allowed(struct xltd *d, const char *name);
 void crashes_forget(struct xltd *d);
-/* Dump DOMID's core to /var/lib/xen/dump/NAME-SECONDS.core if there is
- * room for it, NAME's oldest dumps removed first so that at most
- * dump_keep are kept; what went wrong is logged. */
-void crashes_dump(struct xltd *d, uint32_t domid, const char *name);
+struct dump_file {
+    char path[512]; /* /var/lib/xen/dump/NAME-SECONDS.core */
+    char part[520]; /* where it is written until whole: PATH.part */
+};
+/* Where a core dump of NAME (MEMKB of memory) goes, in *F: NAME's
+ * half-written dumps removed and its oldest dumps too, so that at most
+ * dump_keep are kept; false (and logged) if the room is not there. */
+bool crashes_dump_file(struct xltd *d, const char *name, uint64_t memkb,
+                       struct dump_file *f);
+/* The dump of DOMID into F->part ended with ERRNUM (0: whole): it takes
+ * its name, or goes; logged either way. */
+void crashes_dump_done(struct xltd *d, uint32_t domid, const char *name,
+                       const struct dump_file *f, int errnum);
 
 /* ---- debug.c: looking into a domain or the hypervisor ---------------- */
 

@@ -9,9 +9,11 @@
  * core dump is written only if the file system has room for it (the
  * domain's memory, with a tenth of the file system left free), and the
  * oldest dumps of the same name go first so that at most dump_keep are
- * kept.
+ * kept.  The dump itself is written beside the loop (actions.c), as
+ * NAME-SECONDS.core.part until it is whole.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,29 +146,61 @@ static bool room_for(struct xltd *d, const char *name, uint64_t memkb)
     return false;
 }
 
-void crashes_dump(struct xltd *d, uint32_t domid, const char *name)
+/* Remove NAME's half-written dumps, NAME-SECONDS.core.part, which an
+ * xltd killed while it dumped leaves behind. */
+static void remove_parts(struct xltd *d, const char *name)
 {
-    libxl_dominfo info;
-    char path[512];
+    DIR *dir = opendir(DUMP_DIR);
+    struct dirent *e;
+    char path[512], file[256];
+    size_t len;
+
+    if (!dir)
+        return;
+    while ((e = readdir(dir))) {
+        len = strlen(e->d_name);
+        if (len < 5 || len >= sizeof(file) ||
+            strcmp(e->d_name + len - 5, ".part") != 0)
+            continue;
+        memcpy(file, e->d_name, len - 5);
+        file[len - 5] = 0;
+        if (!dump_of(file, name))
+            continue;
+        snprintf(path, sizeof(path), DUMP_DIR "/%s", e->d_name);
+        if (!unlink(path))
+            log_info(&d->log, "%s: removed a half-written core dump %s",
+                     name, path);
+    }
+    closedir(dir);
+}
+
+bool crashes_dump_file(struct xltd *d, const char *name, uint64_t memkb,
+                       struct dump_file *f)
+{
+    time_t now = time(NULL);
 
     mkdir(DUMP_DIR, 0700);
-    libxl_dominfo_init(&info);
+    remove_parts(d, name);
     if (d->crash_conf.dump_keep) /* first: the room they take counts */
         prune(d, name, d->crash_conf.dump_keep);
-    if (libxl_domain_info(d->ctx, &info, domid) == 0 &&
-        !room_for(d, name, info.current_memkb))
-        goto out;
-    snprintf(path, sizeof(path), DUMP_DIR "/%s-%ld.core", name,
-             (long)time(NULL));
-    if (libxl_domain_core_dump(d->ctx, domid, path, NULL)) {
-        struct xlt_err err;
-        xlerr_set(d, ERROR_FAIL, &err, "%s (%u): core dump to %s failed",
-                  name, domid, path);
-        log_errx(&d->log, "%s", err.msg);
-        unlink(path); /* no half-written dump */
-    } else {
-        log_info(&d->log, "%s (%u): core dumped to %s", name, domid, path);
+    if (!room_for(d, name, memkb))
+        return false;
+    snprintf(f->path, sizeof(f->path), DUMP_DIR "/%s-%ld.core", name,
+             (long)now);
+    snprintf(f->part, sizeof(f->part), "%s.part", f->path);
+    return true;
+}
+
+void crashes_dump_done(struct xltd *d, uint32_t domid, const char *name,
+                       const struct dump_file *f, int errnum)
+{
+    if (!errnum && rename(f->part, f->path))
+        errnum = errno;
+    if (errnum) {
+        log_errx(&d->log, "%s (%u): core dump to %s failed: %s", name, domid,
+                 f->path, strerror(errnum));
+        unlink(f->part); /* no half-written dump */
+        return;
     }
-out:
-    libxl_dominfo_dispose(&info);
+    log_info(&d->log, "%s (%u): core dumped to %s", name, domid, f->path);
 }

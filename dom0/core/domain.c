@@ -105,6 +105,34 @@ out:
     start_free(s);
 }
 
+/* What S's domain needs is promised to it (and xl's lock held) until it
+ * ends; -1 with ERR if another toolstack holds the lock.  A restart that
+ * an on_* action asks for goes on without: the guest is not given up. */
+static int promise_memory(struct start *s, struct xlt_err *err)
+{
+    uint64_t need;
+
+    if (libxl_domain_need_memory(s->d->ctx, &s->cfg, 0, &need) ||
+        !promise_make(s->d, &s->promise, need, &s->cfg, err))
+        return 0;
+    if (s->job != &s->d->unattended)
+        return -1;
+    log_warnx(&s->d->log, "%s: restarting it regardless: %s",
+              s->cfg.c_info.name, err->msg);
+    return 0;
+}
+
+/* S was refused before libxl had it: nothing was built. */
+static int start_refused(struct start *s, struct xlt_err *err)
+{
+    store_drop(s->d, &s->cfg.c_info.uuid);
+    dedicated_started(s->d, &s->cfg);
+    xlt_err_set(err, "%s: %s; nothing %s", s->cfg.c_info.name, err->msg,
+                s->transfer ? "restored" : "created");
+    start_free(s);
+    return -1;
+}
+
 /* Create (FD < 0), restore from FD, or with SOFT_RESET rebuild DOMID. */
 static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
                  struct job *job, struct transfer *t, int fd, uint32_t domid,
@@ -113,7 +141,6 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     struct start *s = calloc(1, sizeof(*s));
     libxl_domain_restore_params params;
     const libxl_asyncop_how *how;
-    uint64_t need;
     int rc;
 
     if (!s) {
@@ -131,8 +158,8 @@ static int start(struct xltd *d, libxl_domain_config *cfg, bool paused,
     s->transfer = t;
     s->cfg = *cfg; /* take it over */
     libxl_domain_config_init(cfg);
-    if (!soft_reset && !libxl_domain_need_memory(d->ctx, &s->cfg, 0, &need))
-        promise_make(d, &s->promise, need, &s->cfg);
+    if (!soft_reset && promise_memory(s, err))
+        return start_refused(s, err);
     how = inflight_begin(d, &s->op, soft_reset ? "a soft reset"
                                     : t ? "a restore" : "a create",
                          start_done, s);

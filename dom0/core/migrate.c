@@ -94,32 +94,43 @@ static void migration_free(struct migration *m)
 
 /* ---- the worker ------------------------------------------------------------ */
 
+/* Why connecting FD to A failed (0: it did not): the socket's error,
+ * ETIMEDOUT, or ECANCELED when WAKE became readable first. */
+static int connect_error(int fd, const struct addrinfo *a, int wake)
+{
+    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
+                          {.fd = wake, .events = POLLIN}};
+    socklen_t elen = sizeof(int);
+    int n, e = 0;
+
+    if (!connect(fd, a->ai_addr, a->ai_addrlen))
+        return 0;
+    if (errno != EINPROGRESS)
+        return errno;
+    n = poll(p, 2, CONNECT_MS);
+    if (n < 0)
+        return errno;
+    if (n == 0)
+        return ETIMEDOUT;
+    if (p[1].revents)
+        return ECANCELED;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen))
+        return errno;
+    return e;
+}
+
 /* A connection to A, within CONNECT_MS, unless WAKE becomes readable;
  * -1 with *E the errno. */
 static int connect_one(const struct addrinfo *a, int wake, int *e)
 {
     int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
                     SOCK_NONBLOCK, a->ai_protocol);
-    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
-                          {.fd = wake, .events = POLLIN}};
-    socklen_t elen = sizeof(*e);
-    int n;
 
-    *e = 0;
     if (fd < 0) {
         *e = errno;
         return -1;
     }
-    if (connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS)
-        *e = errno;
-    else if ((n = poll(p, 2, CONNECT_MS)) < 0)
-        *e = errno;
-    else if (n == 0)
-        *e = ETIMEDOUT;
-    else if (p[1].revents)
-        *e = ECANCELED;
-    else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, e, &elen))
-        *e = errno;
+    *e = connect_error(fd, a, wake);
     if (*e) {
         close(fd);
         return -1;

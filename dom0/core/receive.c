@@ -273,9 +273,9 @@ static int take_header(struct incoming *in, struct xlt_err *err)
         goto out;
     }
     if (devices_prepare(d, &in->cfg, err) ||
-        balloon_fits(d, &in->cfg, &need, err))
+        balloon_fits(d, &in->cfg, &need, err) ||
+        promise_make(d, &in->promise, need, &in->cfg, err))
         goto out;
-    promise_make(d, &in->promise, need, &in->cfg);
     /* dedicated on the source: CPUs of its own here too */
     if (kept_dedicated(in->extras) && dedicated_reserve(d, &in->cfg, err))
         goto out;

@@ -257,89 +257,6 @@ static libxl_action_on_shutdown action_for(const libxl_domain_config *cfg,
     }
 }
 
-/* rename-restart: the old domain stays, as NAME-DOMID, for inspection; the
- * new one gets a fresh UUID. */
-static int rename_old(struct xltd *d, uint32_t domid,
-                      libxl_domain_config *cfg)
-{
-    char newname[256];
-    libxl_uuid old;
-
-    snprintf(newname, sizeof(newname), "%s-%u", cfg->c_info.name, domid);
-    if (libxl_domain_rename(d->ctx, domid, cfg->c_info.name, newname)) {
-        log_errx(&d->log, "%s (%u): cannot rename it to %s", cfg->c_info.name,
-                 domid, newname);
-        return -1;
-    }
-    log_info(&d->log, "%s (%u): kept as %s, no longer managed", cfg->c_info.name,
-             domid, newname);
-    libxl_uuid_copy(d->ctx, &old, &cfg->c_info.uuid);
-    libxl_uuid_generate(&cfg->c_info.uuid);
-    return store_move(d, &old, cfg);
-}
-
-/* Start a new instance from CFG, the old one's configuration (which libxl
- * keeps up to date with hotplugged devices, the memory target and the
- * online vCPUs), with the pinning set at run time. */
-static void restart(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
-                    bool keep_old)
-{
-    struct xlt_err err;
-
-    pinning_apply(d, cfg); /* logs what went wrong; restart all the same */
-    if (keep_old) {
-        if (rename_old(d, domid, cfg))
-            return;
-    } else if (libxl_domain_destroy(d->ctx, domid, NULL)) {
-        log_errx(&d->log, "%s (%u): destroy failed; not restarting",
-                 cfg->c_info.name, domid);
-        return;
-    }
-    if (dedicated_restart(d, cfg, &err)) {
-        log_errx(&d->log, "%s: not restarted: %s", cfg->c_info.name, err.msg);
-        store_drop(d, &cfg->c_info.uuid);
-        return;
-    }
-    log_info(&d->log, "%s: restarting", cfg->c_info.name);
-    if (domain_start(d, cfg, false, &d->unattended, &err))
-        log_errx(&d->log, "%s", err.msg);
-}
-
-static void apply_action(struct xltd *d, uint32_t domid,
-                         libxl_domain_config *cfg,
-                         libxl_action_on_shutdown action)
-{
-    const char *name = cfg->c_info.name;
-
-    switch (action) {
-    case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
-        break;
-    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
-        crashes_dump(d, domid, name);
-        restart(d, domid, cfg, false);
-        break;
-    case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
-        restart(d, domid, cfg, false);
-        break;
-    case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
-        restart(d, domid, cfg, true);
-        break;
-    case LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET:
-        pinning_apply(d, cfg); /* as a restart: run-time pinning stays */
-        domain_soft_reset(d, domid, cfg);
-        break;
-    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY:
-        crashes_dump(d, domid, name);
-        /* fall through */
-    default:
-        if (libxl_domain_destroy(d->ctx, domid, NULL))
-            log_errx(&d->log, "%s (%u): destroy failed", name, domid);
-        else
-            store_drop(d, &cfg->c_info.uuid);
-        break;
-    }
-}
-
 static bool restarts(libxl_action_on_shutdown action)
 {
     return action == LIBXL_ACTION_ON_SHUTDOWN_RESTART ||
@@ -386,7 +303,7 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
         action = action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART
                      ? LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY
                      : LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
-    apply_action(d, domid, &cfg, action);
+    actions_apply(d, domid, &cfg, action);
 out:
     libxl_domain_config_dispose(&cfg);
     free(name);

@@ -1,7 +1,8 @@
 /*
- * xenctrl.c: the one thing xltd needs from libxenctrl that libxl does not
- * offer: shutting a domain down from outside with a reason.  (Built as
- * GNU C: xenctrl.h uses anonymous unions.)
+ * xenctrl.c: what xltd needs from libxenctrl that libxl does not offer:
+ * shutting a domain down from outside with a reason, and a core dump
+ * that does not hold libxl's lock.  (Built as GNU C: xenctrl.h uses
+ * anonymous unions.)
  */
 #include <errno.h>
 #include <xenctrl.h>
@@ -28,4 +29,17 @@ int xenctrl_shutdown(uint32_t domid, libxl_shutdown_reason reason,
                       "failed", domid, reason);
     xc_interface_close(xch);
     return rc ? -1 : 0;
+}
+
+int xenctrl_dumpcore(uint32_t domid, const char *path)
+{
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    int rc, e;
+
+    if (!xch)
+        return errno ? errno : EIO;
+    rc = xc_domain_dumpcore(xch, domid, path);
+    e = rc ? (errno ? errno : EIO) : 0;
+    xc_interface_close(xch);
+    return e;
 }

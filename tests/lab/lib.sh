@@ -241,6 +241,17 @@ lab_vg() {
 # lab_config EXAMPLE [NAME]: /etc/xlt/examples/EXAMPLE.cfg with the lab's
 # guest kernel and ramdisk, and the domain renamed NAME if given, written
 # to /tmp/NAME.cfg (or /tmp/EXAMPLE.cfg); prints that path.
+# xl_lock_holders: the pids that hold xl's lock, /var/lock/xl (POSIX
+# write locks on its inode in /proc/locks), one a line.
+xl_lock_holders() {
+  local ino
+  ino=$(stat -L -c %i /var/lock/xl 2>/dev/null) || return 0
+  awk -v ino="$ino" '$2 == "POSIX" && $4 == "WRITE" &&
+      $6 ~ (":" ino "$") { print $5 }' /proc/locks
+}
+xl_lock_held_by() { xl_lock_holders | grep -qx "$1"; }
+xl_lock_held_by_other() { xl_lock_holders | grep -vqx "$1"; }
+
 lab_config() {
   local out=/tmp/${2:-$1}.cfg
   sed -e "s|/lab/guest/vmlinux.gz|$LAB_GUEST_KERNEL|" \

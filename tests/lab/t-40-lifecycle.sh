@@ -11,6 +11,12 @@ mkcfg() { # NAME [EXTRA LINE]: a PV guest config in /tmp/NAME.cfg
     [ -z "${2:-}" ] || echo "$2" >> "$cfg"
 }
 log=/var/log/xlt/xltd.log
+# life_state: what xl, xltd and the console say of guest life, as notes.
+life_state() {
+    local line
+    { xl list; tail -n 4 "$(guest_log life)"; grep "life" "$log" | tail -n 8
+    } 2>&1 | while read -r line; do note "life: $line"; done
+}
 
 # crash_create ACTION NAME: create guest NAME with on_crash=ACTION.
 crash_create() {
@@ -56,7 +62,8 @@ uuid=$(xl list -v life | awk 'NR == 2 { print $7 }')
 check "reboot -w returns once it went down" xlt reboot -w life
 check "xltd applied on_reboot=restart" wait_for_log "$log" \
     "life \\($id\\): shut down \\(reboot\\); on_reboot=restart" 10
-check "a new instance boots" wait_for_count "$(guest_log life)" XLT-GUEST-UP 2 120
+check "a new instance boots" wait_for_count "$(guest_log life)" XLT-GUEST-UP 2 120 ||
+    life_state
 check "with a new id" sh -c "[ \"\$(xl domid life)\" != $id ]"
 check "and the same UUID" sh -c "xl list -v life | grep -q $uuid"
 
@@ -65,7 +72,8 @@ id=$(xl domid life)
 check "the guest reboots itself" xenstore-write "/local/domain/$id/control/sysrq" b
 check "xltd restarts it again" wait_for_log "$log" \
     "life \\($id\\): shut down \\(reboot\\); on_reboot=restart" 30
-check "a third instance boots" wait_for_count "$(guest_log life)" XLT-GUEST-UP 3 120
+check "a third instance boots" wait_for_count "$(guest_log life)" XLT-GUEST-UP 3 120 ||
+    life_state
 
 # shutdown -w: back only once it is down; on_poweroff=destroy removes it.
 check "shutdown -w" xlt shutdown -w life
@@ -108,6 +116,24 @@ for n in 1 2; do
       wait_for_count "$(guest_log looper)" XLT-GUEST-UP $n 120
   id=$(xl domid looper)
   check "crash it ($n)" xenstore-write "/local/domain/$id/control/sysrq" c
+  if [ "$n" = 1 ]; then
+    # the dump is written beside xltd's loop; kill -9 in the middle of it
+    check "xltd dumps it beside its loop, as a .part first" sh -c \
+        ". /lab/lib.sh; wait_for_log $log 'looper \\($id\\): dumping its core to' 60 &&
+         ls /var/lib/xen/dump/looper-*.core.part"
+    t0=$(now_ms)
+    check "xlt list answers meanwhile" sh -c 'xlt list | grep -q "^looper "'
+    ms=$(($(now_ms) - t0))
+    note "xlt list during the dump: $ms ms"
+    check "within a second" test "$ms" -lt 1000
+    check "xltd is killed (-9) in the middle of the dump" sh -c \
+        'ls /var/lib/xen/dump/looper-*.core.part &&
+         kill -9 "$(cat /run/xlt/xltd.pid)"'
+    check "a new xltd starts" sh -c \
+        'while pgrep -x xltd >/dev/null; do sleep 0.2; done; xltd -f /tmp/crash.conf'
+    check "it removes the half-written dump" wait_for_log "$log" \
+        "looper: removed a half-written core dump /var/lib/xen/dump/looper-[0-9]+\\.core\\.part" 30
+  fi
   check "xltd dumps it ($n)" wait_for_log "$log" \
       "looper \\($id\\): core dumped to /var/lib/xen/dump/looper-" 90
 done
@@ -120,6 +146,7 @@ check "one core dump is kept (dump_keep = 1)" \
     test "$(ls /var/lib/xen/dump/looper-*.core | wc -l)" -eq 1
 check "the older one was removed, and xltd said so" \
     test "$(grep -c "looper: removed its oldest core dump" "$log")" -eq 1
+check "and no half-written one is left" sh -c '! ls /var/lib/xen/dump/*.part'
 grep -E "looper.*(dump|crashed)" "$log" | while read -r line; do
   note "xltd: $line"
 done

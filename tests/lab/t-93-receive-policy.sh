@@ -104,14 +104,22 @@ check "keeper runs on, the one domain with its UUID" \
 check "destroy keeper" xlt destroy keeper
 
 # memory promised: a peer sends the header of a domain that takes most of
-# the free memory, then no stream; meanwhile that memory is not free
+# the free memory, then no stream; meanwhile that memory is not free, and
+# xltd holds xl's lock.  (Stock xl takes that lock only when its
+# autoballoon is on, and Xen's dom0_mem turns it off here: on for now.)
+cp /etc/xen/xl.conf /tmp/xl.conf.lab
+echo 'autoballoon = "on"' >>/etc/xen/xl.conf
 free_mb=$(xl info | awk '$1 == "free_memory" { print $3 }')
 json=$(json_of promised 'name = "promised"' "memory = $((free_mb - 100))")
 /lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key hold "$json" >/tmp/hold.out 2>&1 &
 holder=$!
 check "the receiver takes the header and waits for the stream" \
     wait_until 20 grep -q '"ready"' /tmp/hold.out
+check "meanwhile xltd holds xl's lock" xl_lock_held_by "$(pgrep -x xltd)"
 other=$(lab_config pv-busybox other)
+check "a stock xl create waits for it (killed after 5 s, nothing made)" sh -c \
+    "timeout 5 xl create -p $other 'name=\"xl-waits\"' >/dev/null 2>&1
+     test \$? -gt 123 && ! xl list xl-waits 2>/dev/null"
 check_not "a create that fits only in that memory fails at once" \
     timeout 30 xlt create "$other"
 check "and says the memory is promised" sh -c \
@@ -120,7 +128,31 @@ check "nothing created" sh -c '! xl list other 2>/dev/null'
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 check "once the peer is gone, the create fits" wait_until 30 xlt create "$other"
+check_not "and xltd holds xl's lock no longer" xl_lock_held_by "$(pgrep -x xltd)"
 check "destroy it" xlt destroy other
+
+# the other way round: while a stock xl create holds xl's lock (its
+# bootloader takes 12 s, then fails), xlt create is refused, not queued
+printf '#!/bin/sh\nsleep 12\nexit 1\n' >/tmp/slowboot
+chmod +x /tmp/slowboot
+: >/tmp/slowboot.img
+slow=$(lab_config pv-busybox slowboot)
+sed -i -e '/^kernel/d' -e '/^ramdisk/d' "$slow"
+printf '%s\n' 'bootloader = "/tmp/slowboot"' \
+    'disk = ["file:/tmp/slowboot.img,xvda,r"]' >>"$slow"
+xl create "$slow" >/tmp/slowboot.out 2>&1 &
+slowpid=$!
+check "stock xl holds its lock through its create" \
+    wait_until 10 xl_lock_held_by_other "$(pgrep -x xltd)"
+check_not "xlt create meanwhile fails" xlt create "$other"
+check "saying who holds the lock" sh -c \
+    "xlt create $other 2>&1 | grep -qF 'other: /var/lock/xl is held by another toolstack (a stock xl create?): try again; nothing created'"
+check "nothing created, no store entry" sh -c \
+    '! xl list other 2>/dev/null && ! grep -qs "\"name\": \"other\"" /var/lib/xlt/domains/*.json'
+wait "$slowpid"
+check "once xl is done, xlt create works" xlt create "$other"
+check "destroy it" xlt destroy other
+cp /tmp/xl.conf.lab /etc/xen/xl.conf
 
 # streams that are no migration
 check "a stalled peer is hung up on at the handshake's deadline" \

@@ -185,7 +185,7 @@ int xlt_vbd_user(struct xs_handle *xs, const char *device,
         for (unsigned j = 0; devs && j < n_dev && !found; j++) {
             snprintf(path, sizeof(path), VBD_BACKENDS "/%s/%s", doms[i],
                      devs[j]);
-            if ((!skip || !skip->backend || strcmp(path, skip->backend)) &&
+            if ((!skip || !skip->backend || strcmp(path, skip->backend) != 0) &&
                 backend_has(xs, path, device, writers_only)) {
                 *domid = (unsigned)strtoul(doms[i], NULL, 10);
                 found = 1;
