@@ -53,7 +53,9 @@ D_SRC    := $(D_UPPER_SRC) $(D_CORE_SRC)
 D_CORE_INC  := -Idom0 -Idom0/core
 D_UPPER_INC := -Idom0 -Idom0/core -Idom0/api
 DRV_LIB  := drivers/hotplug.c
-DRV_MAIN := $(filter-out $(DRV_LIB),$(wildcard drivers/*.c))
+# vif-bridge's nft rules, pure (the unit tests link it too)
+DRV_PART := drivers/antispoof.c
+DRV_MAIN := $(filter-out $(DRV_LIB) $(DRV_PART),$(wildcard drivers/*.c))
 TEST_SRC := $(wildcard tests/unit/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -70,11 +72,13 @@ HOSTILE := $(BUILD)/bin/hostile-peer
 XLT    := $(BUILD)/bin/xlt
 XLTD   := $(BUILD)/bin/xltd
 DRIVERS := $(DRV_MAIN:drivers/%.c=$(BUILD)/bin/drivers/%)
-# rtnetlink for vif-bridge: libnl-route-3, the usual netlink library
-NL_CFLAGS := $(shell pkg-config --cflags libnl-route-3.0)
-NL_LIBS   := $(shell pkg-config --libs libnl-route-3.0)
+# rtnetlink for vif-bridge: libnl-route-3, the usual netlink library; and
+# libnftables for its anti-spoofing rules (the library, not the nft program)
+NL_CFLAGS := $(shell pkg-config --cflags libnl-route-3.0 libnftables)
+NL_LIBS   := $(shell pkg-config --libs libnl-route-3.0 libnftables)
 # What the drivers link: xenstore (hotplug.c; libxlt's lvm.c for
-# block-lvm), and libnl for vif-bridge; not the rest of $(PKG_LIBS).
+# block-lvm), and libnl and libnftables for vif-bridge; not the rest of
+# $(PKG_LIBS).
 DRV_LIBS  := $(shell pkg-config --libs xenstore)
 # Man pages, made at build time: xlt.1 by the built xlt from its command
 # table, xltd.8 and xlt.conf.5 as written in dom0/.
@@ -112,9 +116,11 @@ $(XLTD): $(D_OBJ) $(LIBXLT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-.SECONDARY: $(DRV_MAIN:%.c=$(BUILD)/%.o) $(BUILD)/drivers/hotplug.o
+.SECONDARY: $(DRV_MAIN:%.c=$(BUILD)/%.o) $(BUILD)/drivers/hotplug.o \
+            $(DRV_PART:%.c=$(BUILD)/%.o)
 $(BUILD)/drivers/%.o: CFLAGS += $(NL_CFLAGS)
 $(BUILD)/bin/drivers/vif-bridge: DRV_LIBS += $(NL_LIBS)
+$(BUILD)/bin/drivers/vif-bridge: $(BUILD)/drivers/antispoof.o
 $(BUILD)/bin/drivers/%: $(BUILD)/drivers/%.o $(BUILD)/drivers/hotplug.o $(LIBXLT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS)
@@ -127,7 +133,8 @@ $(BUILD)/man/%: dom0/%
 	cp $< $@
 
 $(BUILD)/tests/unit/test_xltd.o: CFLAGS += $(D_UPPER_INC)
-$(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(D_LIBOBJ) $(LIBXLT)
+$(BUILD)/tests/unit/test_antispoof.o: CFLAGS += -Idrivers
+$(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(D_LIBOBJ) $(LIBXLT) $(DRV_PART:%.c=$(BUILD)/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 
@@ -274,7 +281,7 @@ depgraph: $(D_OBJ)
 # clang-tidy over every C file, with .clang-tidy's checks; then do the
 # headers' sections list what each file defines?  (check-index wants all
 # the headers of a folder at once, private ones too.)
-INDEXED := $(wildcard xlt/lib/*.h xlt/cli/*.h dom0/*.h dom0/*/*.h)
+INDEXED := $(wildcard xlt/lib/*.h xlt/cli/*.h dom0/*.h dom0/*/*.h drivers/*.h)
 GNU_SRC := dom0/core/xenctrl.c
 TIDY_FLAGS = $(filter-out -MMD -MP,$(CFLAGS))
 tidy:
@@ -282,7 +289,7 @@ tidy:
 	clang-tidy -quiet $(D_UPPER_SRC) -- $(TIDY_FLAGS) $(D_UPPER_INC)
 	clang-tidy -quiet $(filter-out $(GNU_SRC),$(D_CORE_SRC)) -- $(TIDY_FLAGS) $(D_CORE_INC)
 	clang-tidy -quiet $(GNU_SRC) -- $(TIDY_FLAGS) $(D_CORE_INC) -std=gnu11
-	clang-tidy -quiet $(DRV_LIB) $(DRV_MAIN) -- $(TIDY_FLAGS) $(NL_CFLAGS)
+	clang-tidy -quiet $(DRV_LIB) $(DRV_PART) $(DRV_MAIN) -- $(TIDY_FLAGS) $(NL_CFLAGS)
 	scripts/check-index $(INDEXED)
 
 index:

@@ -29,6 +29,8 @@ struct hotplug {
     struct xs_handle *xs;
 };
 
+/* ---- hotplug.c: the command line, the environment, xenstore ---------- */
+
 /* The command line and the environment into H; -1 (and a message on
  * stderr) if they are not what libxl passes. */
 int hotplug_init(struct hotplug *h, const char *driver, int argc,

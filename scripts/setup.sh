@@ -6,12 +6,15 @@ set -euo pipefail
 packages=(
   # build
   build-essential pkg-config libxen-dev libyajl-dev uuid-dev check
-  libnl-3-dev libnl-route-3-dev libgnutls28-dev
+  libnl-3-dev libnl-route-3-dev libnftables-dev libgnutls28-dev
   clang libclang-rt-14-dev
   # lab: the hypervisor, dom0 userland and the device model
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 qemu-system-xen
   linux-image-amd64 busybox-static lvm2 bridge-utils iproute2 cpio kmod
   netcat-openbsd socat gzip xz-utils binutils procps util-linux
+  # nft in the lab's dom0, for the tests to read the ruleset (t-70):
+  # vif-bridge itself uses libnftables, not the program
+  nftables
   # make bench: perf in the lab's dom0 (scripts/bench/profile.sh)
   linux-perf
   # the lab's HVM guest kexecs itself, which asks for a soft reset (t-60)

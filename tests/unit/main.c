@@ -24,6 +24,7 @@ int main(void)
     srunner_add_suite(sr, cli_suite());
     srunner_add_suite(sr, cpumap_suite());
     srunner_add_suite(sr, lvm_suite());
+    srunner_add_suite(sr, antispoof_suite());
     srunner_add_suite(sr, savefile_suite());
     srunner_add_suite(sr, chan_suite());
     srunner_add_suite(sr, xltd_suite());

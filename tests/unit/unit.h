@@ -12,6 +12,7 @@ Suite *json_suite(void);
 Suite *cli_suite(void);
 Suite *cpumap_suite(void);
 Suite *lvm_suite(void);
+Suite *antispoof_suite(void);
 Suite *savefile_suite(void);
 Suite *chan_suite(void);
 Suite *xltd_suite(void);

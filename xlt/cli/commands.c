@@ -117,7 +117,9 @@ const struct xlt_command xlt_commands[] = {
      "DOMAIN [KEY=VALUE...]",
      "Give a running domain a new vif (xl's vif spec as separate words: "
      "bridge=xenbr1 mac=00:16:3e:..., etc.).  It joins its bridge through "
-     "xlt's vif-bridge driver, and a restart keeps it.", NULL},
+     "xlt's vif-bridge driver, and a restart keeps it.  With ip=\"ADDR "
+     "...\" it may send from those addresses only (nftables rules in "
+     "table bridge xlt).", NULL},
     {"network-detach", cmd_network_detach, CMD_MODIFIES, "network-detach",
      "DOMAIN DEVID|MAC", "Take a vif away from a running domain.", NULL},
     {"network-list", cmd_network_list, 0, "network-list",
