@@ -59,17 +59,18 @@ static void soonest(int *timeout, int ms)
  * (-1, ignored, when idle). */
 #define OURS_FIXED 5
 
-/* Fill PS: the OURS_FIXED fds above, then the control fds,
- * the migrations' and the listener's (their counts in PARTS), then
- * libxl's.
+/* Fill PS: the OURS_FIXED fds above, then the control fds, the
+ * migrations', the listener's and the reclaims' (their counts in PARTS),
+ * then libxl's.
  * Returns the count, with *ours the number before libxl's. */
 static int gather(struct xltd *d, struct pollset *ps, int *timeout,
-                  int *ours, size_t parts[3])
+                  int *ours, size_t parts[4])
 {
     struct timeval now;
     int n, nlibxl = 0;
 
-    n = (int)(control_count(d) + migrate_count(d) + receive_count(d)) +
+    n = (int)(control_count(d) + migrate_count(d) + receive_count(d) +
+              reclaim_count(d)) +
         OURS_FIXED;
     if (pollset_reserve(ps, n + 8) || !ps->fds)
         return -1;
@@ -86,6 +87,8 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     n += (int)parts[1];
     parts[2] = receive_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
     n += (int)parts[2];
+    parts[3] = reclaim_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
+    n += (int)parts[3];
     *ours = n;
     *timeout = -1;
     for (;;) {
@@ -101,6 +104,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     }
     soonest(timeout, receive_timeout_ms(d));
     soonest(timeout, control_timeout_ms(d));
+    soonest(timeout, reclaim_timeout_ms(d));
     soonest(timeout, drain_timeout_ms(d));
     return n + nlibxl;
 }
@@ -112,7 +116,7 @@ int loop_run(struct xltd *d)
     int rc = -1;
 
     while (!drain_over(d)) {
-        size_t parts[3];
+        size_t parts[4];
         int timeout, ours, n = gather(d, &ps, &timeout, &ours, parts);
         if (n < 0) {
             log_errx(&d->log, "event loop: out of memory");
@@ -140,8 +144,12 @@ int loop_run(struct xltd *d)
         migrate_handle(d, ps.fds + OURS_FIXED + parts[0], parts[1]);
         receive_handle(d, ps.fds + OURS_FIXED + parts[0] + parts[1],
                        parts[2]);
+        reclaim_handle(d, ps.fds + OURS_FIXED + parts[0] + parts[1] +
+                              parts[2],
+                       parts[3]);
         receive_expire(d);
         control_expire(d);
+        reclaim_expire(d);
     }
     rc = 0;
 out:

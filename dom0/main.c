@@ -257,6 +257,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
         return -1;
     receive_drop_orphans(d);
     receive_listen(d); /* logs why not; the rest of xltd works without */
+    reclaim_all(d);    /* after the listener: a target may be this host */
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
              conf->socket_path);
     notify_systemd(&d->log, "READY=1");
@@ -276,6 +277,7 @@ static void stop(struct xltd *d)
     balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
     receive_close(d);
+    reclaim_stop(d);
     actions_stop(d);
     libxl_bitmap_dispose(&d->dedicated_pending);
     if (!d->stop_unfinished) { /* libxl asserts on operations in flight */

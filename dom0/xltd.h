@@ -143,6 +143,7 @@ struct transfer;
 struct inflight;
 struct promise;
 struct action;
+struct reclaim;
 struct migration;
 struct incoming;
 
@@ -173,6 +174,7 @@ struct xltd {
     int xl_lock_fd;            /* /var/lock/xl while promises are listed */
     struct action *actions;    /* on_* actions under way (core/actions.c) */
     int actions_fd;            /* their dumps' eventfd */
+    struct reclaim *reclaims;  /* domains handed over, unconfirmed */
     struct watch *watches;
     struct waiter *waiters;
     const char *state_dir;

@@ -114,6 +114,9 @@ void store_drop(struct xltd *d, const libxl_uuid *uuid);
 /* Write ENTRY (as store_get gave it) back as UUID's entry. */
 int store_restore_entry(struct xltd *d, const libxl_uuid *uuid,
                         yajl_val entry);
+/* Write JSON to PATH atomically (a new file, synced, renamed over); -1
+ * (logged) if not. */
+int store_write_atomic(struct xltd *d, const char *path, const char *json);
 /* Drop the entries of domains not among INFO (at start-up); returns how
  * many entries remain, -1 on error. */
 int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n);
@@ -536,6 +539,11 @@ void mworker_command(struct mworker *w, char cmd);
 void mworker_cancel(struct mworker *w);
 /* The next event (0 if none) and its text. */
 char mworker_event(struct mworker *w, char *text, size_t len);
+/* The worker's side: connect to HOST PORT (giving up when the loop is
+ * done with the worker) and speak TLS with KEY (NULL: plain), this
+ * host's name its identity; the connection is the worker's sock. */
+int mworker_connect(struct mworker *w, const char *host, const char *port,
+                    const char *key, struct xlt_err *err);
 /* The pool's key (hex) from CONF, or NULL for plain; -1 with ERR. */
 int mworker_key(const struct migrate_conf *conf, char **key_r,
                 struct xlt_err *err);
@@ -558,7 +566,37 @@ size_t migrate_count(const struct xltd *d);
 size_t migrate_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
 void migrate_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 
+/* ---- reclaim.c: domains handed over without word from the target ---- */
+
+/* Before "go": note that the domain of UUID (NAME, its store ENTRY) is
+ * being handed to HOST PORT; -1 (logged) if it cannot be noted. */
+int reclaim_note(struct xltd *d, const libxl_uuid *uuid, const char *name,
+                 const char *host, const char *port, yajl_val entry);
+/* The target runs it: the note goes. */
+void reclaim_forget(struct xltd *d, const libxl_uuid *uuid);
+/* No word from the target after "go": ask it whether it runs UUID's
+ * domain, and destroy the copy here, or resume it here. */
+void reclaim_begin(struct xltd *d, const libxl_uuid *uuid);
+/* At start-up: the same for every note an xltd left. */
+void reclaim_all(struct xltd *d);
+/* xltd stops: the questions end; the notes stay for the next xltd. */
+void reclaim_stop(struct xltd *d);
+/* The loop's side: how many ask, their fds and events; how soon one asks
+ * again (ms, -1: none), and asking again when it is time. */
+size_t reclaim_count(const struct xltd *d);
+size_t reclaim_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
+void reclaim_handle(struct xltd *d, const struct pollfd *fds, size_t n);
+int reclaim_timeout_ms(const struct xltd *d);
+void reclaim_expire(struct xltd *d);
+
 /* ---- receive.c: the listener, and domains migrating in --------------- */
+
+/* The names of a migration's copies of domain NAME: the target's while it
+ * is received, the source's once handed over. */
+#define INCOMING_SUFFIX "--incoming"
+#define MIGRATEDAWAY_SUFFIX "--migratedaway"
+/* Is NAME one of those? */
+bool receive_copy_name(const char *name);
 
 /* At start-up: destroy domains left half-received (NAME--incoming). */
 void receive_drop_orphans(struct xltd *d);

@@ -12,14 +12,12 @@
  * this side destroys its copy.  A failure before "go" resumes the domain
  * here, and the target throws its copy away.  A connection lost after "go"
  * cannot tell whether the target runs the domain: the copy here stays
- * suspended, and the error says so.
+ * suspended until the target, asked, says (reclaim.c).
  *
  * The downtime runs from the domain's final suspend here (its shutdown
  * event) to the target's "running".
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +28,6 @@
 
 #include "core.h"
 
-#define CONNECT_MS 10000
-#define PEER_TIMEOUT_S 60 /* a peer silent this long has failed */
-#define AWAY_SUFFIX "--migratedaway"
 
 /* Events of the sending worker. */
 enum {
@@ -94,77 +89,6 @@ static void migration_free(struct migration *m)
 
 /* ---- the worker ------------------------------------------------------------ */
 
-/* Why connecting FD to A failed (0: it did not): the socket's error,
- * ETIMEDOUT, or ECANCELED when WAKE became readable first. */
-static int connect_error(int fd, const struct addrinfo *a, int wake)
-{
-    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
-                          {.fd = wake, .events = POLLIN}};
-    socklen_t elen = sizeof(int);
-    int n, e = 0;
-
-    if (!connect(fd, a->ai_addr, a->ai_addrlen))
-        return 0;
-    if (errno != EINPROGRESS)
-        return errno;
-    n = poll(p, 2, CONNECT_MS);
-    if (n < 0)
-        return errno;
-    if (n == 0)
-        return ETIMEDOUT;
-    if (p[1].revents)
-        return ECANCELED;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen))
-        return errno;
-    return e;
-}
-
-/* A connection to A, within CONNECT_MS, unless WAKE becomes readable;
- * -1 with *E the errno. */
-static int connect_one(const struct addrinfo *a, int wake, int *e)
-{
-    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
-                    SOCK_NONBLOCK, a->ai_protocol);
-
-    if (fd < 0) {
-        *e = errno;
-        return -1;
-    }
-    *e = connect_error(fd, a, wake);
-    if (*e) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* Connect to HOST PORT, giving up when WAKE (the worker's commands)
- * becomes readable: the loop is done with the migration. */
-static int connect_peer(const char *host, const char *port, int wake,
-                        struct xlt_err *err)
-{
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-    struct timeval tv = {PEER_TIMEOUT_S, 0};
-    int fd = -1, e = 0, rc = getaddrinfo(host, port, &hints, &res);
-
-    if (rc)
-        return xlt_err_set(err, "%s: %s", host, gai_strerror(rc));
-    for (struct addrinfo *a = res; a && fd < 0 && e != ECANCELED;
-         a = a->ai_next)
-        fd = connect_one(a, wake, &e);
-    freeaddrinfo(res);
-    if (fd < 0)
-        return xlt_err_errno(err, e, "connecting to %s port %s", host, port);
-    if (fcntl(fd, F_SETFL, 0) ||
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
-        xlt_err_errno(err, errno, "socket options");
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
-
 /* Wait for the target's message: "ok" (KEY true) or {"error": "..."}. */
 static int expect(struct mworker *w, const char *key, struct xlt_err *err)
 {
@@ -204,25 +128,11 @@ static char *hello(const struct migration *m)
 static int send_begin(struct migration *m, struct xlt_err *err)
 {
     struct mworker *w = &m->w;
-    char *text = hello(m), host[65];
-    int fd = connect_peer(m->host, m->port, w->commands[0], err), rc = -1;
+    char *text = hello(m);
+    int rc = -1;
 
-    if (fd < 0)
+    if (mworker_connect(w, m->host, m->port, m->key, err))
         goto out;
-    if (mworker_own_sock(w, fd)) {
-        close(fd);
-        xlt_err_set(err, "xltd is stopping");
-        goto out;
-    }
-    /* this host's name is its TLS identity: the target logs it */
-    if (gethostname(host, sizeof(host)) || !host[0])
-        snprintf(host, sizeof(host), "xlt");
-    host[sizeof(host) - 1] = '\0';
-    if (xlt_chan_client(fd, m->key, host, &w->chan, err)) {
-        mworker_own_sock(w, -1);
-        close(fd);
-        goto out;
-    }
     if (!text)
         xlt_err_set(err, "out of memory");
     else if (!mworker_send_json(w, text, err) &&
@@ -348,6 +258,7 @@ static void destroyed(libxl_ctx *ctx, int rc, void *arg)
                      "old copy here failed", m->name, m->domid);
         log_errx(&m->d->log, "%s", err.msg);
     }
+    reclaim_forget(m->d, &m->uuid);
     log_info(&m->d->log, "%s (%u): migrated to %s", m->name, m->domid,
              m->host);
     end_done(m);
@@ -397,13 +308,18 @@ static void hand_over(struct migration *m)
     struct xltd *d = m->d;
     char away[300];
 
-    snprintf(away, sizeof(away), "%s" AWAY_SUFFIX, m->name);
+    snprintf(away, sizeof(away), "%s" MIGRATEDAWAY_SUFFIX, m->name);
     if (libxl_domain_rename(d->ctx, m->domid, m->name, away)) {
         fail(m, "cannot rename it to %s here", away);
         give_back(m);
         return;
     }
     store_get(d, &m->uuid, &m->entry);
+    if (reclaim_note(d, &m->uuid, m->name, m->host, m->port, m->entry)) {
+        fail(m, "cannot note the handover in %s/away", d->state_dir);
+        give_back(m);
+        return;
+    }
     store_drop(d, &m->uuid);
     m->state = HANDOVER;
     mworker_command(&m->w, MW_CMD_NEXT);
@@ -434,9 +350,11 @@ static void on_failed(struct migration *m, const char *why)
         return; /* libxl fails next; suspend_done gives the domain back */
     case HANDOVER:
         job_fail(m->job, "migrating %s to %s: %s after the handover; the "
-                 "target may run it: check there. The copy here stays "
-                 "suspended as %s" AWAY_SUFFIX " (destroy it once the target "
-                 "runs the domain)", m->name, m->host, m->failure, m->name);
+                 "target may run it.  The copy here stays suspended as "
+                 "%s" MIGRATEDAWAY_SUFFIX " until xltd has asked the target: "
+                 "destroyed if it runs the domain, else resumed here (see "
+                 "xltd's log)", m->name, m->host, m->failure, m->name);
+        reclaim_begin(m->d, &m->uuid);
         migration_free(m);
         return;
     default:

@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@
 #define PEER_JSON_MAX 65536 /* a hello or an answer: far smaller */
 
 #define RELAY_CHUNK ((size_t)256 * 1024)
+#define CONNECT_MS 10000
+#define PEER_TIMEOUT_S 60 /* a peer silent this long has failed */
 
 int mworker_init(struct mworker *w)
 {
@@ -291,5 +295,102 @@ int mworker_key(const struct migrate_conf *conf, char **key_r,
         return -1;
     }
     *key_r = text;
+    return 0;
+}
+
+/* ---- connecting ------------------------------------------------------------ */
+
+/* Why connecting FD to A failed (0: it did not): the socket's error,
+ * ETIMEDOUT, or ECANCELED when WAKE became readable first. */
+static int connect_error(int fd, const struct addrinfo *a, int wake)
+{
+    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
+                          {.fd = wake, .events = POLLIN}};
+    socklen_t elen = sizeof(int);
+    int n, e = 0;
+
+    if (!connect(fd, a->ai_addr, a->ai_addrlen))
+        return 0;
+    if (errno != EINPROGRESS)
+        return errno;
+    n = poll(p, 2, CONNECT_MS);
+    if (n < 0)
+        return errno;
+    if (n == 0)
+        return ETIMEDOUT;
+    if (p[1].revents)
+        return ECANCELED;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen))
+        return errno;
+    return e;
+}
+
+/* A connection to A, within CONNECT_MS, unless WAKE becomes readable;
+ * -1 with *E the errno. */
+static int connect_one(const struct addrinfo *a, int wake, int *e)
+{
+    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
+                    SOCK_NONBLOCK, a->ai_protocol);
+
+    if (fd < 0) {
+        *e = errno;
+        return -1;
+    }
+    *e = connect_error(fd, a, wake);
+    if (*e) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Connect to HOST PORT, giving up when WAKE (the worker's commands)
+ * becomes readable: the loop is done with the migration. */
+static int connect_peer(const char *host, const char *port, int wake,
+                        struct xlt_err *err)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    struct timeval tv = {PEER_TIMEOUT_S, 0};
+    int fd = -1, e = 0, rc = getaddrinfo(host, port, &hints, &res);
+
+    if (rc)
+        return xlt_err_set(err, "%s: %s", host, gai_strerror(rc));
+    for (struct addrinfo *a = res; a && fd < 0 && e != ECANCELED;
+         a = a->ai_next)
+        fd = connect_one(a, wake, &e);
+    freeaddrinfo(res);
+    if (fd < 0)
+        return xlt_err_errno(err, e, "connecting to %s port %s", host, port);
+    if (fcntl(fd, F_SETFL, 0) ||
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+        xlt_err_errno(err, errno, "socket options");
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+int mworker_connect(struct mworker *w, const char *host, const char *port,
+                    const char *key, struct xlt_err *err)
+{
+    int fd = connect_peer(host, port, w->commands[0], err);
+    char me[65];
+
+    if (fd < 0)
+        return -1;
+    if (mworker_own_sock(w, fd)) {
+        close(fd);
+        return xlt_err_set(err, "xltd is stopping");
+    }
+    /* this host's name is its TLS identity: the target logs it */
+    if (gethostname(me, sizeof(me)) || !me[0])
+        snprintf(me, sizeof(me), "xlt");
+    me[sizeof(me) - 1] = '\0';
+    if (xlt_chan_client(fd, key, me, &w->chan, err)) {
+        mworker_own_sock(w, -1);
+        close(fd);
+        return -1;
+    }
     return 0;
 }

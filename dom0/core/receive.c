@@ -23,7 +23,6 @@
 
 #include "core.h"
 
-#define INCOMING_SUFFIX "--incoming"
 #define PEER_TIMEOUT_S 60
 #define HEADER_MAX (XLT_SAVE_FIXED_LEN + (16u << 20))
 /* Before a peer has sent its domain's header it is nobody: the handshake
@@ -38,6 +37,7 @@ enum {
     EV_HEADER = 'H', /* text: the hello; data: the save header */
     EV_STREAM = 'S', /* libxl's stream begins: the restore may start */
     EV_GO = 'G',     /* the sender has given the domain up */
+    EV_ASK = 'A',    /* text: the UUID a source asks about */
     EV_FAILED = 'X', /* text: why */
 };
 
@@ -102,9 +102,11 @@ static int reply_error(struct mworker *w, const char *why)
     return rc;
 }
 
-/* TLS (or not), the hello and the header. */
+/* TLS (or not), the hello and the header; or, for a source that asks
+ * whether this host runs a domain (reclaim.c), the hello alone, its
+ * question in ASK_R (else ASK_R is ""). */
 static int recv_begin(struct incoming *in, int fd, char **hello_r,
-                      struct xlt_err *err)
+                      char *ask_r, size_t ask_len, struct xlt_err *err)
 {
     struct mworker *w = &in->w;
     yajl_val hello = NULL;
@@ -112,6 +114,7 @@ static int recv_begin(struct incoming *in, int fd, char **hello_r,
     int rc = -1;
 
     *hello_r = NULL;
+    *ask_r = '\0';
     if (xlt_chan_server(fd, in->key, &w->chan, err))
         return -1; /* the connection stays the loop's to close */
     xlt_chan_frame_deadline(w->chan, FRAME_S * 1000);
@@ -125,6 +128,11 @@ static int recv_begin(struct incoming *in, int fd, char **hello_r,
         goto out;
     }
     *hello_r = xlt_json_to_text(hello);
+    if (xlt_json_get_str(hello, "ask")) { /* a source asks: no header */
+        snprintf(ask_r, ask_len, "%s", xlt_json_get_str(hello, "ask"));
+        rc = 0;
+        goto out;
+    }
     if (xlt_frame_recv(w->chan, &kind, &w->data, &w->data_len, HEADER_MAX,
                        err))
         goto out;
@@ -153,16 +161,36 @@ static bool next_step(struct mworker *w)
     return cmd == MW_CMD_NEXT;
 }
 
+/* The loop answers ASK (a UUID); the worker sends its answer on. */
+static void answer(struct mworker *w, const char *ask)
+{
+    char text[sizeof(w->text)];
+    struct xlt_err err;
+
+    mworker_post(w, EV_ASK, "%s", ask);
+    if (mworker_wait(w) != MW_CMD_NEXT)
+        return;
+    pthread_mutex_lock(&w->lock);
+    snprintf(text, sizeof(text), "%s", w->text);
+    pthread_mutex_unlock(&w->lock);
+    mworker_send_json(w, text, &err);
+}
+
 static void *recv_main(void *arg)
 {
     struct incoming *in = arg;
     struct mworker *w = &in->w;
     struct xlt_err err;
     yajl_val go = NULL;
-    char *hello = NULL, session[256];
+    char *hello = NULL, session[256], ask[64];
 
-    if (recv_begin(in, w->sock, &hello, &err))
+    if (recv_begin(in, w->sock, &hello, ask, sizeof(ask), &err))
         goto failed;
+    if (*ask) {
+        free(hello);
+        answer(w, ask);
+        return NULL;
+    }
     xlt_chan_describe(w->chan, session, sizeof(session));
     mworker_post(w, EV_HEADER, "%s; %s", hello, session);
     free(hello);
@@ -403,6 +431,70 @@ static void on_failed(struct incoming *in, const char *why)
     incoming_free(in);
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && !strcmp(s + n - m, suffix);
+}
+
+bool receive_copy_name(const char *name)
+{
+    return ends_with(name, INCOMING_SUFFIX) ||
+           ends_with(name, MIGRATEDAWAY_SUFFIX);
+}
+
+/* Does a domain with UUID run here, under its own name (not as a
+ * migration's copy)? */
+static bool runs_here(struct xltd *d, const libxl_uuid *uuid)
+{
+    libxl_dominfo *info;
+    bool runs = false;
+    int n = 0;
+
+    info = libxl_list_domain(d->ctx, &n);
+    for (int i = 0; info && i < n && !runs; i++) {
+        char *name;
+        if (libxl_uuid_compare(&info[i].uuid, uuid))
+            continue;
+        name = libxl_domid_to_name(d->ctx, info[i].domid);
+        runs = name && !receive_copy_name(name);
+        free(name);
+    }
+    if (info)
+        libxl_dominfo_list_free(info, n);
+    return runs;
+}
+
+/* A source asks whether this host runs the domain of UUID TEXT, which it
+ * handed over: yes, no, or busy (a migration of it is still under way
+ * here: ask again). */
+static void on_ask(struct incoming *in, const char *text)
+{
+    struct xltd *d = in->d;
+    const char *answer = "{\"runs\":false}";
+    libxl_uuid uuid;
+
+    if (libxl_uuid_from_string(&uuid, text)) {
+        answer = "{\"error\":\"not a UUID\"}";
+    } else {
+        for (const struct incoming *o = d->incomings; o; o = o->next)
+            if (o != in && o->state != HELLO &&
+                !libxl_uuid_compare(&o->cfg.c_info.uuid, &uuid))
+                answer = "{\"busy\":true}";
+        if (!strcmp(answer, "{\"runs\":false}") && runs_here(d, &uuid))
+            answer = "{\"runs\":true}";
+    }
+    log_info(&d->log, "%s asks whether domain %s runs here: %s", in->peer,
+             text, answer);
+    pthread_mutex_lock(&in->w.lock);
+    snprintf(in->w.text, sizeof(in->w.text), "%s", answer);
+    pthread_mutex_unlock(&in->w.lock);
+    mworker_command(&in->w, MW_CMD_NEXT);
+    in->graceful = true; /* the worker answers, then ends */
+    incoming_free(in);
+}
+
 static void on_event(struct incoming *in)
 {
     char text[1024];
@@ -416,6 +508,9 @@ static void on_event(struct incoming *in)
         break;
     case EV_GO:
         on_go(in);
+        break;
+    case EV_ASK:
+        on_ask(in, text);
         break;
     case EV_FAILED:
         on_failed(in, text);
@@ -585,9 +680,7 @@ void receive_drop_orphans(struct xltd *d)
     info = libxl_list_domain(d->ctx, &n);
     for (int i = 0; info && i < n; i++) {
         char *name = libxl_domid_to_name(d->ctx, info[i].domid);
-        size_t len = name ? strlen(name) : 0;
-        size_t suffix = strlen(INCOMING_SUFFIX);
-        if (len > suffix && !strcmp(name + len - suffix, INCOMING_SUFFIX)) {
+        if (name && ends_with(name, INCOMING_SUFFIX)) {
             log_warnx(&d->log, "%s (%u): left from a migration that did not "
                       "finish; destroying it", name, info[i].domid);
             libxl_domain_destroy(d->ctx, info[i].domid, NULL);

@@ -67,19 +67,16 @@ static char *entry_text(libxl_domain_config *cfg, const char *path,
     return out;
 }
 
-/* Write JSON as UUID's entry, atomically (a new file renamed over). */
-static int write_entry(struct xltd *d, const libxl_uuid *uuid,
-                       const char *json)
+int store_write_atomic(struct xltd *d, const char *path, const char *json)
 {
-    char tmp[4096], final[4096];
+    char tmp[4096];
     int fd = -1, rc = -1;
 
-    entry_path(d, uuid, ".new", tmp, sizeof(tmp));
-    entry_path(d, uuid, "", final, sizeof(final));
+    snprintf(tmp, sizeof(tmp), "%s.new", path);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0 || xlt_write_all(fd, json, strlen(json)) || fsync(fd) ||
-        rename(tmp, final)) {
-        log_err(&d->log, "writing %s", final);
+        rename(tmp, path)) {
+        log_err(&d->log, "writing %s", path);
         unlink(tmp);
         goto out;
     }
@@ -88,6 +85,16 @@ out:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+/* Write JSON as UUID's entry. */
+static int write_entry(struct xltd *d, const libxl_uuid *uuid,
+                       const char *json)
+{
+    char final[4096];
+
+    entry_path(d, uuid, "", final, sizeof(final));
+    return store_write_atomic(d, final, json);
 }
 
 int store_put(struct xltd *d, libxl_domain_config *cfg,

@@ -116,13 +116,6 @@ void supervise_xenstore_ready(struct xltd *d)
 
 /* ---- what an xltd that died left ------------------------------------------ */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && !strcmp(s + n - m, suffix);
-}
-
 /* A domain of xltd's that an xltd which died left mid-way: half built
  * (its entry still says "building"): destroyed; suspended by a save or a
  * migration that never handed it over: resumed.  A copy that did hand
@@ -133,7 +126,7 @@ static void recover(struct xltd *d, const libxl_dominfo *info)
     const char *n = name ? name : "?";
 
     if (!info->domid || !store_has(d, &info->uuid) ||
-        ends_with(n, "--incoming") || ends_with(n, "--migratedaway"))
+        receive_copy_name(n))
         goto out;
     if (store_get_bool(d, &info->uuid, "building")) {
         log_warnx(&d->log, "%s (%u): half built when an xltd stopped; "

@@ -5,7 +5,8 @@
 # (no shadow paging), refused in one line and then moved with --non-live.
 # The guests' heartbeat counters go on (they kept running), names and
 # UUIDs stay, xltd manages them afterwards, nothing is left over; failures
-# leave the guest where it was.
+# leave the guest where it was.  A sender that hears nothing after "go"
+# (or is killed then) asks the target, and resumes or destroys its copy.
 . /lab/lib.sh
 
 pgrep -x xltd >/dev/null || xltd
@@ -166,9 +167,62 @@ check "that xltd starts again" xltd -f /tmp/xltB.conf
 check "and destroys what it half received" \
     wait_until 20 sh -c '! xl list | grep -q -- --incoming'
 check "no leftovers" leftovers
-kill "$(cat /tmp/xltB/pid)"
+pidB=$(cat /tmp/xltB/pid)
+kill "$pidB"
+while kill -0 "$pidB" 2>/dev/null; do sleep 0.2; done
+
+# After "go" the sender cannot tell alone whether the target runs the
+# domain; it asks the target.  hostile-peer --target takes a migration up
+# to "go" and never says "running", then answers that question.
+listening() { grep -q ":$(printf %04X "$1") 00000000:0000 0A" /proc/net/tcp; }
+target() { # AFTER-GO ANSWER
+  /lab/bin/hostile-peer --target 8006 /etc/xlt/migrate.key "$1" "$2" \
+      >/tmp/target.out 2>&1 &
+  wait_until 10 listening 8006
+}
+# 1. the sender's xltd killed (-9) after "go"; the target says it does
+#    not run the domain: the next xltd resumes it here
+u=$(uuid pvh-mig)
+id=$(xl domid pvh-mig)
+target stall gone
+xlt migrate pvh-mig localhost:8006 >/dev/null 2>&1 &
+mig=$!
+check "the target takes pvh-mig up to go" wait_until 120 grep -q "got go" /tmp/target.out
+check "pvh-mig waits here, suspended, as pvh-mig--migratedaway" sh -c \
+    "xl list pvh-mig--migratedaway | awk 'NR == 2 { exit \$5 !~ /s/ }'"
+check "the handover is noted" test -e "/var/lib/xlt/away/$u.json"
+check "the sender's xltd is killed (-9)" sh -c \
+    'kill -9 "$(cat /run/xlt/xltd.pid)"; while pgrep -x xltd >/dev/null; do sleep 0.2; done'
+wait "$mig"
+check "a new xltd starts" xltd
+check "it asks the target, which does not run it" wait_until 30 grep -q "answered" /tmp/target.out
+check "so it resumes pvh-mig here, same id" \
+    wait_until 30 sh -c "[ \"\$(xl domid pvh-mig)\" = $id ]"
+check "where its heartbeat goes on" beats_past pvh-mig "$(beat pvh-mig)"
+check "managed again: its store entry is back, the note gone" sh -c \
+    "test -e /var/lib/xlt/domains/$u.json && test ! -e /var/lib/xlt/away/$u.json"
+check "the log says so" grep -q \
+    "pvh-mig ($id): localhost does not run it: resumed here" /var/log/xlt/xltd.log
+check "no leftovers" leftovers
 check "xltd still manages it: reboot restarts it" xlt reboot pvh-mig
-check "destroy both" sh -c "xlt destroy pvh-mig && xlt destroy pv-mig"
+
+# 2. the target hangs up after "go" and then says it runs the domain:
+#    the sender destroys its copy
+upv=$(uuid pv-mig)
+target close runs
+check_not "migrating pv-mig to a target that hangs up after go fails" sh -c \
+    "xlt migrate --non-live pv-mig localhost:8006 2>/tmp/go.err"
+note "hung up after go: $(tail -n 1 /tmp/go.err)"
+check "saying its copy waits until xltd has asked the target" \
+    grep -q "suspended as pv-mig--migratedaway until xltd has asked the target" /tmp/go.err
+check "xltd asks; the target says it runs it" wait_until 30 grep -q "answered" /tmp/target.out
+check "so the copy here is destroyed" \
+    wait_until 30 sh -c '! xl list pv-mig--migratedaway 2>/dev/null && ! xl list pv-mig 2>/dev/null'
+check "no store entry, no note left" sh -c \
+    "test ! -e /var/lib/xlt/domains/$upv.json && test ! -e /var/lib/xlt/away/$upv.json"
+check "the log says so" grep -q \
+    "pv-mig: localhost runs it; its copy here is destroyed" /var/log/xlt/xltd.log
+check "destroy pvh-mig" xlt destroy pvh-mig
 check "mig0 is no one's disk any more: lvremove takes it" wait_until 20 \
     lvremove -q -f xltvg/mig0
 grep -E "migrat" /var/log/xlt/xltd.log | tail -n 12 | while read -r line; do

@@ -18,11 +18,19 @@
  *       a frame a byte a second; says after how long the receiver hung up
  *   hostile-peer HOST PORT - junkstream CONFIG.json      the same, but
  *       the stream does not begin as libxl's
+ *   hostile-peer --target PORT KEYFILE close|stall runs|gone   a target
+ *       on 127.0.0.1 PORT that takes one migration up to the sender's
+ *       "go" and never says "running": it hangs up at once (close) or
+ *       keeps the connection (stall); then it answers the one question a
+ *       sender asks next (does the domain run here?) with yes (runs) or
+ *       no (gone), and exits.  It prints "got go", then the question.
  *
  * Exit 0 once it has the receiver's answer or end, 1 on its own errors.
  */
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +164,116 @@ static int run(struct xlt_chan *ch, int fd, const char *mode,
     return xlt_err_set(err, "unknown mode %s", mode);
 }
 
+/* ---- --target ---------------------------------------------------------- */
+
+/* One connection on LISTEN_FD, as a TLS server with KEY. */
+static struct xlt_chan *take(int listen_fd, const char *key,
+                             struct xlt_err *err)
+{
+    struct xlt_chan *ch = NULL;
+    int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+    if (fd < 0) {
+        xlt_err_errno(err, errno, "accept");
+        return NULL;
+    }
+    if (xlt_chan_server(fd, key, &ch, err)) {
+        close(fd);
+        return NULL;
+    }
+    return ch;
+}
+
+/* A message of the sender's (a JSON frame), printed if PRINT. */
+static int expect_json(struct xlt_chan *ch, bool print, struct xlt_err *err)
+{
+    char kind, *data = NULL;
+    size_t len;
+
+    if (xlt_frame_recv(ch, &kind, &data, &len, XLT_FRAME_MAX, err))
+        return -1;
+    if (print)
+        printf("%s\n", data);
+    free(data);
+    return kind == XLT_FRAME_JSON ? 0 : xlt_err_set(err, "not a message");
+}
+
+/* The migration up to "go": hello, header, the stream to its end. */
+static int take_until_go(struct xlt_chan *ch, struct xlt_err *err)
+{
+    static const char ready[] = "{\"ready\":true}",
+                      received[] = "{\"received\":true}";
+    char kind = 0, *data = NULL;
+    size_t len;
+
+    if (expect_json(ch, false, err) ||
+        xlt_frame_recv(ch, &kind, &data, &len, 64u << 20, err))
+        return -1;
+    free(data);
+    if (xlt_frame_send(ch, XLT_FRAME_JSON, ready, strlen(ready), err))
+        return -1;
+    do {
+        data = NULL;
+        if (xlt_frame_recv(ch, &kind, &data, &len, XLT_FRAME_MAX, err))
+            return -1;
+        free(data);
+    } while (kind != XLT_FRAME_END);
+    if (xlt_frame_send(ch, XLT_FRAME_JSON, received, strlen(received), err) ||
+        expect_json(ch, false, err))
+        return -1;
+    printf("got go\n");
+    fflush(stdout);
+    return 0;
+}
+
+static int listen_on(const char *port, struct xlt_err *err)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)atoi(port)),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+                             sizeof(one)) ||
+        bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 4)) {
+        xlt_err_errno(err, errno, "listening on port %s", port);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int target(const char *port, const char *key, const char *after_go,
+                  const char *answer, struct xlt_err *err)
+{
+    const char *yes = "{\"runs\":true}", *no = "{\"runs\":false}";
+    const char *text = !strcmp(answer, "runs") ? yes : no;
+    struct xlt_chan *first = NULL, *second = NULL;
+    int fd = listen_on(port, err), rc = -1;
+
+    if (fd < 0)
+        return -1;
+    first = take(fd, key, err);
+    if (!first || take_until_go(first, err))
+        goto out;
+    if (!strcmp(after_go, "close")) {
+        xlt_chan_close(first);
+        first = NULL;
+    }
+    second = take(fd, key, err);
+    if (!second || expect_json(second, true, err) ||
+        xlt_frame_send(second, XLT_FRAME_JSON, text, strlen(text), err))
+        goto out;
+    printf("answered %s\n", text);
+    rc = 0;
+out:
+    xlt_chan_close(second);
+    xlt_chan_close(first);
+    close(fd);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct xlt_chan *ch = NULL;
@@ -163,10 +281,19 @@ int main(int argc, char **argv)
     char *key = NULL;
     int fd = -1, rc = 1;
 
+    if (argc == 6 && !strcmp(argv[1], "--target")) {
+        key = read_key(argv[3], &err);
+        rc = key && !target(argv[2], key, argv[4], argv[5], &err) ? 0 : 1;
+        if (rc)
+            fprintf(stderr, "hostile-peer: %s\n", err.msg);
+        goto out;
+    }
     if (argc < 5) {
         fprintf(stderr, "usage: hostile-peer HOST PORT KEYFILE|- "
                 "header|hold CONFIG.json | stall | garbage | "
-                "trickle|junkstream CONFIG.json\n");
+                "trickle|junkstream CONFIG.json\n"
+                "       hostile-peer --target PORT KEYFILE close|stall "
+                "runs|gone\n");
         return 2;
     }
     key = strcmp(argv[3], "-") ? read_key(argv[3], &err) : NULL;
