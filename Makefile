@@ -148,14 +148,16 @@ unit:
 # config mapping (seeded with every config file of the tree), the
 # protocol's messages, save/migration headers, a migration peer's bytes
 # at the channel (tests/fuzz/chan_fuzz.c) and the host topology with the
-# CPU specs read against it; FUZZ_SECONDS each.
+# CPU specs read against it, and store entries as xltd reads them back;
+# FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := config proto savefile chan topology
+FUZZ_TARGETS := config proto savefile chan topology store
 FUZZ_SEEDS_config := tests/unit/config/*.cfg configs/*.cfg
 FUZZ_SEEDS_proto := tests/fuzz/seeds/proto/*
 FUZZ_SEEDS_savefile := tests/unit/config/*.json
 FUZZ_SEEDS_chan := tests/fuzz/seeds/chan/*
 FUZZ_SEEDS_topology := tests/fuzz/seeds/topology/*
+FUZZ_SEEDS_store := tests/fuzz/seeds/store/*
 fuzz:
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=clang FUZZ=1 \
 	    $(FUZZ_TARGETS:%=$(BUILD)/fuzz/bin/%-fuzz)
@@ -165,7 +167,9 @@ fuzz:
 	    case $$t in config) cp $(FUZZ_SEEDS_config) $$corpus/ ;; \
 	        proto) cp $(FUZZ_SEEDS_proto) $$corpus/ ;; \
 	        savefile) cp $(FUZZ_SEEDS_savefile) $$corpus/ ;; \
-	        chan) cp $(FUZZ_SEEDS_chan) $$corpus/ ;; esac; \
+	        chan) cp $(FUZZ_SEEDS_chan) $$corpus/ ;; \
+	        topology) cp $(FUZZ_SEEDS_topology) $$corpus/ ;; \
+	        store) cp $(FUZZ_SEEDS_store) $$corpus/ ;; esac; \
 	    echo "fuzz $$t ($(FUZZ_SECONDS) s):"; \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp \
 	    $(BUILD)/fuzz/bin/$$t-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \

@@ -124,8 +124,9 @@ int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r)
     if (xlt_read_file(path, &text, &len, &err))
         return -1;
     if (xlt_json_parse(text, STORE_ENTRY_MAX, path, entry_r, &err) ||
-        !YAJL_IS_OBJECT(*entry_r)) {
-        log_errx(&d->log, "not a store entry: %s", *entry_r ? path : err.msg);
+        xlt_store_entry_check(*entry_r, &err)) {
+        log_errx(&d->log, "not a store entry: %s%s%s", *entry_r ? path : "",
+                 *entry_r ? ": " : "", err.msg);
         yajl_tree_free(*entry_r);
         *entry_r = NULL;
     }

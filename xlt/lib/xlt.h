@@ -381,6 +381,14 @@ void xlt_chan_close(struct xlt_chan *ch);
  * one. */
 int xlt_mem_size_kb(const char *s, uint64_t *kb_r);
 
+/* ---- storeentry.c: the shape of xltd's store entries ---------------- */
+
+/* 0 if E is a store entry xltd can read: {"xlt_store": 1, "name", "config"
+ * (an object), "path"/"text" (strings or null), "building"/"dedicated"
+ * (booleans), "pinning" {"hard"/"soft": [spec|null...]}}, all but the
+ * first three optional; else -1 with ERR naming the key. */
+int xlt_store_entry_check(yajl_val e, struct xlt_err *err);
+
 /* ---- util.c: small I/O helpers --------------------------------------- */
 
 /* Read PATH whole into a NUL-terminated buffer the caller frees. */
