@@ -256,7 +256,9 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
         supervise_adopt_all(d) || dedicated_init(d) || control_listen(d))
         return -1;
     receive_drop_orphans(d);
+    crashes_sweep_parts(d);
     receive_listen(d); /* logs why not; the rest of xltd works without */
+    reclaim_taken_sweep(d);
     reclaim_all(d);    /* after the listener: a target may be this host */
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
              conf->socket_path);

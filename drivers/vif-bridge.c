@@ -101,9 +101,13 @@ static int guard_clean(const struct antispoof_name *name, char *err,
         snprintf(err, size, "out of memory");
         goto out;
     }
-    rc = 0;
     if (!nft_run(query, err, size))
         rc = nft_run(remove, err, size);
+    else /* only "there is none" means none: not a query that failed */
+        rc = strstr(err, "No such file or directory") ||
+                     strstr(err, "no nfnetlink")
+                 ? 0
+                 : -1;
 out:
     free(remove);
     free(query);

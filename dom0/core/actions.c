@@ -27,6 +27,7 @@ struct action {
     struct inflight op; /* the destroy */
     /* the dump */
     pthread_t thread;
+    int post_fd; /* the loop's eventfd, for the thread (not via D) */
     bool dumping;
     atomic_bool dumped;
     int dump_errno;
@@ -111,6 +112,7 @@ static void destroyed(libxl_ctx *ctx, int rc, void *arg)
     struct xltd *d = a->d;
 
     (void)ctx;
+    supervise_waiters_done(d, a->domid);
     if (rc)
         log_errx(&d->log, "%s (%u): destroy failed%s", a->cfg.c_info.name,
                  a->domid, restarts_after_destroy(a->what) ? "; not restarting" : "");
@@ -143,7 +145,7 @@ static void *dump_thread(void *arg)
 
     a->dump_errno = xenctrl_dumpcore(a->domid, a->file.part);
     atomic_store(&a->dumped, true);
-    if (write(a->d->actions_fd, &one, sizeof(one)) < 0) {
+    if (write(a->post_fd, &one, sizeof(one)) < 0) {
         /* the counter cannot overflow here; the loop sees DUMPED anyway on
          * its next wake-up */
     }
@@ -172,12 +174,15 @@ static bool dump_step(struct action *a)
     libxl_dominfo_dispose(&info);
     if (!crashes_dump_file(d, name, memkb, &a->file))
         return false;
-    if (open_eventfd(d) || pthread_create(&a->thread, NULL, dump_thread, a)) {
+    if (!open_eventfd(d)) {
+        a->post_fd = d->actions_fd;
+        a->dumping = !pthread_create(&a->thread, NULL, dump_thread, a);
+    }
+    if (!a->dumping) {
         log_errx(&d->log, "%s (%u): not dumped: cannot start its thread",
                  name, a->domid);
         return false;
     }
-    a->dumping = true;
     log_info(&d->log, "%s (%u): dumping its core to %s", name, a->domid,
              a->file.path);
     return true;
@@ -250,7 +255,7 @@ static struct action *action_new(struct xltd *d, uint32_t domid,
     return a;
 }
 
-void actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
+bool actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
                    libxl_action_on_shutdown what)
 {
     struct action *a;
@@ -258,30 +263,31 @@ void actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
                 what == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART;
 
     if (what == LIBXL_ACTION_ON_SHUTDOWN_PRESERVE)
-        return;
+        return false;
     if (action_find(d, domid)) {
         log_info(&d->log, "%s (%u): its on_* action is under way already",
                  cfg->c_info.name, domid);
-        return;
+        return true;
     }
     if (what == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET) {
         pinning_apply(d, cfg); /* as a restart: run-time pinning stays */
         domain_soft_reset(d, domid, cfg);
-        return;
+        return false;
     }
     if (restarts_after_destroy(what) || what == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME)
         pinning_apply(d, cfg); /* logs what went wrong; restart regardless */
     if (what == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME) {
         if (!rename_old(d, domid, cfg))
             restart(d, cfg);
-        return;
+        return false;
     }
     a = action_new(d, domid, cfg, what);
     if (!a) {
         log_errx(&d->log, "domain %u: out of memory for its on_* action",
                  domid);
-        return;
+        return false;
     }
     if (!dump || !dump_step(a))
         destroy_step(a);
+    return true;
 }

@@ -213,8 +213,10 @@ int xenctrl_dumpcore(uint32_t domid, const char *path);
 /* ---- actions.c: on_* actions, off the loop ------------------------------ */
 
 /* Apply WHAT to DOMID, which shut down (CFG taken over): a core dump in a
- * thread, libxl's asynchronous destroy, then a restart, as WHAT says. */
-void actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
+ * thread, libxl's asynchronous destroy, then a restart, as WHAT says.
+ * true if that goes on after the call: its destroy's end then releases
+ * DOMID's waiters (supervise_waiters_done). */
+bool actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
                    libxl_action_on_shutdown what);
 /* The eventfd that a finished dump posts to (-1 until the first dump), and
  * what the loop does when it is readable. */
@@ -243,6 +245,9 @@ int supervise_rewatch(struct xltd *d, uint32_t domid);
 int supervise_wait(struct xltd *d, const uint32_t *domids, size_t n,
                    struct job *job, struct xlt_err *err);
 void supervise_event(struct xltd *d, libxl_event *ev); /* frees EV */
+/* DOMID is down (shut down and its action done, or dead): the clients
+ * waiting for it (shutdown -w) get their answer. */
+void supervise_waiters_done(struct xltd *d, uint32_t domid);
 void supervise_stop(struct xltd *d);
 
 /* ---- crashes.c: domains that crash again and again, core dumps ------ */
@@ -256,11 +261,14 @@ struct dump_file {
     char path[512]; /* /var/lib/xen/dump/NAME-SECONDS.core */
     char part[520]; /* where it is written until whole: PATH.part */
 };
-/* Where a core dump of NAME (MEMKB of memory) goes, in *F: NAME's
- * half-written dumps removed and its oldest dumps too, so that at most
- * dump_keep are kept; false (and logged) if the room is not there. */
+/* Where a core dump of NAME (MEMKB of memory) goes, in *F: NAME's oldest
+ * dumps removed, so that at most dump_keep are kept; false (and logged)
+ * if the room is not there. */
 bool crashes_dump_file(struct xltd *d, const char *name, uint64_t memkb,
                        struct dump_file *f);
+/* At start-up: the half-written dumps (*.core.part) an xltd killed while
+ * it dumped left are removed. */
+void crashes_sweep_parts(struct xltd *d);
 /* The dump of DOMID into F->part ended with ERRNUM (0: whole): it takes
  * its name, or goes; logged either way. */
 void crashes_dump_done(struct xltd *d, uint32_t domid, const char *name,
@@ -568,10 +576,23 @@ void migrate_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 
 /* ---- reclaim.c: domains handed over without word from the target ---- */
 
+/* A migration's id: hex digits, random, sent in its hello. */
+#define XLT_MIGRATION_ID_LEN 32
+/* Is ID one (XLT_MIGRATION_ID_LEN lower-case hex digits)? */
+bool reclaim_id_valid(const char *id);
 /* Before "go": note that the domain of UUID (NAME, its store ENTRY) is
- * being handed to HOST PORT; -1 (logged) if it cannot be noted. */
+ * being handed to HOST PORT by migration ID; -1 (logged) if it cannot be
+ * noted. */
 int reclaim_note(struct xltd *d, const libxl_uuid *uuid, const char *name,
-                 const char *host, const char *port, yajl_val entry);
+                 const char *host, const char *port, const char *id,
+                 yajl_val entry);
+/* The target's side: migration ID's "go" was taken here (written before
+ * the domain runs, so that the answer to the sender outlives this xltd);
+ * was it?  Records older than 30 days are swept at start-up. */
+int reclaim_taken_note(struct xltd *d, const char *id, const char *name);
+void reclaim_taken_drop(struct xltd *d, const char *id);
+bool reclaim_taken(const struct xltd *d, const char *id);
+void reclaim_taken_sweep(struct xltd *d);
 /* The target runs it: the note goes. */
 void reclaim_forget(struct xltd *d, const libxl_uuid *uuid);
 /* No word from the target after "go": ask it whether it runs UUID's

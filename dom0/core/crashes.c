@@ -10,7 +10,8 @@
  * domain's memory, with a tenth of the file system left free), and the
  * oldest dumps of the same name go first so that at most dump_keep are
  * kept.  The dump itself is written beside the loop (actions.c), as
- * NAME-SECONDS.core.part until it is whole.
+ * NAME-SECONDS.core.part until it is whole; xltd removes the parts an
+ * xltd killed meanwhile left when it starts.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -146,30 +147,23 @@ static bool room_for(struct xltd *d, const char *name, uint64_t memkb)
     return false;
 }
 
-/* Remove NAME's half-written dumps, NAME-SECONDS.core.part, which an
- * xltd killed while it dumped leaves behind. */
-static void remove_parts(struct xltd *d, const char *name)
+void crashes_sweep_parts(struct xltd *d)
 {
     DIR *dir = opendir(DUMP_DIR);
     struct dirent *e;
-    char path[512], file[256];
+    char path[512];
     size_t len;
 
     if (!dir)
         return;
     while ((e = readdir(dir))) {
         len = strlen(e->d_name);
-        if (len < 5 || len >= sizeof(file) ||
-            strcmp(e->d_name + len - 5, ".part") != 0)
-            continue;
-        memcpy(file, e->d_name, len - 5);
-        file[len - 5] = 0;
-        if (!dump_of(file, name))
+        if (len < 10 || strcmp(e->d_name + len - 10, ".core.part") != 0)
             continue;
         snprintf(path, sizeof(path), DUMP_DIR "/%s", e->d_name);
         if (!unlink(path))
-            log_info(&d->log, "%s: removed a half-written core dump %s",
-                     name, path);
+            log_info(&d->log, "removed a half-written core dump %s (an "
+                     "xltd stopped while it wrote it)", path);
     }
     closedir(dir);
 }
@@ -180,7 +174,6 @@ bool crashes_dump_file(struct xltd *d, const char *name, uint64_t memkb,
     time_t now = time(NULL);
 
     mkdir(DUMP_DIR, 0700);
-    remove_parts(d, name);
     if (d->crash_conf.dump_keep) /* first: the room they take counts */
         prune(d, name, d->crash_conf.dump_keep);
     if (!room_for(d, name, memkb))

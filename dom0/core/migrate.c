@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@ struct migration {
     uint32_t domid;
     libxl_uuid uuid;
     char *name, *host, *port, *key;
+    char id[XLT_MIGRATION_ID_LEN + 1]; /* this migration's, in the hello */
     bool live, suspending, worker_failed;
     enum state state;
     char *header;
@@ -118,6 +120,7 @@ static char *hello(const struct migration *m)
     xlt_json_kv_int(g, "xlt_migrate", 1);
     xlt_json_kv_str(g, "name", m->name);
     xlt_json_kv_bool(g, "live", m->live);
+    xlt_json_kv_str(g, "id", m->id);
     yajl_gen_map_close(g);
     text = xlt_json_gen_take(g);
     yajl_gen_free(g);
@@ -315,7 +318,8 @@ static void hand_over(struct migration *m)
         return;
     }
     store_get(d, &m->uuid, &m->entry);
-    if (reclaim_note(d, &m->uuid, m->name, m->host, m->port, m->entry)) {
+    if (reclaim_note(d, &m->uuid, m->name, m->host, m->port, m->id,
+                     m->entry)) {
         fail(m, "cannot note the handover in %s/away", d->state_dir);
         give_back(m);
         return;
@@ -498,6 +502,19 @@ static int split_host(const char *spec, int default_port, char **host_r,
     return 0;
 }
 
+/* A fresh random id, XLT_MIGRATION_ID_LEN hex digits, in ID; -1 (errno
+ * set) if the kernel gives no randomness. */
+static int migration_id(char *id)
+{
+    unsigned char bytes[XLT_MIGRATION_ID_LEN / 2];
+
+    if (getrandom(bytes, sizeof(bytes), 0) != (ssize_t)sizeof(bytes))
+        return -1;
+    for (size_t i = 0; i < sizeof(bytes); i++)
+        snprintf(id + 2 * i, 3, "%02x", bytes[i]);
+    return 0;
+}
+
 static struct migration *migration_new(struct xltd *d, uint32_t domid,
                                        const char *target, bool live,
                                        struct job *job, struct xlt_err *err)
@@ -517,7 +534,7 @@ static struct migration *migration_new(struct xltd *d, uint32_t domid,
     m->live = live;
     m->name = libxl_domid_to_name(d->ctx, domid);
     domain_uuid(d, domid, &m->uuid);
-    if (mworker_init(&m->w))
+    if (mworker_init(&m->w) || migration_id(m->id))
         xlt_err_errno(err, errno, "migration set-up");
     else if (!m->name || !target)
         xlt_err_set(err, "migrate: a domain and a host, please");

@@ -53,6 +53,7 @@ struct incoming {
     char *key;
     libxl_domain_config cfg;
     char *name;  /* the domain's own name; cfg has NAME--incoming */
+    char id[XLT_MIGRATION_ID_LEN + 1]; /* the migration's, from the hello */
     char *extras;
     uint32_t domid;
     struct timespec began; /* accepted */
@@ -129,10 +130,15 @@ static int recv_begin(struct incoming *in, int fd, char **hello_r,
     }
     *hello_r = xlt_json_to_text(hello);
     if (xlt_json_get_str(hello, "ask")) { /* a source asks: no header */
-        snprintf(ask_r, ask_len, "%s", xlt_json_get_str(hello, "ask"));
+        const char *id = xlt_json_get_str(hello, "id");
+        snprintf(ask_r, ask_len, "%.40s %.40s", xlt_json_get_str(hello, "ask"),
+                 id ? id : "-");
         rc = 0;
         goto out;
     }
+    /* read by the loop after EV_HEADER (the events pipe orders it) */
+    if (reclaim_id_valid(xlt_json_get_str(hello, "id")))
+        snprintf(in->id, sizeof(in->id), "%s", xlt_json_get_str(hello, "id"));
     if (xlt_frame_recv(w->chan, &kind, &w->data, &w->data_len, HEADER_MAX,
                        err))
         goto out;
@@ -182,7 +188,7 @@ static void *recv_main(void *arg)
     struct mworker *w = &in->w;
     struct xlt_err err;
     yajl_val go = NULL;
-    char *hello = NULL, session[256], ask[64];
+    char *hello = NULL, session[256], ask[96];
 
     if (recv_begin(in, w->sock, &hello, ask, sizeof(ask), &err))
         goto failed;
@@ -395,8 +401,12 @@ static void on_go(struct incoming *in)
     char incoming[300];
 
     snprintf(incoming, sizeof(incoming), "%s" INCOMING_SUFFIX, in->name);
+    /* a sender that hears nothing more asks whether "go" was taken: the
+     * record comes before the domain runs */
     if (libxl_domain_rename(d->ctx, in->domid, incoming, in->name) ||
+        (*in->id && reclaim_taken_note(d, in->id, in->name)) ||
         libxl_domain_unpause(d->ctx, in->domid, NULL)) {
+        reclaim_taken_drop(d, in->id);
         struct xlt_err err;
         xlerr_set(d, ERROR_FAIL, &err, "%s (%u): cannot take it over "
                      "(rename, unpause)", in->name, in->domid);
@@ -444,49 +454,36 @@ bool receive_copy_name(const char *name)
            ends_with(name, MIGRATEDAWAY_SUFFIX);
 }
 
-/* Does a domain with UUID run here, under its own name (not as a
- * migration's copy)? */
-static bool runs_here(struct xltd *d, const libxl_uuid *uuid)
+/* A source asks (TEXT: "UUID ID") whether this host took the "go" of
+ * its migration ID of the domain of UUID: yes (the record on_go left),
+ * no, or busy (a migration of that domain is still under way here: ask
+ * again). */
+static const char *answer_to(struct xltd *d, const struct incoming *self,
+                             const char *text)
 {
-    libxl_dominfo *info;
-    bool runs = false;
-    int n = 0;
+    char uuid_text[41] = "", id[41] = "";
+    libxl_uuid uuid;
 
-    info = libxl_list_domain(d->ctx, &n);
-    for (int i = 0; info && i < n && !runs; i++) {
-        char *name;
-        if (libxl_uuid_compare(&info[i].uuid, uuid))
-            continue;
-        name = libxl_domid_to_name(d->ctx, info[i].domid);
-        runs = name && !receive_copy_name(name);
-        free(name);
-    }
-    if (info)
-        libxl_dominfo_list_free(info, n);
-    return runs;
+    if (sscanf(text, "%40s %40s", uuid_text, id) != 2 ||
+        libxl_uuid_from_string(&uuid, uuid_text))
+        return "{\"error\":\"not a UUID\"}";
+    if (!reclaim_id_valid(id))
+        return "{\"error\":\"no migration id\"}";
+    for (const struct incoming *o = d->incomings; o; o = o->next)
+        if (o != self && o->state != HELLO &&
+            (!strcmp(o->id, id) ||
+             !libxl_uuid_compare(&o->cfg.c_info.uuid, &uuid)))
+            return "{\"busy\":true}";
+    return reclaim_taken(d, id) ? "{\"runs\":true}" : "{\"runs\":false}";
 }
 
-/* A source asks whether this host runs the domain of UUID TEXT, which it
- * handed over: yes, no, or busy (a migration of it is still under way
- * here: ask again). */
 static void on_ask(struct incoming *in, const char *text)
 {
     struct xltd *d = in->d;
-    const char *answer = "{\"runs\":false}";
-    libxl_uuid uuid;
+    const char *answer = answer_to(d, in, text);
 
-    if (libxl_uuid_from_string(&uuid, text)) {
-        answer = "{\"error\":\"not a UUID\"}";
-    } else {
-        for (const struct incoming *o = d->incomings; o; o = o->next)
-            if (o != in && o->state != HELLO &&
-                !libxl_uuid_compare(&o->cfg.c_info.uuid, &uuid))
-                answer = "{\"busy\":true}";
-        if (!strcmp(answer, "{\"runs\":false}") && runs_here(d, &uuid))
-            answer = "{\"runs\":true}";
-    }
-    log_info(&d->log, "%s asks whether domain %s runs here: %s", in->peer,
-             text, answer);
+    log_info(&d->log, "%s asks whether it took a migration's go: %s",
+             in->peer, answer);
     pthread_mutex_lock(&in->w.lock);
     snprintf(in->w.text, sizeof(in->w.text), "%s", answer);
     pthread_mutex_unlock(&in->w.lock);

@@ -198,7 +198,7 @@ int supervise_wait(struct xltd *d, const uint32_t *domids, size_t n,
 }
 
 /* DOMID shut down or died: that is what shutdown -w waits for (as xl). */
-static void waiters_done(struct xltd *d, uint32_t domid)
+void supervise_waiters_done(struct xltd *d, uint32_t domid)
 {
     struct waiter **pp = &d->waiters;
 
@@ -257,9 +257,12 @@ static bool restarts(libxl_action_on_shutdown action)
            action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART;
 }
 
-static void domain_shutdown(struct xltd *d, uint32_t domid,
+/* Apply DOMID's on_* action for REASON; true if the action goes on
+ * beyond this call (a dump, a destroy: its end releases the waiters). */
+static bool domain_shutdown(struct xltd *d, uint32_t domid,
                             libxl_shutdown_reason reason)
 {
+    bool ending = false;
     libxl_domain_config cfg;
     libxl_action_on_shutdown action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
     const char *key = "default";
@@ -296,24 +299,26 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
         action = action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART
                      ? LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY
                      : LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
-    actions_apply(d, domid, &cfg, action);
+    ending = actions_apply(d, domid, &cfg, action);
 out:
     libxl_domain_config_dispose(&cfg);
     free(name);
+    return ending;
 }
 
 void supervise_event(struct xltd *d, libxl_event *ev)
 {
     switch (ev->type) {
     case LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN:
-        domain_shutdown(d, ev->domid, ev->u.domain_shutdown.shutdown_reason);
-        waiters_done(d, ev->domid);
+        if (!domain_shutdown(d, ev->domid,
+                             ev->u.domain_shutdown.shutdown_reason))
+            supervise_waiters_done(d, ev->domid);
         break;
     case LIBXL_EVENT_TYPE_DOMAIN_DEATH:
         log_info(&d->log, "domain %u: died", ev->domid);
         watch_drop(d, ev->domid);
         dedicated_rebalance(d);
-        waiters_done(d, ev->domid);
+        supervise_waiters_done(d, ev->domid);
         break;
     default:
         log_debug(&d->log, "domain %u: event %s", ev->domid,

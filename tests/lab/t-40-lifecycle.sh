@@ -132,7 +132,7 @@ for n in 1 2; do
     check "a new xltd starts" sh -c \
         'while pgrep -x xltd >/dev/null; do sleep 0.2; done; xltd -f /tmp/crash.conf'
     check "it removes the half-written dump" wait_for_log "$log" \
-        "looper: removed a half-written core dump /var/lib/xen/dump/looper-[0-9]+\\.core\\.part" 30
+        "removed a half-written core dump /var/lib/xen/dump/looper-[0-9]+\\.core\\.part" 30
   fi
   check "xltd dumps it ($n)" wait_for_log "$log" \
       "looper \\($id\\): core dumped to /var/lib/xen/dump/looper-" 90

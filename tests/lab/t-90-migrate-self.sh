@@ -89,6 +89,21 @@ check "the same UUID" test "$(uuid pvh-mig)" = "$u"
 check "its heartbeat goes on" beats_past pvh-mig "$n"
 check "it did not boot again" test "$(ups pvh-mig)" -eq 1
 check "no leftovers" leftovers
+# the target keeps a record of each "go" it took, for a sender that heard
+# nothing more and asks (the id is the migration's, from its hello)
+mid=$(sed -n 's/.*pvh-mig: migrating in from .*"id":"\([0-9a-f]*\)".*/\1/p' \
+      /var/log/xlt/xltd.log | tail -n 1)
+answer_has() { # UUID ID TEXT: the target's answer to the question has TEXT
+  /lab/bin/hostile-peer 127.0.0.1 8002 /etc/xlt/migrate.key ask \
+      "{\"xlt_migrate\":1,\"ask\":\"$1\",\"id\":\"$2\"}" | grep -F "$3"
+}
+check "the migration had an id, $mid" test "${#mid}" -eq 32
+check "asked, the target says it took that go" \
+    answer_has "$u" "$mid" '{"runs":true}'
+check "and not another's" \
+    answer_has "$u" 0123456789abcdef0123456789abcdef '{"runs":false}'
+check "a question without an id gets an error" \
+    answer_has "$u" nope '"error":"no migration id"'
 # the second time, the migrated copy moves again
 id=$(xl domid pvh-mig)
 n=$(beat pvh-mig)

@@ -18,6 +18,9 @@
  *       a frame a byte a second; says after how long the receiver hung up
  *   hostile-peer HOST PORT - junkstream CONFIG.json      the same, but
  *       the stream does not begin as libxl's
+ *   hostile-peer HOST PORT KEYFILE ask HELLO             sends HELLO (a
+ *       sender's question, {"xlt_migrate":1,"ask":UUID,"id":ID}, or not)
+ *       as its hello; prints the answer
  *   hostile-peer --target PORT KEYFILE close|stall runs|gone   a target
  *       on 127.0.0.1 PORT that takes one migration up to the sender's
  *       "go" and never says "running": it hangs up at once (close) or
@@ -158,6 +161,9 @@ static int run(struct xlt_chan *ch, int fd, const char *mode,
         return trickle(ch, fd, arg, true, err);
     if (!strcmp(mode, "junkstream") && arg)
         return trickle(ch, fd, arg, false, err);
+    if (!strcmp(mode, "ask") && arg) /* ARG: the hello, as it is */
+        return xlt_frame_send(ch, XLT_FRAME_JSON, arg, strlen(arg), err)
+                   ? -1 : print_answer(ch);
     if (!strcmp(mode, "garbage"))
         return xlt_frame_send(ch, XLT_FRAME_DATA, garbage, sizeof(garbage),
                               err) ? -1 : print_answer(ch);
@@ -290,7 +296,7 @@ int main(int argc, char **argv)
     }
     if (argc < 5) {
         fprintf(stderr, "usage: hostile-peer HOST PORT KEYFILE|- "
-                "header|hold CONFIG.json | stall | garbage | "
+                "header|hold CONFIG.json | ask HELLO | stall | garbage | "
                 "trickle|junkstream CONFIG.json\n"
                 "       hostile-peer --target PORT KEYFILE close|stall "
                 "runs|gone\n");

@@ -608,6 +608,37 @@ START_TEST(command_and_request_tables_agree)
 }
 END_TEST
 
+/* A migration's id, and the target's record of the "go"s it took
+ * (core/reclaim.c): what a sender that heard nothing more asks about. */
+START_TEST(migration_ids_and_taken_records)
+{
+    struct xltd d;
+    FILE *f = quiet_daemon(&d, LOGL_INFO);
+    char dir[] = "/tmp/xlt-unit-taken-XXXXXX", taken[64];
+    static const char id[] = "0123456789abcdef0123456789abcdef";
+
+    ck_assert(reclaim_id_valid(id));
+    ck_assert(!reclaim_id_valid("0123456789ABCDEF0123456789ABCDEF"));
+    ck_assert(!reclaim_id_valid("0123456789abcdef"));
+    ck_assert(!reclaim_id_valid("../../etc/passwd"));
+    ck_assert(!reclaim_id_valid(NULL));
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    d.state_dir = dir;
+    ck_assert(!reclaim_taken(&d, id));
+    ck_assert_int_eq(reclaim_taken_note(&d, id, "web"), 0);
+    ck_assert(reclaim_taken(&d, id));
+    ck_assert_int_eq(reclaim_taken_note(&d, "../x", "web"), -1);
+    reclaim_taken_sweep(&d); /* a fresh record stays */
+    ck_assert(reclaim_taken(&d, id));
+    reclaim_taken_drop(&d, id);
+    ck_assert(!reclaim_taken(&d, id));
+    snprintf(taken, sizeof(taken), "%s/taken", dir);
+    ck_assert_int_eq(rmdir(taken), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    fclose(f);
+}
+END_TEST
+
 Suite *xltd_suite(void)
 {
     Suite *s = suite_create("xltd");
@@ -629,6 +660,7 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, inflight_listed_until_they_end);
     tcase_add_test(tc, incoming_policy);
     tcase_add_test(tc, domain_names);
+    tcase_add_test(tc, migration_ids_and_taken_records);
     suite_add_tcase(s, tc);
     return s;
 }
