@@ -80,8 +80,8 @@ static int rename_old(struct xltd *d, uint32_t domid,
                  domid, newname);
         return -1;
     }
-    log_info(&d->log, "%s (%u): kept as %s, no longer managed", cfg->c_info.name,
-             domid, newname);
+    log_info(&d->log, "%s (%u): kept as %s, no longer managed",
+             cfg->c_info.name, domid, newname);
     libxl_uuid_copy(d->ctx, &old, &cfg->c_info.uuid);
     libxl_uuid_generate(&cfg->c_info.uuid);
     return store_move(d, &old, cfg);
@@ -115,7 +115,8 @@ static void destroyed(libxl_ctx *ctx, int rc, void *arg)
     supervise_waiters_done(d, a->domid);
     if (rc)
         log_errx(&d->log, "%s (%u): destroy failed%s", a->cfg.c_info.name,
-                 a->domid, restarts_after_destroy(a->what) ? "; not restarting" : "");
+                 a->domid,
+                 restarts_after_destroy(a->what) ? "; not restarting" : "");
     else if (restarts_after_destroy(a->what))
         restart(d, &a->cfg);
     else
@@ -274,7 +275,8 @@ bool actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
         domain_soft_reset(d, domid, cfg);
         return false;
     }
-    if (restarts_after_destroy(what) || what == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME)
+    if (restarts_after_destroy(what) ||
+        what == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME)
         pinning_apply(d, cfg); /* logs what went wrong; restart regardless */
     if (what == LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME) {
         if (!rename_old(d, domid, cfg))
