@@ -197,9 +197,10 @@ lab-prepare: all $(HOSTILE)
 # half as fast again at times): the daemon, PV and PVH guests' basics;
 # lifecycle, vCPUs and memory; dedicated cores, CPU pools and HVM (slow
 # to boot under emulation, its soft reset and migration in one boot);
-# devices and stopping in the middle; save, restore and migration to this
-# host; autoballoon and migration between hosts (a second host, B, booted
-# for t-95).  All run even if one fails.
+# devices, stopping in the middle, full disks and a stopped device model;
+# save, restore and migration to this host; autoballoon and migration
+# between hosts (a second host, B, booted for t-95).  All run even if one
+# fails.
 LAB_BOOT1 := $(sort $(wildcard tests/lab/t-[1-3]*.sh tests/lab/t-5*.sh))
 LAB_BOOT2 := $(sort $(wildcard tests/lab/t-4[0-5]*.sh))
 LAB_BOOT3 := $(sort $(wildcard tests/lab/t-4[67]*.sh tests/lab/t-6*.sh))

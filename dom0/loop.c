@@ -106,6 +106,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     soonest(timeout, control_timeout_ms(d));
     soonest(timeout, reclaim_timeout_ms(d));
     soonest(timeout, drain_timeout_ms(d));
+    soonest(timeout, devmodel_timeout_ms(d));
     return n + nlibxl;
 }
 
@@ -150,6 +151,7 @@ int loop_run(struct xltd *d)
         receive_expire(d);
         control_expire(d);
         reclaim_expire(d);
+        devmodel_expire(d);
     }
     rc = 0;
 out:

@@ -177,6 +177,7 @@ struct xltd {
     struct reclaim *reclaims;  /* domains handed over, unconfirmed */
     struct watch *watches;
     struct waiter *waiters;
+    struct dying *dying; /* dying domains' device models (core/devmodel.c) */
     const char *state_dir;
     const char *bridge;
     struct xs_handle *xs; /* for @introduceDomain */

@@ -90,9 +90,14 @@ void xlerr_reset(struct xltd *d);
 
 int store_init(struct xltd *d);
 /* CFG's entry, with the config file's PATH and TEXT; BUILDING: libxl
- * has yet to build the domain (domain.c clears it once built). */
+ * has yet to build the domain (store_built clears that). */
 int store_put(struct xltd *d, libxl_domain_config *cfg,
               const char *path, const char *text, bool building);
+/* The domain of UUID is built: its entry loses the mark store_put's
+ * BUILDING gave it (it cannot fail for want of room). */
+void store_built(struct xltd *d, const libxl_uuid *uuid);
+/* UUID's entry is marked: libxl had yet to build its domain. */
+bool store_building(struct xltd *d, const libxl_uuid *uuid);
 bool store_has(const struct xltd *d, const libxl_uuid *uuid);
 /* UUID's entry as a JSON tree (the caller frees it); -1 if it has none. */
 int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r);
@@ -425,6 +430,35 @@ bool devices_script_is_xlts(const char *script, const char *driver);
 /* Is SCRIPT (a backend's script node) this host's xlt DRIVER itself? */
 bool devices_is_driver(const char *script, const char *driver);
 
+/* ---- retrieve.c: a running domain's configuration, off the loop ------ */
+
+/* CFG: libxl's current config of the domain (NULL if RC, which the
+ * callback turns into words with retrieve_error); freed after the call. */
+typedef void retrieve_callback(struct xltd *d, libxl_domain_config *cfg,
+                               int rc, void *arg);
+/* Read DOMID's configuration, then CALLBACK(ARG); -1 with ERR if that
+ * could not begin (CALLBACK is then not called). */
+int retrieve_config(struct xltd *d, uint32_t domid,
+                    retrieve_callback *callback, void *arg,
+                    struct xlt_err *err);
+/* ERR: why reading DOMID's configuration failed with RC (naming a
+ * stopped device model).  Returns -1. */
+int retrieve_error(struct xltd *d, uint32_t domid, int rc,
+                   struct xlt_err *err);
+
+/* ---- devmodel.c: device models seen from outside ---------------------- */
+
+/* The pid of DOMID's device model if it is stopped (SIGSTOP: it answers
+ * nothing), else 0. */
+int devmodel_stopped(struct xltd *d, uint32_t domid);
+/* DOMID is dying (destroyed): its device model is killed if it has not
+ * ended within a grace period, by devmodel_expire, which the loop calls
+ * every turn and within devmodel_timeout_ms (-1: no need). */
+void devmodel_domain_dying(struct xltd *d, uint32_t domid);
+int devmodel_timeout_ms(const struct xltd *d);
+void devmodel_expire(struct xltd *d);
+void devmodel_forget_all(struct xltd *d);
+
 /* ---- leftovers.c: what a gone domain left in xenstore ----------------- */
 
 /* If Xen no longer has DOMID (or has it dying): run xlt's drivers of the
@@ -472,10 +506,11 @@ void transfer_xc_progress(struct xltd *d, const char *doing,
 
 /* ---- saverestore.c: save and restore --------------------------------- */
 
-/* The save header for DOMID (its config, xlt's state), as save writes it
- * and migrate sends it. */
-int saverestore_header(struct xltd *d, uint32_t domid, char **buf_r,
-                       size_t *len_r, struct xlt_err *err);
+/* The save header of CFG's domain (CFG, as retrieve_config gave it, and
+ * xlt's state), as save writes it and migrate sends it.  CFG is made fit
+ * for another host (no domid; dedicated cores' pool and pinning gone). */
+int saverestore_header(struct xltd *d, libxl_domain_config *cfg,
+                       char **buf_r, size_t *len_r, struct xlt_err *err);
 /* Record in UUID's store entry the tuning a save header KEPT (its extras
  * chunk: pinning, dedicated cores). */
 int saverestore_keep(struct xltd *d, const libxl_uuid *uuid, yajl_val kept);

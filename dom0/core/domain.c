@@ -98,7 +98,7 @@ static void start_done(libxl_ctx *ctx, int rc, void *arg)
         supervise_rewatch(d, s->domid);
     } else {
         supervise_watch(d, s->domid);
-        store_set_bool(d, &s->cfg.c_info.uuid, "building", false);
+        store_built(d, &s->cfg.c_info.uuid);
     }
     end_started(s);
 out:

@@ -4,8 +4,8 @@
  * is cut short: a create aborted when xltd stops, a half-built domain
  * whose disk's driver was still running when an xltd was killed.  Left
  * are its backends (backend/KIND/DOMID in dom0's xenstore), what xlt's
- * drivers did for them (an LV block-lvm activated), libxl's /libxl/DOMID
- * and its /local/domain/DOMID.  Swept only once Xen no longer has the
+ * drivers did for them (an LV block-lvm activated), libxl's /libxl/DOMID,
+ * its /local/domain/DOMID and /vm/UUID.  Swept only once Xen no longer has the
  * domain: xlt's own driver of each backend runs for its removal, as
  * libxl would have run it, then the directories go.  An administrator's
  * own script is not run (xlt never runs scripts it did not choose).
@@ -185,6 +185,46 @@ static void sweep_under(struct xltd *d, const char *path)
     free(ids);
 }
 
+/* Whether a domain among INFO (N of them) has UUID TEXT. */
+static bool uuid_listed(const libxl_dominfo *info, int n, const char *text)
+{
+    libxl_uuid uuid;
+
+    if (libxl_uuid_from_string(&uuid, text))
+        return true; /* not a UUID: not libxl's, left alone */
+    for (int i = 0; i < n; i++)
+        if (!libxl_uuid_compare(&info[i].uuid, &uuid))
+            return true;
+    return false;
+}
+
+/* /vm/UUID of domains that are gone (libxl removes it at the end of a
+ * destroy).  /vm is read before the domains are listed: a domain made
+ * in between has no /vm/UUID in what was read. */
+static void sweep_vm(struct xltd *d)
+{
+    unsigned int n = 0;
+    char **uuids = xs_directory(d->xs, XBT_NULL, "/vm", &n);
+    libxl_dominfo *info = NULL;
+    char path[128];
+    int ndom = 0;
+
+    if (!uuids)
+        return;
+    info = libxl_list_domain(d->ctx, &ndom);
+    for (unsigned int i = 0; info && i < n; i++) {
+        if (uuid_listed(info, ndom, uuids[i]))
+            continue;
+        snprintf(path, sizeof(path), "/vm/%s", uuids[i]);
+        if (xs_rm(d->xs, XBT_NULL, path))
+            log_warnx(&d->log, "no domain has UUID %s but it left %s in "
+                      "xenstore; removed", uuids[i], path);
+    }
+    if (info)
+        libxl_dominfo_list_free(info, ndom);
+    free(uuids);
+}
+
 void leftovers_sweep_all(struct xltd *d)
 {
     char path[128];
@@ -201,6 +241,7 @@ void leftovers_sweep_all(struct xltd *d)
     free(kinds);
     sweep_under(d, "/libxl");
     sweep_under(d, "/local/domain");
+    sweep_vm(d);
 }
 
 void leftovers_failed_build(struct xltd *d, uint32_t domid, const char *name)
@@ -211,5 +252,6 @@ void leftovers_failed_build(struct xltd *d, uint32_t domid, const char *name)
         if (libxl_domain_destroy(d->ctx, domid, NULL))
             log_errx(&d->log, "%s (%u): destroy failed", name, domid);
     }
-    leftovers_sweep(d, domid);
+    if (leftovers_sweep(d, domid))
+        sweep_vm(d);
 }

@@ -540,18 +540,51 @@ static struct migration *migration_new(struct xltd *d, uint32_t domid,
         xlt_err_set(err, "migrate: a domain and a host, please");
     else if (!split_host(target, port, &m->host, &m->port, err) &&
              !migrate_check(d, domid, m->live, m->name, err) &&
-             !mworker_key(&d->migrate_conf, &m->key, err) &&
-             !saverestore_header(d, domid, &m->header, &m->header_len, err))
+             !mworker_key(&d->migrate_conf, &m->key, err))
         return m;
     migration_free(m);
     return NULL;
+}
+
+/* The domain's configuration is read (CFG): its header made, the worker
+ * starts. */
+static void migrate_go(struct xltd *d, libxl_domain_config *cfg, int rc,
+                       void *arg)
+{
+    struct migration *m = arg;
+    struct xlt_err err;
+    char what[300];
+
+    if (m->failure[0]) { /* xltd is stopping */
+        xlt_err_set(&err, "%s", m->failure);
+        goto fail;
+    }
+    if (rc) {
+        retrieve_error(d, m->domid, rc, &err);
+        goto fail;
+    }
+    if (saverestore_header(d, cfg, &m->header, &m->header_len, &err))
+        goto fail;
+    snprintf(what, sizeof(what), "migrating %s to %s", m->name, m->host);
+    m->transfer = transfer_begin_counted(d, m->job, what, &m->w.bytes);
+    if (!m->transfer || mworker_start(&m->w, send_main, m)) {
+        xlt_err_set(&err, "cannot start the migration");
+        goto fail;
+    }
+    log_info(&d->log, "%s (%u): migrating to %s port %s (%s, %s)", m->name,
+             m->domid, m->host, m->port, m->live ? "live" : "non-live",
+             m->key ? "TLS" : "plain");
+    job_progress(m->job, "%s", what);
+    return;
+fail:
+    job_fail(m->job, "%s; nothing done", err.msg);
+    migration_free(m);
 }
 
 int migrate_start(struct xltd *d, uint32_t domid, const char *target,
                   bool live, struct job *job, struct xlt_err *err)
 {
     struct migration *m;
-    char what[300];
 
     if (domid == 0)
         return xlt_err_set(err, "dom0 cannot migrate");
@@ -561,15 +594,9 @@ int migrate_start(struct xltd *d, uint32_t domid, const char *target,
     m = migration_new(d, domid, target, live, job, err);
     if (!m)
         return xlt_err_set(err, "%s; nothing done", err->msg);
-    snprintf(what, sizeof(what), "migrating %s to %s", m->name, m->host);
-    m->transfer = transfer_begin_counted(d, job, what, &m->w.bytes);
-    if (!m->transfer || mworker_start(&m->w, send_main, m)) {
+    if (retrieve_config(d, domid, migrate_go, m, err)) {
         migration_free(m);
-        return xlt_err_set(err, "cannot start the migration; nothing done");
+        return xlt_err_set(err, "%s; nothing done", err->msg);
     }
-    log_info(&d->log, "%s (%u): migrating to %s port %s (%s, %s)", m->name,
-             domid, m->host, m->port, m->live ? "live" : "non-live",
-             m->key ? "TLS" : "plain");
-    job_progress(job, "%s", what);
     return 0;
 }

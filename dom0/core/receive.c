@@ -379,20 +379,43 @@ static void on_stream(struct incoming *in)
     mworker_command(&in->w, MW_CMD_NEXT);
 }
 
-/* Record the domain as xltd's, with the state the sender kept. */
-static void record(struct incoming *in)
+/* Record the domain as xltd's, with the state the sender kept; -1
+ * (logged) if the store cannot take it (a full disk). */
+static int record(struct incoming *in)
 {
     struct xltd *d = in->d;
     yajl_val kept = in->extras ? yajl_tree_parse(in->extras, NULL, 0) : NULL;
+    int rc = -1;
 
     free(in->cfg.c_info.name);
     in->cfg.c_info.name = strdup(in->name);
-    if (store_put(d, &in->cfg, xlt_json_get_str(kept, "path"),
+    if (!in->cfg.c_info.name ||
+        store_put(d, &in->cfg, xlt_json_get_str(kept, "path"),
                   xlt_json_get_str(kept, "text"), false) ||
         saverestore_keep(d, &in->cfg.c_info.uuid, kept))
-        log_errx(&d->log, "%s (%u): cannot record it in the store; it runs "
-                 "unmanaged", in->name, in->domid);
+        log_errx(&d->log, "%s (%u): cannot record it in %s/domains; not "
+                 "taking it over", in->name, in->domid, d->state_dir);
+    else
+        rc = 0;
     yajl_tree_free(kept);
+    return rc;
+}
+
+/* The go of IN cannot be taken (libxl's WHAT failed; NULL: the store,
+ * which logged why): its domain goes and the sender is told, so that its
+ * copy runs on. */
+static void not_taken(struct incoming *in, const char *what)
+{
+    struct xltd *d = in->d;
+    struct xlt_err err;
+
+    if (what) {
+        xlerr_set(d, ERROR_FAIL, &err, "%s (%u): cannot take it over (%s)",
+                  in->name, in->domid, what);
+        log_errx(&d->log, "%s", err.msg);
+    }
+    libxl_domain_destroy(d->ctx, in->domid, NULL);
+    refuse(in, "the target could not rename, record and unpause it");
 }
 
 static void on_go(struct incoming *in)
@@ -402,20 +425,22 @@ static void on_go(struct incoming *in)
 
     snprintf(incoming, sizeof(incoming), "%s" INCOMING_SUFFIX, in->name);
     /* a sender that hears nothing more asks whether "go" was taken: the
-     * record comes before the domain runs */
-    if (libxl_domain_rename(d->ctx, in->domid, incoming, in->name) ||
-        (*in->id && reclaim_taken_note(d, in->id, in->name)) ||
-        libxl_domain_unpause(d->ctx, in->domid, NULL)) {
-        reclaim_taken_drop(d, in->id);
-        struct xlt_err err;
-        xlerr_set(d, ERROR_FAIL, &err, "%s (%u): cannot take it over "
-                     "(rename, unpause)", in->name, in->domid);
-        log_errx(&d->log, "%s", err.msg);
-        libxl_domain_destroy(d->ctx, in->domid, NULL);
-        refuse(in, "the target could not rename and unpause it");
+     * records (the store's, then the note of the go) come before the
+     * domain runs, and a domain this host cannot manage is not taken */
+    if (libxl_domain_rename(d->ctx, in->domid, incoming, in->name)) {
+        not_taken(in, "rename");
         return;
     }
-    record(in);
+    if (record(in)) {
+        not_taken(in, NULL);
+        return;
+    }
+    if ((*in->id && reclaim_taken_note(d, in->id, in->name)) ||
+        libxl_domain_unpause(d->ctx, in->domid, NULL)) {
+        reclaim_taken_drop(d, in->id);
+        not_taken(in, "unpause");
+        return;
+    }
     supervise_watch(d, in->domid);
     log_info(&d->log, "%s (%u): migrated in from %s", in->name, in->domid,
              in->peer);

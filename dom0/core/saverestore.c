@@ -95,39 +95,31 @@ out:
     return text;
 }
 
-int saverestore_header(struct xltd *d, uint32_t domid, char **buf_r,
-                       size_t *len_r, struct xlt_err *err)
+int saverestore_header(struct xltd *d, libxl_domain_config *cfg,
+                       char **buf_r, size_t *len_r, struct xlt_err *err)
 {
-    libxl_domain_config cfg;
     char *config = NULL, *extras = NULL;
     int rc = -1;
 
-    libxl_domain_config_init(&cfg);
-    if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL)) {
-        xlerr_set(d, ERROR_FAIL, err, "cannot read domain %u's "
-                     "configuration", domid);
-        goto out;
+    cfg->c_info.domid = 0; /* as xl: a restore picks a new one */
+    pinning_apply(d, cfg);
+    if (store_get_bool(d, &cfg->c_info.uuid, "dedicated")) {
+        free(cfg->c_info.pool_name);
+        cfg->c_info.pool_name = NULL;
+        cfg->c_info.poolid = 0;
+        drop_hard_affinity(&cfg->b_info);
     }
-    cfg.c_info.domid = 0; /* as xl: a restore picks a new one */
-    pinning_apply(d, &cfg);
-    if (store_get_bool(d, &cfg.c_info.uuid, "dedicated")) {
-        free(cfg.c_info.pool_name);
-        cfg.c_info.pool_name = NULL;
-        cfg.c_info.poolid = 0;
-        drop_hard_affinity(&cfg.b_info);
-    }
-    config = libxl_domain_config_to_json(d->ctx, &cfg);
+    config = libxl_domain_config_to_json(d->ctx, cfg);
     if (!config) {
-        xlt_err_set(err, "cannot turn domain %u's configuration into JSON",
-                    domid);
+        xlt_err_set(err, "cannot turn %s's configuration into JSON",
+                    cfg->c_info.name);
         goto out;
     }
-    extras = save_extras(d, &cfg.c_info.uuid);
+    extras = save_extras(d, &cfg->c_info.uuid);
     rc = xlt_save_header_build(config, extras, buf_r, len_r, err);
 out:
     free(config);
     free(extras);
-    libxl_domain_config_dispose(&cfg);
     return rc;
 }
 
@@ -224,15 +216,16 @@ static void save_done(libxl_ctx *ctx, int rc, void *arg)
     }
 }
 
-/* Open FILE and write DOMID's header; the fd, or -1 with ERR. */
-static int save_open(struct xltd *d, uint32_t domid, const char *file,
-                     struct xlt_err *err)
+/* Open FILE and write the header of CFG's domain; the fd, or -1 with
+ * ERR. */
+static int save_open(struct xltd *d, libxl_domain_config *cfg,
+                     const char *file, struct xlt_err *err)
 {
     char *header = NULL;
     size_t len = 0;
     int fd = -1;
 
-    if (saverestore_header(d, domid, &header, &len, err))
+    if (saverestore_header(d, cfg, &header, &len, err))
         return -1;
     fd = xlt_open_regular(file, O_WRONLY | O_CREAT | O_TRUNC, 0644, err);
     if (fd >= 0 && xlt_write_all(fd, header, len)) {
@@ -268,13 +261,50 @@ static struct save *save_new(struct xltd *d, uint32_t domid,
     return s;
 }
 
+/* The domain's configuration is read (CFG): the file gets its header,
+ * and libxl saves it. */
+static void save_go(struct xltd *d, libxl_domain_config *cfg, int rc,
+                    void *arg)
+{
+    struct save *s = arg;
+    struct xlt_err err;
+    char what[128];
+    int fd;
+
+    if (rc) {
+        retrieve_error(d, s->domid, rc, &err);
+        goto fail;
+    }
+    fd = save_open(d, cfg, s->file, &err);
+    if (fd < 0)
+        goto fail;
+    snprintf(what, sizeof(what), "saving %s", s->name);
+    s->transfer = transfer_begin(d, s->job, what, fd, false);
+    if (!s->transfer) {
+        close(fd);
+        unlink(s->file);
+        xlt_err_set(&err, "out of memory");
+        goto fail;
+    }
+    log_info(&d->log, "%s (%u): saving to %s", s->name, s->domid, s->file);
+    rc = libxl_domain_suspend(d->ctx, s->domid, fd, 0,
+                              inflight_begin(d, &s->op, "a save", save_done,
+                                             s));
+    if (rc) {
+        inflight_end(d, &s->op);
+        save_done(d->ctx, rc, s);
+    }
+    return;
+fail:
+    job_fail(s->job, "saving %s: %s; nothing done", s->name, err.msg);
+    save_free(s);
+}
+
 int saverestore_save(struct xltd *d, uint32_t domid, const char *file,
                      bool checkpoint, bool paused, struct job *job,
                      struct xlt_err *err)
 {
-    char what[128];
     struct save *s;
-    int fd, rc;
 
     if (domid == 0)
         return xlt_err_set(err, "dom0 cannot be saved");
@@ -283,27 +313,10 @@ int saverestore_save(struct xltd *d, uint32_t domid, const char *file,
     s = save_new(d, domid, file, checkpoint, paused, job);
     if (!s)
         return xlt_err_set(err, "out of memory");
-    fd = save_open(d, domid, file, err);
-    if (fd < 0) {
+    if (retrieve_config(d, domid, save_go, s, err)) {
         xlt_err_set(err, "saving %s: %s; nothing done", s->name, err->msg);
         save_free(s);
         return -1;
-    }
-    snprintf(what, sizeof(what), "saving %s", s->name);
-    s->transfer = transfer_begin(d, job, what, fd, false);
-    if (!s->transfer) {
-        close(fd);
-        unlink(file);
-        save_free(s);
-        return xlt_err_set(err, "out of memory");
-    }
-    log_info(&d->log, "%s (%u): saving to %s", s->name, domid, file);
-    rc = libxl_domain_suspend(d->ctx, domid, fd, 0,
-                              inflight_begin(d, &s->op, "a save", save_done,
-                                             s));
-    if (rc) {
-        inflight_end(d, &s->op);
-        save_done(d->ctx, rc, s);
     }
     return 0;
 }

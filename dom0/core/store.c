@@ -3,10 +3,12 @@
  * STATE_DIR/domains/UUID.json: the name, the config file's path and text,
  * and libxl's domain config JSON.  A domain with an entry is xltd's: it
  * applies its on_* actions, also after its own restart.  A domain without
- * one (made by stock xl, say) is left to its owner.  An entry is written
- * "building" before libxl builds the domain, and loses that once it is
- * built: a domain found so when xltd starts was half built when an xltd
- * died.
+ * one (made by stock xl, say) is left to its owner.  Before libxl builds
+ * a domain, an empty file UUID.json.building marks its entry; it is
+ * removed once the domain is built (an unlink: it cannot fail for want
+ * of room, as rewriting the entry could on a full disk), so a domain
+ * found marked when xltd starts was half built when an xltd died.  An
+ * older xltd wrote "building": true into the entry itself: read too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +45,7 @@ int store_init(struct xltd *d)
 }
 
 static char *entry_text(libxl_domain_config *cfg, const char *path,
-                        const char *text, bool building)
+                        const char *text)
 {
     yajl_gen g = xlt_json_gen_new();
     char *out = NULL;
@@ -56,8 +58,6 @@ static char *entry_text(libxl_domain_config *cfg, const char *path,
     xlt_json_kv_str(g, "name", cfg->c_info.name);
     xlt_json_kv_str(g, "path", path);
     xlt_json_kv_str(g, "text", text);
-    if (building)
-        xlt_json_kv_bool(g, "building", true);
     xlt_json_str(g, "config");
     if (libxl_domain_config_gen_json(g, cfg) ==
             yajl_gen_status_ok &&
@@ -97,20 +97,61 @@ static int write_entry(struct xltd *d, const libxl_uuid *uuid,
     return store_write_atomic(d, final, json);
 }
 
+/* Mark UUID's entry as one whose domain libxl has yet to build. */
+static int mark_building(struct xltd *d, const libxl_uuid *uuid)
+{
+    char path[4096];
+    int fd;
+
+    entry_path(d, uuid, ".building", path, sizeof(path));
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0 || fsync(fd)) {
+        log_err(&d->log, "writing %s", path);
+        if (fd >= 0)
+            close(fd);
+        unlink(path);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 int store_put(struct xltd *d, libxl_domain_config *cfg,
               const char *path, const char *text, bool building)
 {
-    char *json = entry_text(cfg, path, text, building);
-    int rc;
+    char *json = entry_text(cfg, path, text);
+    int rc = -1;
 
     if (!json) {
         log_errx(&d->log, "%s: out of memory for its store entry",
                  cfg->c_info.name);
-        return -1;
+        goto out;
     }
+    if (building && mark_building(d, &cfg->c_info.uuid))
+        goto out;
     rc = write_entry(d, &cfg->c_info.uuid, json);
+    if (rc && building)
+        store_built(d, &cfg->c_info.uuid);
+out:
     free(json);
     return rc;
+}
+
+void store_built(struct xltd *d, const libxl_uuid *uuid)
+{
+    char path[4096];
+
+    entry_path(d, uuid, ".building", path, sizeof(path));
+    if (unlink(path) && errno != ENOENT)
+        log_warn(&d->log, "removing %s", path);
+}
+
+bool store_building(struct xltd *d, const libxl_uuid *uuid)
+{
+    char path[4096];
+
+    entry_path(d, uuid, ".building", path, sizeof(path));
+    return access(path, F_OK) == 0 || store_get_bool(d, uuid, "building");
 }
 
 int store_get(struct xltd *d, const libxl_uuid *uuid, yajl_val *entry_r)
@@ -249,6 +290,7 @@ void store_drop(struct xltd *d, const libxl_uuid *uuid)
         log_debug(&d->log, "forgot %s", path);
     else if (errno != ENOENT)
         log_warn(&d->log, "removing %s", path);
+    store_built(d, uuid);
 }
 
 static bool uuid_running(const libxl_dominfo *info, int n,
@@ -258,6 +300,26 @@ static bool uuid_running(const libxl_dominfo *info, int n,
         if (!libxl_uuid_compare(&info[i].uuid, uuid))
             return true;
     return false;
+}
+
+enum store_file { STORE_FILE_OTHER, STORE_FILE_ENTRY, STORE_FILE_MARKER };
+
+/* What NAME in the store's directory is: UUID.json, UUID.json.building
+ * (*UUID set) or something else. */
+static enum store_file store_file_of(const char *name, libxl_uuid *uuid)
+{
+    static const char *const suffix[] = {".json", ".json.building"};
+    char head[LIBXL_UUID_FMTLEN + 1];
+
+    if (strlen(name) < LIBXL_UUID_FMTLEN)
+        return STORE_FILE_OTHER;
+    snprintf(head, sizeof(head), "%s", name);
+    if (libxl_uuid_from_string(uuid, head))
+        return STORE_FILE_OTHER;
+    for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++)
+        if (!strcmp(name + LIBXL_UUID_FMTLEN, suffix[i]))
+            return i ? STORE_FILE_MARKER : STORE_FILE_ENTRY;
+    return STORE_FILE_OTHER;
 }
 
 int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n)
@@ -275,15 +337,12 @@ int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n)
         return -1;
     }
     while ((e = readdir(dh))) {
-        char name[64];
-        size_t len = strlen(e->d_name);
-        if (len != LIBXL_UUID_FMTLEN + 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-            continue;
-        snprintf(name, sizeof(name), "%.*s", (int)(len - 5), e->d_name);
-        if (libxl_uuid_from_string(&uuid, name))
+        enum store_file kind = store_file_of(e->d_name, &uuid);
+
+        if (kind == STORE_FILE_OTHER)
             continue;
         if (uuid_running(info, n, &uuid)) {
-            kept++;
+            kept += kind == STORE_FILE_ENTRY;
             continue;
         }
         snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);

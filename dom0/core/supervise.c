@@ -128,7 +128,7 @@ static void recover(struct xltd *d, const libxl_dominfo *info)
     if (!info->domid || !store_has(d, &info->uuid) ||
         receive_copy_name(n))
         goto out;
-    if (store_get_bool(d, &info->uuid, "building")) {
+    if (store_building(d, &info->uuid)) {
         log_warnx(&d->log, "%s (%u): half built when an xltd stopped; "
                   "destroying it", n, info->domid);
         if (libxl_domain_destroy(d->ctx, info->domid, NULL))
@@ -257,65 +257,140 @@ static bool restarts(libxl_action_on_shutdown action)
            action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART;
 }
 
-/* Apply DOMID's on_* action for REASON; true if the action goes on
- * beyond this call (a dump, a destroy: its end releases the waiters). */
-static bool domain_shutdown(struct xltd *d, uint32_t domid,
-                            libxl_shutdown_reason reason)
-{
-    bool ending = false;
-    libxl_domain_config cfg;
-    libxl_action_on_shutdown action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
-    const char *key = "default";
-    char *name = libxl_domid_to_name(d->ctx, domid);
+/* A shutdown whose action waits for the domain's configuration. */
+struct shutdown {
+    uint32_t domid;
+    libxl_shutdown_reason reason;
+};
 
-    if (reason == LIBXL_SHUTDOWN_REASON_SUSPEND)
-        migrate_domain_suspended(d, domid);
-    libxl_domain_config_init(&cfg);
-    if (libxl_retrieve_domain_configuration(d->ctx, domid, &cfg, NULL)) {
-        log_warnx(&d->log, "%s (%u): shut down, but its configuration is "
-                  "unknown; left alone", name ? name : "?", domid);
-        goto out;
-    }
-    if (!store_has(d, &cfg.c_info.uuid)) {
-        log_info(&d->log, "%s (%u): shut down (%s); not managed by xltd, "
-                 "left to its owner", name ? name : "?", domid,
-                 libxl_shutdown_reason_to_string(reason));
-        goto out;
-    }
-    action = action_for(&cfg, reason, &key);
+/* Apply the on_* action CFG asks of DOMID, NAME, for REASON; true if it
+ * goes on beyond this call (a dump, a destroy: its end releases the
+ * waiters). */
+static bool apply_action(struct xltd *d, uint32_t domid, const char *name,
+                         libxl_domain_config *cfg,
+                         libxl_shutdown_reason reason)
+{
+    const char *key = "default";
+    libxl_action_on_shutdown action = action_for(cfg, reason, &key);
+
     if (action == LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET &&
-        cfg.b_info.type != LIBXL_DOMAIN_TYPE_HVM) {
+        cfg->b_info.type != LIBXL_DOMAIN_TYPE_HVM) {
         log_warnx(&d->log, "%s (%u): libxl soft-resets only HVM guests; "
-                  "destroying it", name ? name : "?", domid);
+                  "destroying it", name, domid);
         action = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
     }
-    log_info(&d->log, "%s (%u): shut down (%s); %s=%s", name ? name : "?",
-             domid, libxl_shutdown_reason_to_string(reason), key,
+    log_info(&d->log, "%s (%u): shut down (%s); %s=%s", name, domid,
+             libxl_shutdown_reason_to_string(reason), key,
              libxl_action_on_shutdown_to_string(action));
     if ((reason == LIBXL_SHUTDOWN_REASON_CRASH ||
          reason == LIBXL_SHUTDOWN_REASON_WATCHDOG) &&
         restarts(action) &&
-        !crashes_restart_allowed(d, cfg.c_info.name))
+        !crashes_restart_allowed(d, cfg->c_info.name))
         action = action == LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART
                      ? LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY
                      : LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
-    ending = actions_apply(d, domid, &cfg, action);
+    return actions_apply(d, domid, cfg, action);
+}
+
+/* The config DOMID was created with, from its store entry, when libxl
+ * cannot tell the current one (its device model does not answer): the
+ * guest's on_* action is applied all the same. */
+static int stored_config(struct xltd *d, uint32_t domid,
+                         libxl_domain_config *cfg)
+{
+    yajl_val entry = NULL;
+    libxl_uuid uuid;
+    char *json = NULL;
+    int rc = -1;
+
+    domain_uuid(d, domid, &uuid);
+    if (store_get(d, &uuid, &entry))
+        goto out;
+    json = xlt_json_to_text(xlt_json_get(entry, "config"));
+    if (json && !libxl_domain_config_from_json(d->ctx, cfg, json))
+        rc = 0;
 out:
-    libxl_domain_config_dispose(&cfg);
+    free(json);
+    yajl_tree_free(entry);
+    return rc;
+}
+
+/* The configuration of SH's domain is read (CFG, or NULL after RC):
+ * apply its action, if the domain is xltd's. */
+static void shutdown_go(struct xltd *d, libxl_domain_config *cfg, int rc,
+                        void *arg)
+{
+    struct shutdown *sh = arg;
+    char *name = libxl_domid_to_name(d->ctx, sh->domid);
+    const char *n = name ? name : "?";
+    libxl_domain_config stored;
+    bool ending = false;
+    struct xlt_err err;
+
+    libxl_domain_config_init(&stored);
+    if (rc) {
+        retrieve_error(d, sh->domid, rc, &err);
+        if (stored_config(d, sh->domid, &stored)) {
+            log_warnx(&d->log, "%s (%u): shut down, but %s; left alone", n,
+                      sh->domid, err.msg);
+            goto out;
+        }
+        log_warnx(&d->log, "%s (%u): %s; its on_* actions are taken from "
+                  "the config it was created with", n, sh->domid, err.msg);
+        cfg = &stored;
+    }
+    if (!store_has(d, &cfg->c_info.uuid)) {
+        log_info(&d->log, "%s (%u): shut down (%s); not managed by xltd, "
+                 "left to its owner", n, sh->domid,
+                 libxl_shutdown_reason_to_string(sh->reason));
+        goto out;
+    }
+    ending = apply_action(d, sh->domid, n, cfg, sh->reason);
+out:
+    if (!ending)
+        supervise_waiters_done(d, sh->domid);
+    libxl_domain_config_dispose(&stored);
     free(name);
-    return ending;
+    free(sh);
+}
+
+/* DOMID shut down for REASON: its on_* action is applied once libxl has
+ * told its configuration.  A suspend (a save, a migration) is libxl's
+ * business. */
+static void domain_shutdown(struct xltd *d, uint32_t domid,
+                            libxl_shutdown_reason reason)
+{
+    struct shutdown *sh;
+    struct xlt_err err;
+
+    if (reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
+        migrate_domain_suspended(d, domid);
+        log_info(&d->log, "domain %u: suspended", domid);
+        supervise_waiters_done(d, domid);
+        return;
+    }
+    sh = calloc(1, sizeof(*sh));
+    if (!sh) {
+        log_errx(&d->log, "domain %u: shut down; out of memory to act on "
+                 "it", domid);
+        supervise_waiters_done(d, domid);
+        return;
+    }
+    sh->domid = domid;
+    sh->reason = reason;
+    if (retrieve_config(d, domid, shutdown_go, sh, &err))
+        shutdown_go(d, NULL, ERROR_FAIL, sh);
 }
 
 void supervise_event(struct xltd *d, libxl_event *ev)
 {
     switch (ev->type) {
     case LIBXL_EVENT_TYPE_DOMAIN_SHUTDOWN:
-        if (!domain_shutdown(d, ev->domid,
-                             ev->u.domain_shutdown.shutdown_reason))
-            supervise_waiters_done(d, ev->domid);
+        domain_shutdown(d, ev->domid, ev->u.domain_shutdown.shutdown_reason);
         break;
     case LIBXL_EVENT_TYPE_DOMAIN_DEATH:
         log_info(&d->log, "domain %u: died", ev->domid);
+        devmodel_domain_dying(d, ev->domid);
         watch_drop(d, ev->domid);
         dedicated_rebalance(d);
         supervise_waiters_done(d, ev->domid);
@@ -331,6 +406,7 @@ void supervise_event(struct xltd *d, libxl_event *ev)
 void supervise_stop(struct xltd *d)
 {
     crashes_forget(d);
+    devmodel_forget_all(d);
     if (d->xs)
         xs_close(d->xs);
     d->xs = NULL;

@@ -10,10 +10,15 @@
 #   (domain, store entry, its nodes in xenstore, its LV's activation),
 #   xltd exits 0;
 # - kill -9: the next xltd destroys the half-built domain, and leaves
-#   nothing of it either.
+#   nothing of it either;
+# - the state directory full: a create is refused; one that filled it
+#   while being built ends well, and the next xltd keeps it.
 # Then a save killed with the domain suspended (the next xltd resumes
-# it), and a migration whose sender gets SIGTERM mid-stream (cancelled:
-# the domain runs on here, the target keeps nothing).
+# it), and migrations: to a target whose state directory is full (it does
+# not take the go), a target that gets SIGTERM mid-stream, a sender
+# killed (-9) mid-stream (the next xltd resumes the domain) and one that
+# gets SIGTERM mid-stream (cancelled): each time the domain runs on here
+# and the target keeps nothing.
 . /lab/lib.sh
 
 LOCK=/run/lock/xlt-block-lvm
@@ -88,8 +93,8 @@ check "xltd starts (stop_timeout = 60)" start_xltd
 
 # ---- SIGTERM; the create ends during the drain ------------------------------
 held_create stop-a
-check "its store entry says building" grep -q '"building": true' \
-    "$STORE/$(xl list -v stop-a | awk 'NR==2 { print $7 }').json"
+check "its store entry is marked building" test -e \
+    "$STORE/$(xl list -v stop-a | awk 'NR==2 { print $7 }').json.building"
 kill -TERM "$xltd_pid"
 check "SIGTERM: xltd waits for the create" wait_until 10 grep -q \
     "stopping: 1 operation under way; waiting up to 60 s" "$LOG"
@@ -102,8 +107,8 @@ check "the create ends well" exits_with 0 "$create"
 check "xltd exits 0 once it has" exits_with 0 "$xltd_pid"
 check "stop-a runs (not paused)" sh -c \
     "xl list stop-a | awk 'NR==2 { exit \$5 ~ /p/ }'"
-check "its entry no longer says building" sh -c \
-    "! grep -q '\"building\": true' $STORE/\$(xl list -v stop-a | awk 'NR==2 { print \$7 }').json"
+check "its entry is marked building no longer" sh -c \
+    "! test -e $STORE/\$(xl list -v stop-a | awk 'NR==2 { print \$7 }').json.building"
 stop_timeout 5
 check "the next xltd manages it (stop_timeout = 5)" start_xltd
 check "destroy stop-a" xlt destroy stop-a
@@ -141,6 +146,43 @@ check "no stop-c domain, no store entry" wait_until 20 nothing_of stop-c
 check "nothing of it in xenstore (backends, /libxl, /local/domain)" \
     wait_until 20 xs_clean "$held"
 check "its LV is not left active" lv_inactive
+
+# ---- the state directory full, before and in the middle of a create -------------
+# A domain's entry is written before libxl builds it, marked building;
+# the mark must go once it is built even when nothing more can be written
+# there, or the next xltd destroys a running guest as half built.
+kill "$xltd_pid"
+wait "$xltd_pid" 2>/dev/null
+mkdir -p /tmp/full && mount -t tmpfs -o size=512k tmpfs /tmp/full
+printf '%s\n' 'stop_timeout = 5' 'state_dir = "/tmp/full"' >/tmp/stop.conf
+fill() { dd if=/dev/zero of=/tmp/full/fill bs=4k >/dev/null 2>&1; true; }
+check "an xltd with its state on a 512 KiB file system" start_xltd
+fill
+check_not "a create with the state directory full fails" \
+    xlt create "$(lab_config pv-busybox full-a)"
+check "saying so; nothing created" sh -c "xlt create /tmp/full-a.cfg 2>&1 |
+    grep -qF \"full-a: cannot record it in /tmp/full/domains (see xltd's log); nothing created\" &&
+    ! xl list full-a 2>/dev/null"
+rm -f /tmp/full/fill
+held_create full-b
+entry=/tmp/full/domains/$(xl list -v full-b | awk 'NR==2 { print $7 }').json
+check "its entry is marked building" test -e "$entry.building"
+fill
+release_lock
+check "the create ends well, the disk full" exits_with 0 "$create"
+check "its entry is marked building no longer" test ! -e "$entry.building"
+kill -9 "$xltd_pid"
+wait "$xltd_pid" 2>/dev/null
+rm -f /tmp/full/fill
+check "the next xltd starts" start_xltd
+check "it keeps full-b running, and manages it: destroy" sh -c \
+    "xl list full-b >/dev/null && ! grep -q 'full-b .*half built' $LOG &&
+     xlt destroy full-b"
+kill "$xltd_pid"
+wait "$xltd_pid" 2>/dev/null
+umount /tmp/full
+stop_timeout 5
+check "the lab's xltd starts again" start_xltd
 lvremove -q -f xltvg/stop0 >/dev/null
 
 # ---- kill -9 while a save has the domain suspended ------------------------------
@@ -169,8 +211,8 @@ rm -f /tmp/stop-s.save
 # ---- SIGTERM to a migration's sender mid-stream ----------------------------------
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >/etc/xlt/migrate.key
 chmod 600 /etc/xlt/migrate.key
-mkdir -p /tmp/stopB
-printf '%s\n' 'migrate_port = 8006' 'state_dir = "/tmp/stopB"' \
+mkdir -p /tmp/stopB/state && mount -t tmpfs -o size=512k tmpfs /tmp/stopB/state
+printf '%s\n' 'migrate_port = 8006' 'state_dir = "/tmp/stopB/state"' \
   'socket = "/tmp/stopB/sock"' 'pid_file = "/tmp/stopB/pid"' \
   'log_file = "/tmp/stopB/log"' >/tmp/stopB.conf
 check "a second xltd takes migrations on port 8006" xltd -f /tmp/stopB.conf
@@ -178,21 +220,66 @@ cfg=$(lab_config pv-busybox stop-m)
 check "create stop-m" xlt create "$cfg"
 check "it boots" wait_for_log "$(guest_log stop-m)" "XLT-GUEST-HEARTBEAT 2" 90
 id=$(xl domid stop-m)
-xlt migrate --non-live stop-m localhost:8006 >/tmp/stop-m.out 2>&1 &
-mig=$!
-check "the migration streams (stop-m suspended)" wait_until 30 sh -c \
-    "xl list stop-m | awk 'NR==2 { exit \$5 !~ /s/ }'"
+target_kept_nothing() {
+  check "the target kept nothing" wait_until 20 sh -c \
+      '! xl list | grep -q -- --incoming && ! ls /tmp/stopB/state/domains/*.json 2>/dev/null'
+}
+migrating() { # stop-m's migration to port 8006 in the background ($mig)
+  xlt migrate --non-live stop-m localhost:8006 >/tmp/stop-m.out 2>&1 &
+  mig=$!
+  check "the migration streams (stop-m suspended)" wait_until 30 sh -c \
+      "xl list stop-m | awk 'NR==2 { exit \$5 !~ /s/ }'"
+}
+heartbeat_on() { # stop-m runs on here, same id, its heartbeat going on
+  local n
+  n=$(grep -c XLT-GUEST-HEARTBEAT "$(guest_log stop-m)")
+  check "stop-m runs on here (same id, heartbeat goes on)" sh -c \
+      "[ \$(xl domid stop-m) = $id ] && . /lab/lib.sh &&
+       wait_until 30 sh -c '[ \$(grep -c XLT-GUEST-HEARTBEAT $(guest_log stop-m)) -gt $n ]'"
+}
+
+# the target's state directory full: it cannot record the domain as its
+# own, so it does not take the go, and the domain runs on here
+dd if=/dev/zero of=/tmp/stopB/state/fill bs=4k >/dev/null 2>&1
+check_not "a migration to a target whose state directory is full fails" \
+    sh -c 'xlt migrate --non-live stop-m localhost:8006 >/tmp/stop-m.out 2>&1'
+check "the target says why" grep -qF \
+    "the target could not rename, record and unpause it" /tmp/stop-m.out
+check "stop-m runs on here, the same domain" sh -c \
+    "[ \$(xl domid stop-m) = $id ] && xl list stop-m | awk 'NR==2 { exit \$5 ~ /[spd]/ }'"
+target_kept_nothing
+rm -f /tmp/stopB/state/fill
+# the target's xltd gets SIGTERM mid-stream: it cancels what it received
+migrating
+target_pid=$(cat /tmp/stopB/pid)
+kill -TERM "$target_pid"
+check "the migration fails (target stopping)" fails "$mig"
+heartbeat_on
+target_kept_nothing
+check "the target's xltd exits" wait_until 20 sh -c "! kill -0 $target_pid 2>/dev/null"
+check "it starts again" xltd -f /tmp/stopB.conf
+
+# the sender's xltd killed (-9) mid-stream: the next one resumes the
+# domain the migration had suspended
+migrating
+kill -9 "$xltd_pid"
+wait "$xltd_pid" 2>/dev/null
+check "the migration fails (sender killed)" fails "$mig"
+target_kept_nothing
+check "the next xltd starts" start_xltd
+check "and resumes stop-m, saying why" wait_until 20 grep -q \
+    "stop-m ([0-9]*): left suspended by a save or migration an xltd did not finish; resuming it" "$LOG"
+heartbeat_on
+
+# the sender's xltd gets SIGTERM mid-stream
+migrating
 kill -TERM "$xltd_pid"
 check "the migration fails" fails "$mig"
 check "saying xltd is stopping and the domain runs on here" grep -q \
     "xltd is stopping; it runs on here" /tmp/stop-m.out
 check "the sender's xltd exits 0" exits_with 0 "$xltd_pid"
-n=$(grep -c XLT-GUEST-HEARTBEAT "$(guest_log stop-m)")
-check "stop-m runs on here (same id, heartbeat goes on)" sh -c \
-    "[ \$(xl domid stop-m) = $id ] && . /lab/lib.sh &&
-     wait_until 30 sh -c '[ \$(grep -c XLT-GUEST-HEARTBEAT $(guest_log stop-m)) -gt $n ]'"
-check "the target kept nothing" wait_until 20 sh -c \
-    '! xl list | grep -q -- --incoming && ! ls /tmp/stopB/domains/*.json 2>/dev/null'
+heartbeat_on
+target_kept_nothing
 kill "$(cat /tmp/stopB/pid)"
 check "the next xltd starts" start_xltd
 check "destroy stop-m" xlt destroy stop-m

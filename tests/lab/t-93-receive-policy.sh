@@ -194,6 +194,12 @@ check "a stream that is not libxl's is refused" sh -c \
     "timeout 30 /lab/bin/hostile-peer 127.0.0.1 8005 - junkstream $json >/dev/null 2>&1;
      grep -q \"the peer's stream is not libxl's\" /tmp/xltC/log"
 check "and that xltd runs on" timeout 3 xlt -S /tmp/xltC/sock list
+# a header that says it is ~4 GiB long: refused by its head at once
+check "an oversized header is refused by its length" sh -c \
+    "timeout 10 /lab/bin/hostile-peer 127.0.0.1 8005 - oversize >/tmp/oversize.out 2>&1 &&
+     grep -q 'the peer sent a frame of 4294967280 bytes' /tmp/xltC/log"
+note "oversized header: $(tr '\n' ' ' </tmp/oversize.out)"
+check "and that xltd runs on" timeout 3 xlt -S /tmp/xltC/sock list
 /lab/bin/hostile-peer 127.0.0.1 8005 - trickle "$json" >/tmp/trickle.out 2>&1 &
 trickler=$!
 check "libxl fails on the peer's stream" wait_until 30 grep -q \

@@ -18,6 +18,9 @@
  *       a frame a byte a second; says after how long the receiver hung up
  *   hostile-peer HOST PORT - junkstream CONFIG.json      the same, but
  *       the stream does not begin as libxl's
+ *   hostile-peer HOST PORT - oversize                    plain: a hello,
+ *       then a header frame's head announcing ~4 GiB, and 64 KiB of it;
+ *       prints the receiver's answer (or that it hung up)
  *   hostile-peer HOST PORT KEYFILE ask HELLO             sends HELLO (a
  *       sender's question, {"xlt_migrate":1,"ask":UUID,"id":ID}, or not)
  *       as its hello; prints the answer
@@ -133,6 +136,23 @@ static int trickle(struct xlt_chan *ch, int fd, const char *config,
     return 0;
 }
 
+/* Plain: a header frame that says it is ~4 GiB long, then a part of
+ * it: the receiver must refuse it by its head, not wait for or allocate
+ * the rest. */
+static int oversize(struct xlt_chan *ch, int fd, struct xlt_err *err)
+{
+    static const unsigned char head[5] = {0xff, 0xff, 0xff, 0xf0,
+                                          XLT_FRAME_HEADER};
+    static char part[65536];
+
+    if (xlt_frame_send(ch, XLT_FRAME_JSON, HELLO, strlen(HELLO), err) ||
+        xlt_write_all(fd, head, sizeof(head)))
+        return -1;
+    if (xlt_write_all(fd, part, sizeof(part)))
+        printf("the receiver hung up\n");
+    return print_answer(ch);
+}
+
 static int run(struct xlt_chan *ch, int fd, const char *mode,
                const char *arg, struct xlt_err *err)
 {
@@ -161,6 +181,8 @@ static int run(struct xlt_chan *ch, int fd, const char *mode,
         return trickle(ch, fd, arg, true, err);
     if (!strcmp(mode, "junkstream") && arg)
         return trickle(ch, fd, arg, false, err);
+    if (!strcmp(mode, "oversize"))
+        return oversize(ch, fd, err);
     if (!strcmp(mode, "ask") && arg) /* ARG: the hello, as it is */
         return xlt_frame_send(ch, XLT_FRAME_JSON, arg, strlen(arg), err)
                    ? -1 : print_answer(ch);
