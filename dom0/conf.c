@@ -31,6 +31,9 @@ void conf_init(struct xltd_conf *conf)
                                             "/var/lib/xen/images", NULL};
 
     conf->socket_path = strdup(XLT_SOCKET_PATH);
+    conf->ro_socket_path = strdup(XLT_RO_SOCKET_PATH);
+    conf->ro_group = strdup(XLT_RO_GROUP);
+    conf->audit_path = strdup(XLTD_AUDIT_DEFAULT);
     conf->pid_path = strdup(XLTD_PID_PATH);
     conf->log_path = strdup(XLTD_LOG_PATH);
     conf->state_dir = strdup(XLTD_STATE_DIR);
@@ -53,6 +56,9 @@ void conf_init(struct xltd_conf *conf)
 void conf_dispose(struct xltd_conf *conf)
 {
     free(conf->socket_path);
+    free(conf->ro_socket_path);
+    free(conf->ro_group);
+    free(conf->audit_path);
     free(conf->pid_path);
     free(conf->log_path);
     free(conf->state_dir);
@@ -66,37 +72,58 @@ void conf_dispose(struct xltd_conf *conf)
     memset(conf, 0, sizeof(*conf));
 }
 
-static int conf_path(struct xlt_cfgfile *cf, const char *key, char **field,
-                     struct xlt_err *err)
+/* What is wrong with a value (NULL: nothing). */
+typedef const char *value_check(const char *s);
+
+/* KEY's string, if the file sets it, into *FIELD once CHECK takes it. */
+static int conf_string(struct xlt_cfgfile *cf, const char *key, char **field,
+                       value_check *check, struct xlt_err *err)
 {
-    const char *s;
+    const char *s, *why;
     int rc = xlt_cfgfile_string(cf, key, &s, err);
 
     if (rc)
         return rc < 0 ? rc : 0;
-    if (s[0] != '/')
-        return xlt_cfgfile_bad(cf, err, key, "`%s' is not an absolute path",
-                               s);
+    why = check(s);
+    if (why)
+        return xlt_cfgfile_bad(cf, err, key, "`%s' %s", s, why);
     free(*field);
     *field = strdup(s);
     return *field ? 0 : xlt_err_set(err, "out of memory");
 }
 
-/* A network interface's name (IFNAMSIZ: 15 characters at most). */
-static int conf_ifname(struct xlt_cfgfile *cf, const char *key, char **field,
-                       struct xlt_err *err)
+static const char *absolute_path(const char *s)
 {
-    const char *s;
-    int rc = xlt_cfgfile_string(cf, key, &s, err);
+    return s[0] == '/' ? NULL : "is not an absolute path";
+}
 
-    if (rc)
-        return rc < 0 ? rc : 0;
-    if (!*s || strlen(s) > 15 || strpbrk(s, "/ \t"))
-        return xlt_cfgfile_bad(cf, err, key, "`%s' is not an interface "
-                               "name", s);
-    free(*field);
-    *field = strdup(s);
-    return *field ? 0 : xlt_err_set(err, "out of memory");
+static const char *absolute_path_or_none(const char *s)
+{
+    return !*s || s[0] == '/' ? NULL
+                              : "is not an absolute path (nor \"\": none)";
+}
+
+/* A network interface's name (IFNAMSIZ: 15 characters at most). */
+static const char *interface_name(const char *s)
+{
+    return !*s || strlen(s) > 15 || strpbrk(s, "/ \t")
+               ? "is not an interface name"
+               : NULL;
+}
+
+/* A group's name, as useradd takes it. */
+static const char *group_name(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+
+    return !*s || s[n] || n > 32 || *s == '-' ? "is not a group's name"
+                                              : NULL;
+}
+
+static int conf_path(struct xlt_cfgfile *cf, const char *key, char **field,
+                     struct xlt_err *err)
+{
+    return conf_string(cf, key, field, absolute_path, err);
 }
 
 static int conf_level(struct xlt_cfgfile *cf, enum log_level *level,
@@ -348,10 +375,15 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         xlt_cfgfile_open(&cf, path, text, len, len, err))
         goto out;
     if (conf_path(cf, "socket", &conf->socket_path, err) ||
+        conf_string(cf, "ro_socket", &conf->ro_socket_path,
+                    absolute_path_or_none, err) ||
+        conf_string(cf, "ro_group", &conf->ro_group, group_name, err) ||
+        conf_string(cf, "audit_log", &conf->audit_path,
+                    absolute_path_or_none, err) ||
         conf_path(cf, "pid_file", &conf->pid_path, err) ||
         conf_path(cf, "log_file", &conf->log_path, err) ||
         conf_path(cf, "state_dir", &conf->state_dir, err) ||
-        conf_ifname(cf, "bridge", &conf->bridge, err) ||
+        conf_string(cf, "bridge", &conf->bridge, interface_name, err) ||
         conf_level(cf, &conf->log_level, err) ||
         conf_timeouts(cf, conf, err) ||
         conf_balloon(cf, &conf->balloon, err) ||

@@ -252,8 +252,9 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     }
     job_init_unattended(d);
     d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (store_init(d) || open_libxl(d) || supervise_open_xenstore(d) ||
-        supervise_adopt_all(d) || dedicated_init(d) || control_listen(d))
+    if (store_init(d) || trail_open(d, conf->audit_path) || open_libxl(d) ||
+        supervise_open_xenstore(d) || supervise_adopt_all(d) ||
+        dedicated_init(d) || control_listen(d))
         return -1;
     receive_drop_orphans(d);
     crashes_sweep_parts(d);
@@ -278,6 +279,7 @@ static void stop(struct xltd *d)
     notify_systemd(&d->log, "STOPPING=1");
     balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
+    trail_close(d);
     receive_close(d);
     reclaim_stop(d);
     actions_stop(d);
@@ -340,6 +342,8 @@ static int open_output(const struct options *o, const struct xltd_conf *conf,
 static void apply_conf(struct xltd *d, const struct xltd_conf *conf)
 {
     d->socket_path = conf->socket_path;
+    d->ro_socket_path = conf->ro_socket_path;
+    d->ro_group = conf->ro_group;
     d->state_dir = conf->state_dir;
     d->balloon_conf = conf->balloon;
     d->crash_conf = conf->crash;
@@ -354,7 +358,8 @@ int main(int argc, char **argv)
 {
     struct options o = {0};
     struct xltd_conf conf = {0};
-    struct xltd d = {.listen_fd = -1, .signal_fd = -1, .pid_fd = -1,
+    struct xltd d = {.listen_fd = -1, .ro_listen_fd = -1, .signal_fd = -1,
+                     .pid_fd = -1,
                      .spare_fd = -1, .transfer_timer = -1,
                      .xl_lock_fd = -1, .actions_fd = -1};
     struct xlt_err err;

@@ -103,6 +103,9 @@ struct crash_conf {
 
 struct xltd_conf {
     char *socket_path;
+    char *ro_socket_path; /* "": none */
+    char *ro_group;
+    char *audit_path;     /* the hash-chained trail; "": none */
     char *pid_path;
     char *log_path;
     char *state_dir;
@@ -144,6 +147,7 @@ struct inflight;
 struct promise;
 struct action;
 struct reclaim;
+struct trail;
 struct migration;
 struct incoming;
 
@@ -161,9 +165,13 @@ struct xltd {
     int stop_phase; /* 0 running, 1 draining, 2 aborting, 3 done */
     struct timespec stop_deadline;
     bool stop_unfinished; /* libxl still had operations: not freed */
-    /* api: the control socket and its clients */
+    /* api: the control sockets and their clients, the audit trail */
     const char *socket_path;
     int listen_fd;
+    const char *ro_socket_path; /* "": none */
+    const char *ro_group;
+    int ro_listen_fd;
+    struct trail *trail;
     int idle_seconds; /* a client with no request running is closed then */
     struct conn *conns;
     unsigned next_conn_id;

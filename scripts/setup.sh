@@ -7,6 +7,7 @@ packages=(
   # build
   build-essential pkg-config libxen-dev libyajl-dev uuid-dev check
   libnl-3-dev libnl-route-3-dev libnftables-dev libgnutls28-dev
+  libsystemd-dev libaudit-dev
   clang libclang-rt-14-dev
   # lab: the hypervisor, dom0 userland and the device model
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 qemu-system-xen
@@ -19,6 +20,9 @@ packages=(
   linux-perf
   # the lab's HVM guest kexecs itself, which asks for a soft reset (t-60)
   kexec-tools
+  # the audit trail's readers in the lab's dom0 (t-13): auditd and
+  # ausearch; journald and journalctl come with systemd
+  auditd systemd
 )
 
 missing=()

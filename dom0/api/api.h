@@ -10,7 +10,15 @@
 
 #include "core.h"
 
-/* ---- control.c: the Unix socket clients talk to ---------------------- */
+/* Who makes a request: the role that says what it may do, and who it is
+ * for the log and the audit trail. */
+struct caller {
+    enum xlt_role role;
+    uid_t uid;       /* a local caller's */
+    char who[64];    /* its user's name, or "uid N" */
+};
+
+/* ---- control.c: the Unix sockets clients talk to --------------------- */
 
 int control_listen(struct xltd *d);
 void control_close(struct xltd *d);
@@ -29,6 +37,40 @@ void control_send_end(struct xltd *d, unsigned id, const char *result,
                       const char *error);
 void control_send_progress(struct xltd *d, unsigned id, const char *text);
 
+/* ---- trail.c: the audit trail ----------------------------------------- */
+
+/* What a request is about and who made it, as the audit trail says. */
+struct audit_subject {
+    char id[17];            /* the request's id, random hex */
+    struct caller caller;
+    char op[XLT_PROTO_MAX_CMD + 1];
+    char vm[128];           /* the domain's name ("" none, "*" all) */
+    char uuid[40];          /* its UUID ("" unknown) */
+    char *params;           /* the request's arguments, as JSON (short) */
+    long long old_value;    /* mem-set, mem-max (KiB), vcpu-set: before */
+    struct timespec start;
+};
+
+/* Open the trail (xlt.conf's audit_log; the journal, auditd where they
+ * run); -1 (logged) if the file cannot be written. */
+int trail_open(struct xltd *d, const char *path);
+void trail_close(struct xltd *d);
+/* S began (OP, by CALLER): its id and start time set, what ARGS names
+ * looked up. */
+void trail_begin(struct xltd *d, struct audit_subject *s,
+                 const struct caller *caller, const char *op, yajl_val args);
+/* S ended: RESULT "ok", "failed" or "refused", with ERROR; recorded in
+ * every sink.  RESULT_JSON (an answer's, may be NULL) names a domain S
+ * could not. */
+void trail_end(struct xltd *d, struct audit_subject *s, const char *result,
+               const char *error, const char *result_json);
+void trail_subject_dispose(struct audit_subject *s);
+/* Members "file", "whole" (false: only its newest 8 MiB were read) and
+ * "records" (those from SINCE on, a time or its prefix; NULL: all) in
+ * G, an object the caller opened. */
+int trail_records(struct xltd *d, const char *since, yajl_gen g,
+                  struct xlt_err *err);
+
 /* ---- request.c: the request table, and the one place that answers ---- */
 
 /* A request, from its dispatch to its answer.  Its job is what the core
@@ -40,6 +82,7 @@ struct request {
     const struct request_type *type;
     char *result;          /* what a handler that is done answers */
     struct xlt_err error;  /* why a handler failed */
+    struct audit_subject subject; /* for the audit trail */
 };
 
 /* What a handler returns: it is done (result set) or failed (error set),
@@ -51,7 +94,8 @@ typedef int req_handler(struct xltd *d, struct request *r, yajl_val args);
 
 struct request_type {
     const char *name;
-    bool modifies; /* changes the host or a domain: root only */
+    enum xlt_role role; /* the least that may make it; above read-only,
+                           it changes the host or a domain: audited */
     req_handler *run;
 };
 
@@ -59,9 +103,9 @@ struct request_type {
 extern const struct request_type request_types[];
 extern const size_t request_ntypes;
 const struct request_type *request_type_find(const char *name);
-/* Run request MSG from connection CONN, whose caller is root if ROOT. */
-void request_dispatch(struct xltd *d, unsigned conn, bool root,
-                      const struct xlt_msg *msg);
+/* Run request MSG from connection CONN, made by CALLER. */
+void request_dispatch(struct xltd *d, unsigned conn,
+                      const struct caller *caller, const struct xlt_msg *msg);
 
 /* ---- reply.c: what handlers return ------------------------------------- */
 
@@ -108,6 +152,7 @@ int args_pool(struct xltd *d, yajl_val args, uint32_t *poolid,
 /* ---- req_host.c ------------------------------------------------------ */
 
 int req_info(struct xltd *d, struct request *r, yajl_val args);
+int req_audit(struct xltd *d, struct request *r, yajl_val args);
 
 /* ---- req_domain.c ---------------------------------------------------- */
 

@@ -1,13 +1,18 @@
 /*
- * control.c: the Unix socket xlt talks to.
+ * control.c: the Unix sockets xlt talks to.
  *
- * Root-only (mode 0600, and SO_PEERCRED checked).  Each connection sends
+ * The main one is root's (mode 0600, and SO_PEERCRED checked): root is
+ * admin there, anyone else read-only.  The read-only one (ro_socket, mode
+ * 0660, group ro_group) makes whoever the group lets in read-only: it
+ * exists only if that group does.  Each connection sends
  * one request at a time and gets progress lines, then a result or an error;
  * its next request is read once that answer is out.  A malformed message
  * closes that connection, never the daemon; so does idling.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,7 +35,7 @@ struct conn {
     struct conn *next;
     unsigned id;
     int fd;
-    uid_t uid;
+    struct caller caller;
     bool busy;    /* a request is running */
     bool closing; /* close once the output is written */
     struct timespec last; /* its latest request's end, or its accept */
@@ -58,40 +63,66 @@ static int make_parent_dir(struct xltd *d, const char *path)
     return 0;
 }
 
-int control_listen(struct xltd *d)
+/* A listening socket at PATH with MODE, of group GID (-1: root's); the
+ * fd, or -1 (logged). */
+static int listen_at(struct xltd *d, const char *path, mode_t mode,
+                     gid_t gid)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    size_t len = strlen(d->socket_path);
+    size_t len = strlen(path);
     mode_t old_umask;
     int fd = -1;
 
     if (len >= sizeof(sa.sun_path)) {
-        log_errx(&d->log, "socket path too long: %s", d->socket_path);
+        log_errx(&d->log, "socket path too long: %s", path);
         return -1;
     }
-    memcpy(sa.sun_path, d->socket_path, len + 1);
-    if (make_parent_dir(d, d->socket_path))
+    memcpy(sa.sun_path, path, len + 1);
+    if (make_parent_dir(d, path))
         return -1;
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         goto fail;
     /* We hold the pid lock, so a socket file left here is stale. */
-    unlink(d->socket_path);
+    unlink(path);
     old_umask = umask(0177);
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         umask(old_umask);
         goto fail;
     }
     umask(old_umask);
-    if (listen(fd, 16) < 0)
+    if ((gid != (gid_t)-1 && chown(path, 0, gid)) || chmod(path, mode) ||
+        listen(fd, 16) < 0)
         goto fail;
-    d->listen_fd = fd;
-    return 0;
+    return fd;
 fail:
-    log_err(&d->log, "listening on %s", d->socket_path);
+    log_err(&d->log, "listening on %s", path);
     if (fd >= 0)
         close(fd);
     return -1;
+}
+
+/* The read-only socket, if xlt.conf names one and its group exists. */
+static int listen_read_only(struct xltd *d)
+{
+    struct group gr, *found = NULL;
+    char buf[4096];
+
+    if (!*d->ro_socket_path)
+        return 0;
+    if (getgrnam_r(d->ro_group, &gr, buf, sizeof(buf), &found) || !found) {
+        log_info(&d->log, "no group `%s': no read-only socket (%s)",
+                 d->ro_group, d->ro_socket_path);
+        return 0;
+    }
+    d->ro_listen_fd = listen_at(d, d->ro_socket_path, 0660, gr.gr_gid);
+    return d->ro_listen_fd < 0 ? -1 : 0;
+}
+
+int control_listen(struct xltd *d)
+{
+    d->listen_fd = listen_at(d, d->socket_path, 0600, (gid_t)-1);
+    return d->listen_fd < 0 || listen_read_only(d) ? -1 : 0;
 }
 
 static void conn_free(struct xltd *d, struct conn *c)
@@ -119,15 +150,26 @@ void control_close(struct xltd *d)
         unlink(d->socket_path);
         d->listen_fd = -1;
     }
+    if (d->ro_listen_fd >= 0) {
+        close(d->ro_listen_fd);
+        unlink(d->ro_socket_path);
+        d->ro_listen_fd = -1;
+    }
 }
 
-size_t control_count(const struct xltd *d)
+/* The clients connected. */
+static size_t conn_total(const struct xltd *d)
 {
-    size_t n = 1;
+    size_t n = 0;
 
     for (const struct conn *c = d->conns; c; c = c->next)
         n++;
     return n;
+}
+
+size_t control_count(const struct xltd *d)
+{
+    return conn_total(d) + 2; /* the listeners */
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -276,27 +318,41 @@ void control_expire(struct xltd *d)
 
 /* ---- input --------------------------------------------------------------- */
 
-static void conn_accept(struct xltd *d)
+/* Who CRED is, for the log and the audit trail: a user's name, else
+ * "uid N". */
+static void caller_name(const struct ucred *cred, char *out, size_t len)
+{
+    struct passwd pw, *found = NULL;
+    char buf[4096];
+
+    if (!getpwuid_r(cred->uid, &pw, buf, sizeof(buf), &found) && found)
+        snprintf(out, len, "%s", pw.pw_name);
+    else
+        snprintf(out, len, "uid %u", (unsigned)cred->uid);
+}
+
+/* A client of LISTEN_FD; READ_ONLY: the read-only socket's. */
+static void conn_accept(struct xltd *d, int listen_fd, bool read_only)
 {
     struct ucred cred;
     socklen_t len = sizeof(cred);
     struct conn *c;
     int fd;
 
-    fd = xlt_accept(d->listen_fd, &d->spare_fd, NULL, NULL,
+    fd = xlt_accept(listen_fd, &d->spare_fd, NULL, NULL,
                     SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
         if (errno != EAGAIN && errno != EINTR)
             log_warn(&d->log, "accept (a client turned away)");
         return;
     }
-    if (control_count(d) > MAX_CONNS)
+    if (conn_total(d) >= MAX_CONNS)
         make_room(d);
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-        control_count(d) > MAX_CONNS) {
+        conn_total(d) >= MAX_CONNS) {
         log_warnx(&d->log, "refusing a client: %s",
-                  control_count(d) > MAX_CONNS ? "too many clients"
-                                              : strerror(errno));
+                  conn_total(d) >= MAX_CONNS ? "too many clients"
+                                             : strerror(errno));
         close(fd);
         return;
     }
@@ -306,13 +362,16 @@ static void conn_accept(struct xltd *d)
         return;
     }
     c->fd = fd;
-    c->uid = cred.uid;
+    c->caller.uid = cred.uid;
+    c->caller.role = cred.uid == 0 && !read_only ? XLT_ROLE_ADMIN
+                                                  : XLT_ROLE_READ_ONLY;
+    caller_name(&cred, c->caller.who, sizeof(c->caller.who));
     clock_gettime(CLOCK_MONOTONIC, &c->last);
     c->id = ++d->next_conn_id;
     c->next = d->conns;
     d->conns = c;
-    log_debug(&d->log, "client %u: connected (pid %d, uid %d)", c->id,
-              (int)cred.pid, (int)cred.uid);
+    log_debug(&d->log, "client %u: connected (pid %d, %s, %s)", c->id,
+              (int)cred.pid, c->caller.who, xlt_role_name(c->caller.role));
 }
 
 /* Answer a broken message with an error and hang up.  Returns false (the
@@ -344,7 +403,7 @@ static bool conn_line(struct xltd *d, struct conn *c, const char *line)
     }
     c->busy = true;
     log_debug(&d->log, "client %u: %s", c->id, msg.cmd);
-    request_dispatch(d, c->id, c->uid == 0, &msg);
+    request_dispatch(d, c->id, &c->caller, &msg);
     xlt_msg_dispose(&msg);
     return true;
 }
@@ -390,6 +449,8 @@ size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
 
     if (n < max && d->listen_fd >= 0)
         fds[n++] = (struct pollfd){.fd = d->listen_fd, .events = POLLIN};
+    if (n < max && d->ro_listen_fd >= 0)
+        fds[n++] = (struct pollfd){.fd = d->ro_listen_fd, .events = POLLIN};
     for (struct conn *c = d->conns; c && n < max; c = c->next) {
         if (c->closing && !c->out_len)
             continue; /* gone; waits only for its request to end */
@@ -429,8 +490,8 @@ void control_handle(struct xltd *d, const struct pollfd *fds, size_t n)
         struct conn *c;
         if (!fds[i].revents)
             continue;
-        if (fds[i].fd == d->listen_fd) {
-            conn_accept(d);
+        if (fds[i].fd == d->listen_fd || fds[i].fd == d->ro_listen_fd) {
+            conn_accept(d, fds[i].fd, fds[i].fd == d->ro_listen_fd);
             continue;
         }
         c = conn_by_fd(d, fds[i].fd);

@@ -1,6 +1,6 @@
 /*
  * req_host.c: what xltd says of the host: info, with the fields and order
- * of `xl info`.
+ * of `xl info`; audit, its audit trail's records.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -119,5 +119,23 @@ int req_info(struct xltd *d, struct request *r, yajl_val args)
         xlt_json_kv_int(g, "xend_config_format", 4);
         yajl_gen_map_close(g);
     }
+    return req_done_gen(r, g);
+}
+
+/* ---- audit ----------------------------------------------------------------- */
+
+int req_audit(struct xltd *d, struct request *r, yajl_val args)
+{
+    yajl_gen g = xlt_json_gen_new();
+    struct xlt_err err;
+
+    if (!g)
+        return req_fail(r, "out of memory");
+    yajl_gen_map_open(g);
+    if (trail_records(d, xlt_json_get_str(args, "since"), g, &err)) {
+        yajl_gen_free(g);
+        return req_fail_err(r, &err);
+    }
+    yajl_gen_map_close(g);
     return req_done_gen(r, g);
 }

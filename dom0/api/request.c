@@ -1,9 +1,12 @@
 /*
  * request.c: the request table, and the one place where a request is
- * checked (is it known, may this caller make it), run and answered.  A
- * handler returns done, failed, or started (a job whose end answers);
- * either way the answer goes out here, once, and is logged here.
+ * checked (is it known, may this caller's role make it), run, answered
+ * and recorded.  A handler returns done, failed, or started (a job whose
+ * end answers); either way the answer goes out here, once, is logged
+ * here, and what may change something or was refused goes to the audit
+ * trail (trail.c) here.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,43 +14,44 @@
 #include "api.h"
 
 const struct request_type request_types[] = {
-    {"info", false, req_info},
-    {"list", false, req_list},
-    {"create", true, req_create},
-    {"destroy", true, req_destroy},
-    {"rename", true, req_rename},
-    {"pause", true, req_pause},
-    {"unpause", true, req_unpause},
-    {"shutdown", true, req_shutdown},
-    {"reboot", true, req_reboot},
-    {"console", true, req_console},
-    {"dmesg", true, req_dmesg},
-    {"sysrq", true, req_sysrq},
-    {"trigger", true, req_trigger},
-    {"topology", false, req_topology},
-    {"vcpu-list", false, req_vcpu_list},
-    {"vcpu-pin", true, req_vcpu_pin},
-    {"vcpu-set", true, req_vcpu_set},
-    {"vcpu-dedicate", true, req_vcpu_dedicate},
-    {"network-attach", true, req_network_attach},
-    {"network-detach", true, req_network_detach},
-    {"network-list", false, req_network_list},
-    {"block-attach", true, req_block_attach},
-    {"block-detach", true, req_block_detach},
-    {"block-list", false, req_block_list},
-    {"mem-set", true, req_mem_set},
-    {"mem-max", true, req_mem_max},
-    {"sched", true, req_sched},
-    {"save", true, req_save},
-    {"restore", true, req_restore},
-    {"migrate", true, req_migrate},
-    {"cpupool-list", false, req_cpupool_list},
-    {"cpupool-create", true, req_cpupool_create},
-    {"cpupool-destroy", true, req_cpupool_destroy},
-    {"cpupool-rename", true, req_cpupool_rename},
-    {"cpupool-cpu-add", true, req_cpupool_cpu_add},
-    {"cpupool-cpu-remove", true, req_cpupool_cpu_remove},
-    {"cpupool-migrate", true, req_cpupool_migrate},
+    {"info", XLT_ROLE_READ_ONLY, req_info},
+    {"list", XLT_ROLE_READ_ONLY, req_list},
+    {"audit", XLT_ROLE_READ_ONLY, req_audit},
+    {"create", XLT_ROLE_ADMIN, req_create},
+    {"destroy", XLT_ROLE_OPERATOR, req_destroy},
+    {"rename", XLT_ROLE_ADMIN, req_rename},
+    {"pause", XLT_ROLE_OPERATOR, req_pause},
+    {"unpause", XLT_ROLE_OPERATOR, req_unpause},
+    {"shutdown", XLT_ROLE_OPERATOR, req_shutdown},
+    {"reboot", XLT_ROLE_OPERATOR, req_reboot},
+    {"console", XLT_ROLE_OPERATOR, req_console},
+    {"dmesg", XLT_ROLE_ADMIN, req_dmesg},
+    {"sysrq", XLT_ROLE_OPERATOR, req_sysrq},
+    {"trigger", XLT_ROLE_OPERATOR, req_trigger},
+    {"topology", XLT_ROLE_READ_ONLY, req_topology},
+    {"vcpu-list", XLT_ROLE_READ_ONLY, req_vcpu_list},
+    {"vcpu-pin", XLT_ROLE_ADMIN, req_vcpu_pin},
+    {"vcpu-set", XLT_ROLE_OPERATOR, req_vcpu_set},
+    {"vcpu-dedicate", XLT_ROLE_ADMIN, req_vcpu_dedicate},
+    {"network-attach", XLT_ROLE_ADMIN, req_network_attach},
+    {"network-detach", XLT_ROLE_ADMIN, req_network_detach},
+    {"network-list", XLT_ROLE_READ_ONLY, req_network_list},
+    {"block-attach", XLT_ROLE_ADMIN, req_block_attach},
+    {"block-detach", XLT_ROLE_ADMIN, req_block_detach},
+    {"block-list", XLT_ROLE_READ_ONLY, req_block_list},
+    {"mem-set", XLT_ROLE_OPERATOR, req_mem_set},
+    {"mem-max", XLT_ROLE_ADMIN, req_mem_max},
+    {"sched", XLT_ROLE_ADMIN, req_sched},
+    {"save", XLT_ROLE_ADMIN, req_save},
+    {"restore", XLT_ROLE_ADMIN, req_restore},
+    {"migrate", XLT_ROLE_OPERATOR, req_migrate},
+    {"cpupool-list", XLT_ROLE_READ_ONLY, req_cpupool_list},
+    {"cpupool-create", XLT_ROLE_ADMIN, req_cpupool_create},
+    {"cpupool-destroy", XLT_ROLE_ADMIN, req_cpupool_destroy},
+    {"cpupool-rename", XLT_ROLE_ADMIN, req_cpupool_rename},
+    {"cpupool-cpu-add", XLT_ROLE_ADMIN, req_cpupool_cpu_add},
+    {"cpupool-cpu-remove", XLT_ROLE_ADMIN, req_cpupool_cpu_remove},
+    {"cpupool-migrate", XLT_ROLE_ADMIN, req_cpupool_migrate},
 };
 
 const size_t request_ntypes = sizeof(request_types) / sizeof(request_types[0]);
@@ -81,41 +85,56 @@ static void request_progress(struct job *job, const char *text)
     control_send_progress(r->d, r->conn, text);
 }
 
+/* A request that may change something is audited; so is one refused. */
+static bool audited(const struct request *r)
+{
+    return !r->type || r->type->role > XLT_ROLE_READ_ONLY;
+}
+
+static void request_free(struct request *r)
+{
+    trail_subject_dispose(&r->subject);
+    free(r->result);
+    free(r);
+}
+
 static void request_end(struct job *job, const char *result,
                         const char *error)
 {
     struct request *r = (struct request *)job;
 
-    answer(r->d, r->conn, r->type->name, result, error);
-    free(r->result);
-    free(r);
+    answer(r->d, r->conn, r->subject.op, result, error);
+    if (audited(r))
+        trail_end(r->d, &r->subject, error ? "failed" : "ok", error, result);
+    request_free(r);
 }
 
 static const struct job_ops request_job_ops = {request_progress,
                                                request_end};
 
-void request_dispatch(struct xltd *d, unsigned conn, bool root,
-                      const struct xlt_msg *msg)
+/* R is not run: WHY (a printf format) says so, and the trail has it. */
+static void refuse(struct request *r, const char *fmt, ...)
+    XLT_PRINTF(2, 3);
+static void refuse(struct request *r, const char *fmt, ...)
+{
+    char why[400];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    answer(r->d, r->conn, r->subject.op, NULL, why);
+    trail_end(r->d, &r->subject, "refused", why, NULL);
+    request_free(r);
+}
+
+void request_dispatch(struct xltd *d, unsigned conn,
+                      const struct caller *caller, const struct xlt_msg *msg)
 {
     const struct request_type *type = request_type_find(msg->cmd);
-    struct request *r;
-    char why[300];
+    struct request *r = calloc(1, sizeof(*r));
     int rc;
 
-    if (!type || (type->modifies && !root)) {
-        snprintf(why, sizeof(why), type ? "%s: permission denied (root only)"
-                 : "unknown request `%s' (xltd is older than xlt?)",
-                 msg->cmd);
-        answer(d, conn, msg->cmd, NULL, why);
-        return;
-    }
-    if (type->modifies && d->stopping) {
-        snprintf(why, sizeof(why), "%s: xltd is stopping (try again once it "
-                 "is back)", msg->cmd);
-        answer(d, conn, msg->cmd, NULL, why);
-        return;
-    }
-    r = calloc(1, sizeof(*r));
     if (!r) {
         answer(d, conn, msg->cmd, NULL, "out of memory");
         return;
@@ -124,6 +143,24 @@ void request_dispatch(struct xltd *d, unsigned conn, bool root,
     r->d = d;
     r->conn = conn;
     r->type = type;
+    trail_begin(d, &r->subject, caller, msg->cmd,
+                audited(r) ? msg->body : NULL);
+    if (!type) {
+        refuse(r, "unknown request `%s' (xltd is older than xlt?)",
+               msg->cmd);
+        return;
+    }
+    if (caller->role < type->role) {
+        refuse(r, "%s: permission denied: it needs the %s role (this "
+               "caller, %s, is %s)", msg->cmd, xlt_role_name(type->role),
+               caller->who, xlt_role_name(caller->role));
+        return;
+    }
+    if (type->role > XLT_ROLE_READ_ONLY && d->stopping) {
+        refuse(r, "%s: xltd is stopping (try again once it is back)",
+               msg->cmd);
+        return;
+    }
     xlerr_reset(d);
     rc = type->run(d, r, msg->body);
     if (rc == REQ_STARTED)

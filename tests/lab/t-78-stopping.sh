@@ -214,7 +214,7 @@ chmod 600 /etc/xlt/migrate.key
 mkdir -p /tmp/stopB/state && mount -t tmpfs -o size=512k tmpfs /tmp/stopB/state
 printf '%s\n' 'migrate_port = 8006' 'state_dir = "/tmp/stopB/state"' \
   'socket = "/tmp/stopB/sock"' 'pid_file = "/tmp/stopB/pid"' \
-  'log_file = "/tmp/stopB/log"' >/tmp/stopB.conf
+  'log_file = "/tmp/stopB/log"' 'audit_log = "/tmp/stopB/audit.log"' >/tmp/stopB.conf
 check "a second xltd takes migrations on port 8006" xltd -f /tmp/stopB.conf
 cfg=$(lab_config pv-busybox stop-m)
 check "create stop-m" xlt create "$cfg"

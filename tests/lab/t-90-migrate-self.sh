@@ -164,7 +164,7 @@ check "the receiving side logged each failure and kept nothing" test \
 mkdir -p /tmp/xltB
 printf '%s\n' 'migrate_port = 8004' 'state_dir = "/tmp/xltB"' \
   'socket = "/tmp/xltB/sock"' 'pid_file = "/tmp/xltB/pid"' \
-  'log_file = "/tmp/xltB/log"' >/tmp/xltB.conf
+  'log_file = "/tmp/xltB/log"' 'audit_log = "/tmp/xltB/audit.log"' >/tmp/xltB.conf
 check "a second xltd takes migrations on port 8004" xltd -f /tmp/xltB.conf
 ( sleep 6; kill -9 "$(cat /tmp/xltB/pid)" ) &
 n=$(beat pvh-mig)

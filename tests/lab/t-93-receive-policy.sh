@@ -166,7 +166,8 @@ check "a garbage stream is hung up on" \
 mkdir -p /tmp/xltC
 printf '%s\n' 'migrate_port = 8005' 'migrate_plain = 1' \
   'state_dir = "/tmp/xltC"' 'socket = "/tmp/xltC/sock"' \
-  'pid_file = "/tmp/xltC/pid"' 'log_file = "/tmp/xltC/log"' >/tmp/xltC.conf
+  'pid_file = "/tmp/xltC/pid"' 'log_file = "/tmp/xltC/log"' \
+  'audit_log = "/tmp/xltC/audit.log"' >/tmp/xltC.conf
 # plain authenticates nobody: only on addresses xlt.conf names
 check_not "a plain xltd without migrate_listen does not start" \
     xltd -f /tmp/xltC.conf
@@ -175,7 +176,7 @@ check "saying where and why" sh -c \
 echo 'migrate_listen = "lab-a"' >>/tmp/xltC.conf
 check "nor with a name for an address" sh -c \
     "! xltd -f /tmp/xltC.conf 2>/tmp/xltC.err &&
-     grep -q \"/tmp/xltC.conf:7: migrate_listen: .lab-a. is not an IP address\" /tmp/xltC.err"
+     grep -q \"/tmp/xltC.conf:8: migrate_listen: .lab-a. is not an IP address\" /tmp/xltC.err"
 sed -i 's/^migrate_listen = .*/migrate_listen = "127.0.0.1"/' /tmp/xltC.conf
 check "a plain xltd takes migrations on 127.0.0.1 port 8005" xltd -f /tmp/xltC.conf
 # the kernel's listening sockets on port 8005 (0x1F45): 127.0.0.1 alone

@@ -11,6 +11,31 @@ static const struct xlt_command table[] = {
     {"list", NULL, 0, "list", "", "list domains", NULL},
 };
 
+/* --since: a time as the trail writes times, or an age. */
+START_TEST(since_times_and_ages)
+{
+    char out[32];
+    struct xlt_err err;
+    time_t now = 1796627400; /* 2026-12-07T07:10:00Z */
+
+    ck_assert_int_eq(cli_since("30m", now, out, sizeof(out), &err), 0);
+    ck_assert_str_eq(out, "2026-12-07T06:40:00");
+    ck_assert_int_eq(cli_since("2d", now, out, sizeof(out), &err), 0);
+    ck_assert_str_eq(out, "2026-12-05T07:10:00");
+    ck_assert_int_eq(cli_since("2026-12-07 14:30", now, out, sizeof(out),
+                               &err), 0);
+    ck_assert_str_eq(out, "2026-12-07T14:30");
+    ck_assert_int_eq(cli_since("2026-12-07", now, out, sizeof(out), &err), 0);
+    ck_assert_str_eq(out, "2026-12-07");
+    ck_assert_int_eq(cli_since("yesterday", now, out, sizeof(out), &err), -1);
+    ck_assert_str_eq(err.msg, "--since: `yesterday' is neither a time "
+                              "(2026-12-07, 2026-12-07T14:30, UTC) nor an "
+                              "age (90s, 30m, 2h, 7d)");
+    ck_assert_int_eq(cli_since("2026-12-07T1", now, out, sizeof(out), &err),
+                     -1);
+}
+END_TEST
+
 START_TEST(exact_name_wins)
 {
     struct xlt_err err;
@@ -131,6 +156,7 @@ Suite *cli_suite(void)
     TCase *tc = tcase_create("commands");
 
     tcase_add_test(tc, exact_name_wins);
+    tcase_add_test(tc, since_times_and_ages);
     tcase_add_test(tc, unique_prefix_found);
     tcase_add_test(tc, ambiguous_prefix_refused);
     tcase_add_test(tc, unknown_command_refused);

@@ -122,36 +122,45 @@ START_TEST(unattended_job_logs_errors)
 }
 END_TEST
 
-/* Dispatch CMD from a (gone) client 7 that is root if ROOT, to an xltd
+/* Dispatch CMD from a (gone) client 7, user alice with ROLE, to an xltd
  * that is STOPPING or not; the log. */
-static char *dispatch_to(const char *cmd, bool root, bool stopping)
+static char *dispatch_to(const char *cmd, enum xlt_role role, bool stopping)
 {
     struct xlt_msg msg = {.kind = XLT_MSG_REQUEST};
+    struct caller caller = {.role = role, .uid = 1000, .who = "alice"};
     struct xltd d;
     FILE *f = quiet_daemon(&d, LOGL_INFO);
     char *text;
 
     msg.cmd = cmd;
     d.stopping = stopping;
-    request_dispatch(&d, 7, root, &msg);
+    request_dispatch(&d, 7, &caller, &msg);
     text = log_text(f);
     fclose(f);
     return text;
 }
 
-static char *dispatch(const char *cmd, bool root)
+static char *dispatch(const char *cmd, enum xlt_role role)
 {
-    return dispatch_to(cmd, root, false);
+    return dispatch_to(cmd, role, false);
 }
 
 START_TEST(requests_refused)
 {
-    char *text = dispatch("destroy", false);
+    char *text = dispatch("destroy", XLT_ROLE_READ_ONLY);
 
     ck_assert_ptr_nonnull(strstr(text, "client 7: destroy: error: destroy: "
-                                       "permission denied (root only)\n"));
+                                       "permission denied: it needs the "
+                                       "operator role (this caller, alice, "
+                                       "is read-only)\n"));
     free(text);
-    text = dispatch("frobnicate", true);
+    text = dispatch("create", XLT_ROLE_OPERATOR);
+    ck_assert_ptr_nonnull(strstr(text, "client 7: create: error: create: "
+                                       "permission denied: it needs the "
+                                       "admin role (this caller, alice, is "
+                                       "operator)\n"));
+    free(text);
+    text = dispatch("frobnicate", XLT_ROLE_ADMIN);
     ck_assert_ptr_nonnull(strstr(text, "client 7: frobnicate: error: unknown "
                                        "request `frobnicate' (xltd is older "
                                        "than xlt?)\n"));
@@ -159,11 +168,68 @@ START_TEST(requests_refused)
 }
 END_TEST
 
+/* The audit trail's file (api/trail.c): a record per audited request,
+ * the chain going on across xltd's restarts. */
+static void trail_one(struct xltd *d, const char *op, const char *args,
+                      const char *result, const char *error)
+{
+    struct caller caller = {.role = XLT_ROLE_OPERATOR, .uid = 1000,
+                            .who = "alice"};
+    struct audit_subject s;
+    yajl_val v = args ? yajl_tree_parse(args, NULL, 0) : NULL;
+
+    trail_begin(d, &s, &caller, op, v);
+    trail_end(d, &s, result, error, NULL);
+    trail_subject_dispose(&s);
+    yajl_tree_free(v);
+}
+
+START_TEST(trail_file_chains_records)
+{
+    char dir[] = "/tmp/xlt-trail-XXXXXX", path[64], *text = NULL;
+    char last[XLT_AUDIT_HASH_LEN + 1];
+    struct xltd d;
+    FILE *f = quiet_daemon(&d, LOGL_INFO);
+    struct xlt_err err;
+    size_t len = 0, n = 0;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/log/audit.log", dir);
+    ck_assert_int_eq(trail_open(&d, path), 0);
+    trail_one(&d, "create", "{\"config\":{\"c_info\":{\"name\":\"web\","
+              "\"uuid\":\"6d2f3c1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f\"}},"
+              "\"paused\":true}", "ok", NULL);
+    trail_one(&d, "destroy", NULL, "refused", "destroy: permission denied");
+    trail_close(&d);
+    ck_assert_int_eq(trail_open(&d, path), 0); /* xltd starts again */
+    trail_one(&d, "pause", NULL, "failed", "no domain `x'");
+    trail_close(&d);
+    ck_assert_int_eq(xlt_read_file(path, &text, &len, &err), 0);
+    ck_assert_int_eq(xlt_audit_verify(text, len, &n, last, &err), 0);
+    ck_assert_int_eq(n, 3);
+    ck_assert_ptr_nonnull(strstr(text, "\"seq\":1,"));
+    ck_assert_ptr_nonnull(strstr(text, "\"user\":\"alice\",\"uid\":1000,"
+                                       "\"role\":\"operator\",\"op\":"
+                                       "\"create\",\"vm\":\"web\",\"uuid\":"
+                                       "\"6d2f3c1e-8a4b-4c2d-9e1f-0a1b2c3d4e5f\","
+                                       "\"params\":{\"paused\":true},"
+                                       "\"result\":\"ok\",\"error\":null,"));
+    ck_assert_ptr_nonnull(strstr(text, "\"op\":\"destroy\",\"vm\":null,"));
+    ck_assert_ptr_nonnull(strstr(text, "\"seq\":3,"));
+    free(text);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/log", dir);
+    rmdir(path);
+    rmdir(dir);
+    fclose(f);
+}
+END_TEST
+
 /* While xltd stops, a change is refused; a look is not (it would be
  * answered, but its handler needs libxl: only the refusal is checked). */
 START_TEST(changes_refused_while_stopping)
 {
-    char *text = dispatch_to("pause", true, true);
+    char *text = dispatch_to("pause", XLT_ROLE_ADMIN, true);
 
     ck_assert_ptr_nonnull(strstr(text, "client 7: pause: error: pause: xltd "
                                        "is stopping (try again once it is "
@@ -578,8 +644,8 @@ static bool internal_request(const char *name)
     return !strcmp(name, "topology");
 }
 
-/* The CLI's "modifies" is the daemon's: one fact, which roles and the
- * audit trail will read from the daemon's table. */
+/* The CLI's role of each command is the daemon's of its request: one
+ * fact, which the man page's PERMISSIONS and the audit trail read. */
 START_TEST(command_and_request_tables_agree)
 {
     for (size_t i = 0; i < xlt_ncommands; i++) {
@@ -590,11 +656,10 @@ START_TEST(command_and_request_tables_agree)
         t = request_type_find(c->request);
         ck_assert_msg(t, "xlt %s makes request %s, which xltd lacks", c->name,
                       c->request);
-        ck_assert_msg(t->modifies == !!(c->flags & CMD_MODIFIES),
-                      "xlt %s says it %s, xltd's %s says the opposite",
-                      c->name, c->flags & CMD_MODIFIES ? "modifies"
-                                                       : "only reads",
-                      t->name);
+        ck_assert_msg(t->role == xlt_command_role(c),
+                      "xlt %s needs the %s role, xltd's %s the %s role",
+                      c->name, xlt_role_name(xlt_command_role(c)), t->name,
+                      xlt_role_name(t->role));
     }
     for (size_t k = 0; k < request_ntypes; k++) {
         const char *name = request_types[k].name;
@@ -657,6 +722,7 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, timeout_keys);
     tcase_add_test(tc, crash_keys);
     tcase_add_test(tc, changes_refused_while_stopping);
+    tcase_add_test(tc, trail_file_chains_records);
     tcase_add_test(tc, inflight_listed_until_they_end);
     tcase_add_test(tc, incoming_policy);
     tcase_add_test(tc, domain_names);

@@ -18,6 +18,7 @@ Suite *chan_suite(void);
 Suite *xltd_suite(void);
 Suite *util_suite(void);
 Suite *storeentry_suite(void);
+Suite *auditlog_suite(void);
 /* The made-up host the config tests parse cpus= against (test_cpumap.c). */
 extern const struct xlt_topology unit_topology;
 /* XLT_SRCDIR/REL (the tests' fixtures); the caller frees. */

@@ -17,9 +17,12 @@ struct cli {
 };
 
 enum {
-    CMD_MODIFIES = 1u << 0,   /* changes host or domain state (xltd's
-                                 request table says the same of REQUEST:
-                                 a unit test checks) */
+    /* changes host or domain state, and the least role that may: an
+     * operator, or only an admin (neither: read-only); xltd's request
+     * table says the same of REQUEST (a unit test checks) */
+    CMD_OPERATOR = 1u << 0,
+    CMD_ADMIN = 1u << 1,
+    CMD_MODIFIES = CMD_OPERATOR | CMD_ADMIN,
 };
 
 struct xlt_command {
@@ -37,6 +40,8 @@ struct xlt_command {
 
 extern const struct xlt_command xlt_commands[];
 extern const size_t xlt_ncommands;
+/* The least role that may run C. */
+enum xlt_role xlt_command_role(const struct xlt_command *c);
 /* Exact name, else a unique prefix.  NULL and a message in ERR otherwise. */
 const struct xlt_command *xlt_command_find(const char *name,
                                            struct xlt_err *err);
@@ -120,6 +125,15 @@ int console_attach(const char *tty, struct xlt_err *err);
 /* ---- cmd_host.c: info ------------------------------------------------ */
 
 int cmd_info(struct cli *cli, int argc, char **argv);
+
+/* ---- cmd_audit.c: the audit trail ------------------------------------ */
+
+int cmd_audit(struct cli *cli, int argc, char **argv);
+/* TEXT (--since): a UTC time or its prefix (2026-12-07, 2026-12-07T14:30,
+ * a space for the T) or an age before NOW (90s, 30m, 2h, 7d), as the
+ * trail's records write times, in OUT. */
+int cli_since(const char *text, time_t now, char *out, size_t len,
+              struct xlt_err *err);
 
 /* ---- cmd_domain.c: list, create, destroy, domid, rename... ----------- */
 

@@ -8,34 +8,50 @@
 
 #include "cli.h"
 
-static int connect_daemon(struct cli *cli)
+/* A socket connected to PATH, or -1 with errno set. */
+static int connect_to(const char *path)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    size_t len = strlen(cli->socket_path);
-    int fd;
+    size_t len = strlen(path);
+    int fd, e;
 
     if (len >= sizeof(sa.sun_path)) {
-        cli_fail(cli, "socket path too long: %s", cli->socket_path);
+        errno = ENAMETOOLONG;
         return -1;
     }
-    memcpy(sa.sun_path, cli->socket_path, len + 1);
+    memcpy(sa.sun_path, path, len + 1);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        cli_fail(cli, "socket: %s", strerror(errno));
-        return -1;
-    }
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        int e = errno;
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        e = errno;
         close(fd);
-        if (e == ENOENT || e == ECONNREFUSED)
-            cli_fail(cli, "xltd is not running (no daemon at %s)",
-                     cli->socket_path);
-        else
-            cli_fail(cli, "cannot reach xltd at %s: %s", cli->socket_path,
-                     strerror(e));
-        return -1;
+        errno = e;
+        fd = -1;
     }
     return fd;
+}
+
+/* xltd's socket; for one who may not use the main one (not root), the
+ * read-only socket its group may. */
+static int connect_daemon(struct cli *cli)
+{
+    int fd = connect_to(cli->socket_path), e = errno;
+
+    if (fd < 0 && e == EACCES && !strcmp(cli->socket_path, XLT_SOCKET_PATH)) {
+        fd = connect_to(XLT_RO_SOCKET_PATH);
+        if (fd >= 0)
+            return fd;
+    }
+    if (fd >= 0)
+        return fd;
+    if (e == ENOENT || e == ECONNREFUSED)
+        cli_fail(cli, "xltd is not running (no daemon at %s)",
+                 cli->socket_path);
+    else
+        cli_fail(cli, "cannot reach xltd at %s: %s%s", cli->socket_path,
+                 strerror(e), e == EACCES ? " (root's; the members of group "
+                 XLT_RO_GROUP " may read through " XLT_RO_SOCKET_PATH ")"
+                                          : "");
+    return -1;
 }
 
 static char *request_line(const char *cmd, const char *args)

@@ -16,7 +16,17 @@ const struct xlt_command xlt_commands[] = {
     {"list", cmd_list, 0, "list", "[--json] [DOMAIN...]",
      "List domains: name, id, memory (MiB), vCPUs, state, CPU time.",
      "-j, --json  print the result as JSON"},
-    {"create", cmd_create, CMD_MODIFIES, "create",
+    {"audit", cmd_audit, 0, "audit", "[--since TIME] [--json] | verify [FILE]",
+     "Show xltd's audit trail: who asked for what change (or was refused), "
+     "when, and how it ended.  `audit verify' checks the trail file's hash "
+     "chain, without xltd.",
+     "-s, --since TIME  records from TIME on: 2026-12-07, "
+     "2026-12-07T14:30 (UTC), or an age: 90s, 30m, 2h, 7d\n"
+     "-j, --json        print the records as JSON\n"
+     "verify [FILE]     check FILE (default " XLTD_AUDIT_DEFAULT "): every "
+     "record sealed, each following the one before; exit 1 naming the "
+     "first that is not"},
+    {"create", cmd_create, CMD_ADMIN, "create",
      "[-n] [-p] [-c] FILE [KEY=VALUE...]",
      "Create a domain from an xl.cfg file.  Each KEY=VALUE is a line of "
      "xl.cfg that overrides the file (quote strings: 'name=\"web2\"').",
@@ -24,23 +34,23 @@ const struct xlt_command xlt_commands[] = {
      "create nothing\n"
      "-p, --paused   leave the domain paused\n"
      "-c             attach to its console once created (Ctrl-] detaches)"},
-    {"destroy", cmd_destroy, CMD_MODIFIES, "destroy", "DOMAIN",
+    {"destroy", cmd_destroy, CMD_OPERATOR, "destroy", "DOMAIN",
      "Destroy a domain at once (like pulling its power cord).", NULL},
-    {"save", cmd_save, CMD_MODIFIES, "save",
+    {"save", cmd_save, CMD_ADMIN, "save",
      "[-c] [-p] [--json] DOMAIN FILE",
      "Save a domain to FILE and destroy it (xl's file layout: xl restore "
      "reads it, and xlt restore reads xl's).  FILE is written by xltd.",
      "-c          leave the domain running (a checkpoint)\n"
      "-p          leave the domain paused\n"
      "-j, --json  print the summary as JSON"},
-    {"restore", cmd_restore, CMD_MODIFIES, "restore",
+    {"restore", cmd_restore, CMD_ADMIN, "restore",
      "[-p] [--json] [CONFIG] FILE",
      "Restore a domain from FILE, saved by xlt or xl, with the config the "
      "file holds or the one in CONFIG.  Pinning, the memory target and "
      "dedicated cores come back as they were.",
      "-p, --paused  leave the domain paused\n"
      "-j, --json    print the summary as JSON"},
-    {"migrate", cmd_migrate, CMD_MODIFIES, "migrate",
+    {"migrate", cmd_migrate, CMD_OPERATOR, "migrate",
      "[--non-live] [--json] DOMAIN HOST[:PORT]",
      "Move a running domain to HOST's xltd (port 8002 unless given), over "
      "TLS with the pool's key: live (memory copied while it runs) unless "
@@ -49,39 +59,39 @@ const struct xlt_command xlt_commands[] = {
      "-N, --non-live  suspend it, then move it (for PV guests where Xen "
      "cannot track their dirty pages); the downtime is the whole transfer\n"
      "-j, --json      print the summary as JSON"},
-    {"shutdown", cmd_shutdown, CMD_MODIFIES, "shutdown",
+    {"shutdown", cmd_shutdown, CMD_OPERATOR, "shutdown",
      "[-w] [-F] (-a | DOMAIN)",
      "Ask a domain to shut down; xltd then applies its on_poweroff action.",
      "-a, --all   every domain but dom0\n"
      "-w, --wait  wait until the domains have shut down\n"
      "-F          press the ACPI power button of an HVM guest without PV "
      "drivers"},
-    {"reboot", cmd_reboot, CMD_MODIFIES, "reboot",
+    {"reboot", cmd_reboot, CMD_OPERATOR, "reboot",
      "[-w] [-F] (-a | DOMAIN)",
      "Ask a domain to reboot; xltd then applies its on_reboot action.",
      "-a, --all   every domain but dom0\n"
      "-w, --wait  wait until the domains have shut down\n"
      "-F          reset an HVM guest without PV drivers (Xen on x86 has no\n"
      "            reset button: xltd shuts it down for reboot itself)"},
-    {"pause", cmd_pause, CMD_MODIFIES, "pause", "DOMAIN",
+    {"pause", cmd_pause, CMD_OPERATOR, "pause", "DOMAIN",
      "Pause a domain: its vCPUs stop being scheduled.", NULL},
-    {"unpause", cmd_unpause, CMD_MODIFIES, "unpause", "DOMAIN",
+    {"unpause", cmd_unpause, CMD_OPERATOR, "unpause", "DOMAIN",
      "Unpause a paused domain.", NULL},
-    {"rename", cmd_rename, CMD_MODIFIES, "rename", "DOMAIN NEWNAME",
+    {"rename", cmd_rename, CMD_ADMIN, "rename", "DOMAIN NEWNAME",
      "Rename a domain.", NULL},
-    {"console", cmd_console, CMD_MODIFIES, "console",
+    {"console", cmd_console, CMD_OPERATOR, "console",
      "[-t pv|serial] [-n NUM] DOMAIN",
      "Attach this terminal to a domain's console; Ctrl-] detaches.",
      "-t TYPE  pv or serial (default: the domain's primary console, the\n"
      "         serial port of an HVM guest)\n"
      "-n NUM   which console of that type (default 0)"},
-    {"dmesg", cmd_dmesg, CMD_MODIFIES, "dmesg", "[-c] [--json]",
+    {"dmesg", cmd_dmesg, CMD_ADMIN, "dmesg", "[-c] [--json]",
      "Print Xen's console ring (the hypervisor's boot and log messages).",
      "-c          clear the ring after reading it\n"
      "-j, --json  print {\"text\": ...}"},
-    {"sysrq", cmd_sysrq, CMD_MODIFIES, "sysrq", "DOMAIN LETTER",
+    {"sysrq", cmd_sysrq, CMD_OPERATOR, "sysrq", "DOMAIN LETTER",
      "Send a magic SysRq letter to a PV or PVH guest's kernel.", NULL},
-    {"trigger", cmd_trigger, CMD_MODIFIES, "trigger",
+    {"trigger", cmd_trigger, CMD_OPERATOR, "trigger",
      "DOMAIN nmi|reset|init|power|sleep|s3resume [VCPU]",
      "Send a hardware event to a domain (an HVM guest for all but nmi).",
      NULL},
@@ -97,15 +107,15 @@ const struct xlt_command xlt_commands[] = {
      "List the vCPUs of domains: where each runs, its state, CPU time and "
      "hard and soft affinity.",
      "-j, --json  print the result as JSON"},
-    {"vcpu-pin", cmd_vcpu_pin, CMD_MODIFIES, "vcpu-pin",
+    {"vcpu-pin", cmd_vcpu_pin, CMD_ADMIN, "vcpu-pin",
      "DOMAIN VCPU|all HARD [SOFT]",
      "Set where a domain's vCPUs may run (hard) and prefer to run (soft). "
      "HARD and SOFT are CPU lists as in xl: 2, 0-3, 0-7,^5, node:1, all; "
      "\"-\" leaves that affinity as it is.", NULL},
-    {"vcpu-set", cmd_vcpu_set, CMD_MODIFIES, "vcpu-set", "DOMAIN COUNT",
+    {"vcpu-set", cmd_vcpu_set, CMD_OPERATOR, "vcpu-set", "DOMAIN COUNT",
      "Bring COUNT vCPUs of a domain online (up to its maxvcpus) and the "
      "rest offline.", NULL},
-    {"vcpu-dedicate", cmd_vcpu_dedicate, CMD_MODIFIES, "vcpu-dedicate",
+    {"vcpu-dedicate", cmd_vcpu_dedicate, CMD_ADMIN, "vcpu-dedicate",
      "[-r] DOMAIN",
      "Give each vCPU of a running domain a physical CPU of its own: the "
      "CPUs leave Pool-0 (dom0 and the other domains) for the pool "
@@ -113,54 +123,54 @@ const struct xlt_command xlt_commands[] = {
      "always keeps one CPU.  dedicated_cpus=1 in a domain's config does "
      "the same at create.  info shows who holds which CPU.",
      "-r  give the CPUs back: the domain returns to Pool-0"},
-    {"network-attach", cmd_network_attach, CMD_MODIFIES, "network-attach",
+    {"network-attach", cmd_network_attach, CMD_ADMIN, "network-attach",
      "DOMAIN [KEY=VALUE...]",
      "Give a running domain a new vif (xl's vif spec as separate words: "
      "bridge=xenbr1 mac=00:16:3e:..., etc.).  It joins its bridge through "
      "xlt's vif-bridge driver, and a restart keeps it.  With ip=\"ADDR "
      "...\" it may send from those addresses only (nftables rules in "
      "table bridge xlt).", NULL},
-    {"network-detach", cmd_network_detach, CMD_MODIFIES, "network-detach",
+    {"network-detach", cmd_network_detach, CMD_ADMIN, "network-detach",
      "DOMAIN DEVID|MAC", "Take a vif away from a running domain.", NULL},
     {"network-list", cmd_network_list, 0, "network-list",
      "[--json] [DOMAIN...]",
      "List the vifs of domains, with their backend's state (4: "
      "connected).", "-j, --json  print the result as JSON"},
-    {"block-attach", cmd_block_attach, CMD_MODIFIES, "block-attach",
+    {"block-attach", cmd_block_attach, CMD_ADMIN, "block-attach",
      "DOMAIN DISK-SPEC...",
      "Give a running domain a new disk (xl's disk spec, e.g. "
      "phy:/dev/vg0/data,xvdc,w; its parts may be separate words).  An LVM "
      "volume goes through xlt's block-lvm driver.", NULL},
-    {"block-detach", cmd_block_detach, CMD_MODIFIES, "block-detach",
+    {"block-detach", cmd_block_detach, CMD_ADMIN, "block-detach",
      "DOMAIN VDEV|DEVID", "Take a disk away from a running domain.", NULL},
     {"block-list", cmd_block_list, 0, "block-list", "[--json] [DOMAIN...]",
      "List the disks of domains, with their backend's state (4: "
      "connected).", "-j, --json  print the result as JSON"},
-    {"volume-create", cmd_volume_create, CMD_MODIFIES, NULL, "VG NAME SIZE",
+    {"volume-create", cmd_volume_create, CMD_ADMIN, NULL, "VG NAME SIZE",
      "Create an LVM volume for a domain disk (lvcreate; SIZE as for mem-set, "
      "m if no unit).", NULL},
-    {"volume-snapshot", cmd_volume_snapshot, CMD_MODIFIES, NULL,
+    {"volume-snapshot", cmd_volume_snapshot, CMD_ADMIN, NULL,
      "VG/LV NAME [SIZE]",
      "Snapshot a volume (lvcreate -s), as big as the volume unless SIZE is "
      "given: for backups, snapshot, copy the snapshot out, volume-remove "
      "it.", NULL},
-    {"volume-grow", cmd_volume_grow, CMD_MODIFIES, NULL, "VG/LV [+]SIZE",
+    {"volume-grow", cmd_volume_grow, CMD_ADMIN, NULL, "VG/LV [+]SIZE",
      "Grow a volume to SIZE, or by +SIZE (lvextend).  A running domain "
      "whose disk it is sees the new size through blkback.", NULL},
-    {"volume-remove", cmd_volume_remove, CMD_MODIFIES, NULL, "VG/LV",
+    {"volume-remove", cmd_volume_remove, CMD_ADMIN, NULL, "VG/LV",
      "Remove a volume (lvremove); refused while it is a domain's disk.",
      NULL},
     {"volume-list", cmd_volume_list, 0, NULL, "[--json] [VG...]",
      "List LVM volumes: size, whether active, snapshot origin and the "
      "domain whose disk each is.", "-j, --json  print the result as JSON"},
-    {"mem-set", cmd_mem_set, CMD_MODIFIES, "mem-set", "DOMAIN SIZE",
+    {"mem-set", cmd_mem_set, CMD_OPERATOR, "mem-set", "DOMAIN SIZE",
      "Set a domain's memory target: its balloon driver gives memory back "
      "to Xen or takes more, up to its maximum.  SIZE: a number with an "
      "optional unit b, k, m, g or t (m if none).", NULL},
-    {"mem-max", cmd_mem_max, CMD_MODIFIES, "mem-max", "DOMAIN SIZE",
+    {"mem-max", cmd_mem_max, CMD_ADMIN, "mem-max", "DOMAIN SIZE",
      "Set the most memory a domain may balloon up to (SIZE as for "
      "mem-set).", NULL},
-    {"sched-credit2", cmd_sched_credit2, CMD_MODIFIES, "sched",
+    {"sched-credit2", cmd_sched_credit2, CMD_ADMIN, "sched",
      "[--json] [-d DOMAIN [-w WEIGHT] [-c CAP]]",
      "Show the credit2 scheduler's weight and cap of the domains (or of "
      "DOMAIN), or set them.",
@@ -168,7 +178,7 @@ const struct xlt_command xlt_commands[] = {
      "-w WEIGHT  its share relative to others (1-65535; default 256)\n"
      "-c CAP     at most this percentage of one CPU (0: no cap)\n"
      "-j, --json print the result as JSON"},
-    {"sched-credit", cmd_sched_credit, CMD_MODIFIES, "sched",
+    {"sched-credit", cmd_sched_credit, CMD_ADMIN, "sched",
      "[--json] [-d DOMAIN [-w WEIGHT] [-c CAP]]",
      "As sched-credit2, for domains in a pool running the credit "
      "scheduler.",
@@ -181,7 +191,7 @@ const struct xlt_command xlt_commands[] = {
      "List the CPU pools: CPUs, scheduler, domains.",
      "-c          show each pool's CPUs instead\n"
      "-j, --json  print the result as JSON"},
-    {"cpupool-create", cmd_cpupool_create, CMD_MODIFIES, "cpupool-create",
+    {"cpupool-create", cmd_cpupool_create, CMD_ADMIN, "cpupool-create",
      "[-n] [-f FILE] [KEY=VALUE...]",
      "Create a CPU pool from xl's pool definition: name=\"POOL\" (default: "
      "FILE's name), sched=\"credit2\" (default: the host's), cpus=\"2-3\" "
@@ -189,17 +199,17 @@ const struct xlt_command xlt_commands[] = {
      "-f FILE        read the definition from FILE; KEY=VALUE lines are "
      "added\n"
      "-n, --dry-run  check it and say what would be created"},
-    {"cpupool-destroy", cmd_cpupool_destroy, CMD_MODIFIES, "cpupool-destroy",
+    {"cpupool-destroy", cmd_cpupool_destroy, CMD_ADMIN, "cpupool-destroy",
      "POOL", "Destroy an empty CPU pool; its CPUs become free.", NULL},
-    {"cpupool-rename", cmd_cpupool_rename, CMD_MODIFIES, "cpupool-rename",
+    {"cpupool-rename", cmd_cpupool_rename, CMD_ADMIN, "cpupool-rename",
      "POOL NEWNAME", "Rename a CPU pool.", NULL},
-    {"cpupool-cpu-add", cmd_cpupool_cpu_add, CMD_MODIFIES, "cpupool-cpu-add",
+    {"cpupool-cpu-add", cmd_cpupool_cpu_add, CMD_ADMIN, "cpupool-cpu-add",
      "POOL CPUS", "Add free CPUs (an xl CPU list: 2, 2-3, node:1) to a "
      "pool.", NULL},
-    {"cpupool-cpu-remove", cmd_cpupool_cpu_remove, CMD_MODIFIES,
+    {"cpupool-cpu-remove", cmd_cpupool_cpu_remove, CMD_ADMIN,
      "cpupool-cpu-remove",
      "POOL CPUS", "Take CPUs out of a pool; they become free.", NULL},
-    {"cpupool-migrate", cmd_cpupool_migrate, CMD_MODIFIES, "cpupool-migrate",
+    {"cpupool-migrate", cmd_cpupool_migrate, CMD_ADMIN, "cpupool-migrate",
      "DOMAIN POOL", "Move a domain to another CPU pool.", NULL},
 };
 
@@ -275,18 +285,21 @@ static void man_text(FILE *out, const char *s)
     }
 }
 
-/* The commands that change nothing: xltd makes these alone for a caller
- * who is not root. */
-static void man_read_only(FILE *out)
+enum xlt_role xlt_command_role(const struct xlt_command *c)
+{
+    if (c->flags & CMD_ADMIN)
+        return XLT_ROLE_ADMIN;
+    return c->flags & CMD_OPERATOR ? XLT_ROLE_OPERATOR : XLT_ROLE_READ_ONLY;
+}
+
+/* The commands ROLE may run that a lesser role may not. */
+static void man_role_commands(FILE *out, enum xlt_role role)
 {
     const char *sep = "";
 
-    fprintf(out, ".SH PERMISSIONS\nxltd checks the caller of its socket: "
-            "one who is not root may only run the commands that change "
-            "nothing: ");
     for (size_t i = 0; i < xlt_ncommands; i++) {
         const struct xlt_command *c = &xlt_commands[i];
-        if (!c->request || (c->flags & CMD_MODIFIES))
+        if (!c->request || xlt_command_role(c) != role)
             continue;
         fprintf(out, "%s\\fB", sep);
         man_text(out, c->name);
@@ -294,6 +307,21 @@ static void man_read_only(FILE *out)
         sep = ", ";
     }
     fprintf(out, ".\n");
+}
+
+/* Who may run what, from the table. */
+static void man_roles(FILE *out)
+{
+    fprintf(out, ".SH PERMISSIONS\nxltd checks each request against its "
+            "caller's role.  Root on xltd's socket is \\fBadmin\\fR; a "
+            "caller of the read\\-only socket (\\fBro_socket\\fR in "
+            "xlt.conf(5), for the members of group \\fBxlt\\fR) is "
+            "\\fBread\\-only\\fR.  A refused request names the role it "
+            "needs.\n.TP\n\\fBread\\-only\\fR\n");
+    man_role_commands(out, XLT_ROLE_READ_ONLY);
+    fprintf(out, ".TP\n\\fBoperator\\fR\nwhat read\\-only may, and ");
+    man_role_commands(out, XLT_ROLE_OPERATOR);
+    fprintf(out, ".TP\n\\fBadmin\\fR\nevery command.\n");
 }
 
 void xlt_man_page(FILE *out)
@@ -327,7 +355,7 @@ void xlt_man_page(FILE *out)
             o += *o == '\n';
         }
     }
-    man_read_only(out);
+    man_roles(out);
     fprintf(out, ".SH EXIT STATUS\n0 on success, 1 on failure, 2 on a usage "
             "error.\n.SH SEE ALSO\nxltd(8), xlt.conf(5), xl(1), xl.cfg(5)\n");
 }
@@ -361,6 +389,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"all", no_argument, NULL, 'a'},
         {"wait", no_argument, NULL, 'w'},
         {"non-live", no_argument, NULL, 'N'},
+        {"since", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];

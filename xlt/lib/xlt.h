@@ -245,6 +245,11 @@ int xlt_json_parse(const char *text, size_t max_len, const char *what,
 #define XLT_PROTO_VERSION 1
 #define XLT_PROTO_MAX_LINE (4u << 20) /* one message, bytes */
 #define XLT_SOCKET_PATH "/run/xlt/xltd.sock"
+/* xltd's read-only socket, for the members of group XLT_RO_GROUP */
+#define XLT_RO_SOCKET_PATH "/run/xlt/xltd-ro.sock"
+#define XLT_RO_GROUP "xlt"
+/* xltd's audit trail file, unless xlt.conf says otherwise */
+#define XLTD_AUDIT_DEFAULT "/var/log/xlt/audit.log"
 #define XLT_MIGRATE_PORT 8002 /* where xltd listens for migrations */
 
 /* A line-delimited byte stream: feed it bytes, take whole lines. */
@@ -388,6 +393,34 @@ int xlt_mem_size_kb(const char *s, uint64_t *kb_r);
  * (booleans), "pinning" {"hard"/"soft": [spec|null...]}}, all but the
  * first three optional; else -1 with ERR naming the key. */
 int xlt_store_entry_check(yajl_val e, struct xlt_err *err);
+
+/* ---- auditlog.c: the audit trail's hash-chained JSON lines ------------ */
+
+#define XLT_AUDIT_HASH_LEN 64 /* SHA-256 in hex */
+/* The "prev" of a trail's first record. */
+extern const char xlt_audit_genesis[XLT_AUDIT_HASH_LEN + 1];
+/* HEX: the SHA-256 of DATA. */
+int xlt_audit_hash(const void *data, size_t len,
+                   char hex[XLT_AUDIT_HASH_LEN + 1]);
+/* The line of BODY (a JSON object's text whose last member is "prev"),
+ * sealed: "hash" added, the hash in HASH_R.  NULL if BODY is no object
+ * or out of memory; the caller frees it. */
+char *xlt_audit_seal(const char *body, char hash_r[XLT_AUDIT_HASH_LEN + 1]);
+/* Check a trail's TEXT (LEN bytes, whole lines): each record sealed, each
+ * "prev" the hash of the one before.  0 with the count and the newest
+ * hash (the genesis if none); -1 with ERR naming the first bad record. */
+int xlt_audit_verify(const char *text, size_t len, size_t *count_r,
+                     char last_r[XLT_AUDIT_HASH_LEN + 1], struct xlt_err *err);
+
+/* ---- roles.c: what a caller of xltd may do ---------------------------- */
+
+/* In order: each may do what the ones before it may. */
+enum xlt_role { XLT_ROLE_READ_ONLY, XLT_ROLE_OPERATOR, XLT_ROLE_ADMIN };
+
+const char *xlt_role_name(enum xlt_role role);
+/* TEXT ("read-only", "operator", "admin") as a role. */
+int xlt_role_parse(const char *text, enum xlt_role *role_r,
+                   struct xlt_err *err);
 
 /* ---- util.c: small I/O helpers --------------------------------------- */
 
