@@ -51,6 +51,8 @@ void conf_init(struct xltd_conf *conf)
     conf->migrate.key_path = strdup("/etc/xlt/migrate.key");
     conf->migrate.boot_dirs = strings_of(boot_dirs);
     conf->migrate.disk_dirs = strings_of(disk_dirs);
+    conf->remote.pki_dir = strdup(XLT_PKI_DIR);
+    conf->remote.allow_path = strdup(XLTD_REMOTE_ALLOW);
 }
 
 void conf_dispose(struct xltd_conf *conf)
@@ -69,6 +71,10 @@ void conf_dispose(struct xltd_conf *conf)
     libxl_string_list_dispose(&conf->migrate.boot_dirs);
     libxl_string_list_dispose(&conf->migrate.volume_groups);
     libxl_string_list_dispose(&conf->migrate.disk_dirs);
+    for (size_t i = 0; i < conf->remote.n_listen; i++)
+        free(conf->remote.listen[i]);
+    free(conf->remote.pki_dir);
+    free(conf->remote.allow_path);
     memset(conf, 0, sizeof(*conf));
 }
 
@@ -231,20 +237,20 @@ static bool any_address(const char *addr)
     return !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::");
 }
 
-static int listen_add(struct xlt_cfgfile *cf, struct migrate_conf *m,
-                      const char *addr, struct xlt_err *err)
+/* ADDR, one of KEY's, added to LISTEN (*N of them). */
+static int listen_add(struct xlt_cfgfile *cf, const char *key, char **listen,
+                      size_t *n, const char *addr, struct xlt_err *err)
 {
     if (!one_address(addr))
-        return xlt_cfgfile_bad(cf, err, "migrate_listen", "`%s' is not an "
-                               "IP address (numeric IPv4 or IPv6; no "
-                               "names)", addr);
-    if (m->n_listen == MIGRATE_LISTEN_MAX)
-        return xlt_cfgfile_bad(cf, err, "migrate_listen", "more than %d "
-                               "addresses", MIGRATE_LISTEN_MAX);
-    m->listen[m->n_listen] = strdup(addr);
-    if (!m->listen[m->n_listen])
+        return xlt_cfgfile_bad(cf, err, key, "`%s' is not an IP address "
+                               "(numeric IPv4 or IPv6; no names)", addr);
+    if (*n == LISTEN_MAX)
+        return xlt_cfgfile_bad(cf, err, key, "more than %d addresses",
+                               LISTEN_MAX);
+    listen[*n] = strdup(addr);
+    if (!listen[*n])
         return xlt_err_set(err, "out of memory");
-    m->n_listen++;
+    (*n)++;
     return 0;
 }
 
@@ -269,15 +275,16 @@ static int conf_strings(struct xlt_cfgfile *cf, const char *key,
     return 0;
 }
 
-/* migrate_listen: one address or a list of them. */
-static int conf_listen(struct xlt_cfgfile *cf, struct migrate_conf *m,
-                       struct xlt_err *err)
+/* KEY (migrate_listen, remote_listen): one address or a list of them,
+ * into LISTEN (*N of them). */
+static int conf_listen(struct xlt_cfgfile *cf, const char *key, char **listen,
+                       size_t *n, struct xlt_err *err)
 {
     libxl_string_list list = NULL;
-    int rc = conf_strings(cf, "migrate_listen", &list, err);
+    int rc = conf_strings(cf, key, &list, err);
 
     for (int i = 0; rc == 0 && list && list[i]; i++)
-        rc = listen_add(cf, m, list[i], err);
+        rc = listen_add(cf, key, listen, n, list[i], err);
     libxl_string_list_dispose(&list);
     return rc < 0 ? -1 : 0;
 }
@@ -353,10 +360,29 @@ static int conf_migrate(struct xlt_cfgfile *cf, struct migrate_conf *m,
         return rc;
     if (rc == 0)
         m->plain = n == 1;
-    return conf_listen(cf, m, err) || plain_named(cf, m, err) ||
+    return conf_listen(cf, "migrate_listen", m->listen, &m->n_listen, err) ||
+                   plain_named(cf, m, err) ||
                    conf_dirs(cf, "migrate_boot_dirs", &m->boot_dirs, err) ||
                    conf_dirs(cf, "migrate_disk_dirs", &m->disk_dirs, err) ||
                    conf_vgs(cf, &m->volume_groups, err)
+               ? -1
+               : 0;
+}
+
+/* remote_port (0: no remote API), remote_listen, pki_dir, remote_allow. */
+static int conf_remote(struct xlt_cfgfile *cf, struct remote_conf *r,
+                       struct xlt_err *err)
+{
+    long n;
+    int rc = xlt_cfgfile_long(cf, "remote_port", 0, 65535, &n, err);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        r->port = (int)n;
+    return conf_listen(cf, "remote_listen", r->listen, &r->n_listen, err) ||
+                   conf_path(cf, "pki_dir", &r->pki_dir, err) ||
+                   conf_path(cf, "remote_allow", &r->allow_path, err)
                ? -1
                : 0;
 }
@@ -388,7 +414,8 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_timeouts(cf, conf, err) ||
         conf_balloon(cf, &conf->balloon, err) ||
         conf_crash(cf, &conf->crash, err) ||
-        conf_migrate(cf, &conf->migrate, err))
+        conf_migrate(cf, &conf->migrate, err) ||
+        conf_remote(cf, &conf->remote, err))
         goto out;
     rc = 0;
 out:

@@ -60,17 +60,18 @@ static void soonest(int *timeout, int ms)
 #define OURS_FIXED 5
 
 /* Fill PS: the OURS_FIXED fds above, then the control fds, the
- * migrations', the listener's and the reclaims' (their counts in PARTS),
+ * migrations', the listener's, the reclaims' and the remote API's (their
+ * counts in PARTS),
  * then libxl's.
  * Returns the count, with *ours the number before libxl's. */
 static int gather(struct xltd *d, struct pollset *ps, int *timeout,
-                  int *ours, size_t parts[4])
+                  int *ours, size_t parts[5])
 {
     struct timeval now;
     int n, nlibxl = 0;
 
     n = (int)(control_count(d) + migrate_count(d) + receive_count(d) +
-              reclaim_count(d)) +
+              reclaim_count(d) + remote_count(d)) +
         OURS_FIXED;
     if (pollset_reserve(ps, n + 8) || !ps->fds)
         return -1;
@@ -89,6 +90,8 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     n += (int)parts[2];
     parts[3] = reclaim_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
     n += (int)parts[3];
+    parts[4] = remote_pollfds(d, ps->fds + n, (size_t)(ps->cap - n));
+    n += (int)parts[4];
     *ours = n;
     *timeout = -1;
     for (;;) {
@@ -117,7 +120,7 @@ int loop_run(struct xltd *d)
     int rc = -1;
 
     while (!drain_over(d)) {
-        size_t parts[4];
+        size_t parts[5];
         int timeout, ours, n = gather(d, &ps, &timeout, &ours, parts);
         if (n < 0) {
             log_errx(&d->log, "event loop: out of memory");
@@ -148,6 +151,9 @@ int loop_run(struct xltd *d)
         reclaim_handle(d, ps.fds + OURS_FIXED + parts[0] + parts[1] +
                               parts[2],
                        parts[3]);
+        remote_handle(d, ps.fds + OURS_FIXED + parts[0] + parts[1] + parts[2] +
+                             parts[3],
+                      parts[4]);
         receive_expire(d);
         control_expire(d);
         reclaim_expire(d);

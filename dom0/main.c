@@ -259,6 +259,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     receive_drop_orphans(d);
     crashes_sweep_parts(d);
     receive_listen(d); /* logs why not; the rest of xltd works without */
+    remote_listen(d, &conf->remote); /* the same */
     reclaim_taken_sweep(d);
     reclaim_all(d);    /* after the listener: a target may be this host */
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
@@ -279,6 +280,7 @@ static void stop(struct xltd *d)
     notify_systemd(&d->log, "STOPPING=1");
     balloon_stop(d); /* tells its client, so before the sockets close */
     control_close(d);
+    remote_close(d);
     trail_close(d);
     receive_close(d);
     reclaim_stop(d);
@@ -369,6 +371,11 @@ int main(int argc, char **argv)
     if (parse_options(argc, argv, &o))
         return 2;
     if (load_conf(&o, &conf, &err)) {
+        fprintf(stderr, "xltd: %s\n", err.msg);
+        goto out;
+    }
+    if (o.check_only && conf.remote.port &&
+        xlt_allow_lookup(conf.remote.allow_path, NULL, NULL, NULL, &err) < 0) {
         fprintf(stderr, "xltd: %s\n", err.msg);
         goto out;
     }

@@ -74,15 +74,17 @@ struct balloon_conf {
     int seconds;            /* how long dom0 may take to free it */
 };
 
+/* The addresses a listener may be given. */
+#define LISTEN_MAX 8
+
 /* Migrations between xltd. */
-#define MIGRATE_LISTEN_MAX 8
 struct migrate_conf {
     int port;       /* the listener's (and the default peer's); 0: none */
     char *key_path; /* the pool's pre-shared key, hex */
     bool plain;     /* no TLS: both ends must say so */
     /* the addresses the listener binds (numeric IPv4 or IPv6); none: all
      * of the host's.  Plain takes only named ones. */
-    char *listen[MIGRATE_LISTEN_MAX];
+    char *listen[LISTEN_MAX];
     size_t n_listen;
     /* what a domain migrating in may use of this host (core/policy.c):
      * its kernel, ramdisk and firmware from these directories, its disks
@@ -91,6 +93,16 @@ struct migrate_conf {
     libxl_string_list boot_dirs;
     libxl_string_list volume_groups;
     libxl_string_list disk_dirs;
+};
+
+/* The remote API: xltd's requests over TLS, X.509 certificates both
+ * ways (api/remote.c). */
+struct remote_conf {
+    int port;          /* 0: none */
+    char *listen[LISTEN_MAX]; /* as migrate_listen's */
+    size_t n_listen;
+    char *pki_dir;     /* ca.pem, crl.pem, host.pem, private/host-key.pem */
+    char *allow_path;  /* which certificates' subjects get which role */
 };
 
 /* Domains that crash again and again (on_crash/on_watchdog restarts),
@@ -115,6 +127,7 @@ struct xltd_conf {
     int idle_seconds; /* control_idle_timeout: an idle client's time */
     struct balloon_conf balloon;
     struct migrate_conf migrate;
+    struct remote_conf remote;
     struct crash_conf crash;
 };
 
@@ -175,6 +188,7 @@ struct xltd {
     int idle_seconds; /* a client with no request running is closed then */
     struct conn *conns;
     unsigned next_conn_id;
+    struct remote_api *remote; /* the remote API's listeners and clients */
     /* core */
     struct job unattended; /* for what xltd does on its own: logs errors */
     struct inflight *inflight; /* libxl operations under way */
@@ -197,7 +211,7 @@ struct xltd {
     struct transfer *transfers; /* saves and restores under way */
     int transfer_timer;         /* their progress tick; -1 when none */
     struct migrate_conf migrate_conf;
-    int migrate_fds[MIGRATE_LISTEN_MAX]; /* the listeners */
+    int migrate_fds[LISTEN_MAX]; /* the listeners */
     size_t n_migrate_fds;
     unsigned migrate_refused;      /* connections refused, not logged yet */
     time_t migrate_refused_logged; /* when that was last logged */

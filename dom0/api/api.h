@@ -14,8 +14,9 @@
  * for the log and the audit trail. */
 struct caller {
     enum xlt_role role;
-    uid_t uid;       /* a local caller's */
-    char who[64];    /* its user's name, or "uid N" */
+    uid_t uid;       /* a local caller's; (uid_t)-1 for a remote one */
+    char who[256];   /* its user's name, "uid N", or its certificate's DN */
+    char from[64];   /* a remote caller's address ("": local) */
 };
 
 /* ---- control.c: the Unix sockets clients talk to --------------------- */
@@ -26,6 +27,9 @@ void control_close(struct xltd *d);
 size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
 void control_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 size_t control_count(const struct xltd *d);
+/* Take on FD (a connected socket, non-blocking) as a client of CALLER's:
+ * false if there is no room (FD is closed). */
+bool control_adopt(struct xltd *d, int fd, const struct caller *caller);
 /* How long until an idle client's deadline (ms; -1: none), and closing
  * those past it (the loop calls it every turn). */
 int control_timeout_ms(const struct xltd *d);
@@ -36,6 +40,17 @@ void control_expire(struct xltd *d);
 void control_send_end(struct xltd *d, unsigned id, const char *result,
                       const char *error);
 void control_send_progress(struct xltd *d, unsigned id, const char *text);
+
+/* ---- remote.c: the remote API (TLS, X.509 both ways) ---------------- */
+
+/* Listen as CONF says (port 0: not at all); -1 (logged) if it cannot. */
+int remote_listen(struct xltd *d, const struct remote_conf *conf);
+/* Close the listeners, end the clients' threads. */
+void remote_close(struct xltd *d);
+/* The loop's: how many pollfds, which, and their events. */
+size_t remote_count(const struct xltd *d);
+size_t remote_pollfds(struct xltd *d, struct pollfd *fds, size_t max);
+void remote_handle(struct xltd *d, const struct pollfd *fds, size_t n);
 
 /* ---- trail.c: the audit trail ----------------------------------------- */
 

@@ -331,12 +331,47 @@ static void caller_name(const struct ucred *cred, char *out, size_t len)
         snprintf(out, len, "uid %u", (unsigned)cred->uid);
 }
 
+/* A connection FD of CALLER's, taken on; false if there is no room (FD
+ * is closed). */
+static bool conn_add(struct xltd *d, int fd, const struct caller *caller)
+{
+    struct conn *c;
+
+    if (conn_total(d) >= MAX_CONNS)
+        make_room(d);
+    c = conn_total(d) < MAX_CONNS ? calloc(1, sizeof(*c)) : NULL;
+    if (!c) {
+        close(fd);
+        return false;
+    }
+    c->fd = fd;
+    c->caller = *caller;
+    clock_gettime(CLOCK_MONOTONIC, &c->last);
+    c->id = ++d->next_conn_id;
+    c->next = d->conns;
+    d->conns = c;
+    return true;
+}
+
+bool control_adopt(struct xltd *d, int fd, const struct caller *caller)
+{
+    if (!conn_add(d, fd, caller)) {
+        log_warnx(&d->log, "refusing %s from %s: too many clients",
+                  caller->who, caller->from);
+        return false;
+    }
+    log_debug(&d->log, "client %u: connected (%s from %s, %s)",
+              d->next_conn_id, caller->who, caller->from,
+              xlt_role_name(caller->role));
+    return true;
+}
+
 /* A client of LISTEN_FD; READ_ONLY: the read-only socket's. */
 static void conn_accept(struct xltd *d, int listen_fd, bool read_only)
 {
     struct ucred cred;
     socklen_t len = sizeof(cred);
-    struct conn *c;
+    struct caller caller = {0};
     int fd;
 
     fd = xlt_accept(listen_fd, &d->spare_fd, NULL, NULL,
@@ -346,32 +381,22 @@ static void conn_accept(struct xltd *d, int listen_fd, bool read_only)
             log_warn(&d->log, "accept (a client turned away)");
         return;
     }
-    if (conn_total(d) >= MAX_CONNS)
-        make_room(d);
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-        conn_total(d) >= MAX_CONNS) {
-        log_warnx(&d->log, "refusing a client: %s",
-                  conn_total(d) >= MAX_CONNS ? "too many clients"
-                                             : strerror(errno));
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+        log_warn(&d->log, "refusing a client: its credentials");
         close(fd);
         return;
     }
-    c = calloc(1, sizeof(*c));
-    if (!c) {
-        close(fd);
+    caller.uid = cred.uid;
+    caller.role = cred.uid == 0 && !read_only ? XLT_ROLE_ADMIN
+                                              : XLT_ROLE_READ_ONLY;
+    caller_name(&cred, caller.who, sizeof(caller.who));
+    if (!conn_add(d, fd, &caller)) {
+        log_warnx(&d->log, "refusing a client: too many clients");
         return;
     }
-    c->fd = fd;
-    c->caller.uid = cred.uid;
-    c->caller.role = cred.uid == 0 && !read_only ? XLT_ROLE_ADMIN
-                                                  : XLT_ROLE_READ_ONLY;
-    caller_name(&cred, c->caller.who, sizeof(c->caller.who));
-    clock_gettime(CLOCK_MONOTONIC, &c->last);
-    c->id = ++d->next_conn_id;
-    c->next = d->conns;
-    d->conns = c;
-    log_debug(&d->log, "client %u: connected (pid %d, %s, %s)", c->id,
-              (int)cred.pid, c->caller.who, xlt_role_name(c->caller.role));
+    log_debug(&d->log, "client %u: connected (pid %d, %s, %s)",
+              d->next_conn_id, (int)cred.pid, caller.who,
+              xlt_role_name(caller.role));
 }
 
 /* Answer a broken message with an error and hang up.  Returns false (the

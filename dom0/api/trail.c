@@ -323,7 +323,10 @@ static char *record_body(struct trail *a, const struct audit_subject *s,
     xlt_json_kv_str(g, "time", when);
     xlt_json_kv_str(g, "id", s->id);
     xlt_json_kv_str(g, "user", s->caller.who);
-    xlt_json_kv_int(g, "uid", (long long)s->caller.uid);
+    if (*s->caller.from)
+        xlt_json_kv_str(g, "from", s->caller.from);
+    else
+        xlt_json_kv_int(g, "uid", (long long)s->caller.uid);
     xlt_json_kv_str(g, "role", xlt_role_name(s->caller.role));
     xlt_json_kv_str(g, "op", s->op);
     xlt_json_kv_str(g, "vm", *s->vm ? s->vm : NULL);
@@ -398,6 +401,7 @@ static void write_journal(const struct audit_subject *s, const char *result,
                     "XLT_VM_NAME=%s", s->vm,
                     "XLT_VM_UUID=%s", s->uuid,
                     "XLT_USER=%s", s->caller.who,
+                    "XLT_FROM=%s", s->caller.from,
                     "XLT_ROLE=%s", xlt_role_name(s->caller.role),
                     "XLT_RESULT=%s", result,
                     "XLT_ERROR=%s", error ? error : "",
@@ -501,7 +505,9 @@ static void write_kernel(struct trail *a, const struct audit_subject *s,
     }
     if (rc >= 0)
         audit_log_user_message(a->kernel_fd, v ? v->type : AUDIT_VIRT_CONTROL,
-                               msg, NULL, NULL, NULL, success);
+                               msg, NULL, *s->caller.from ? s->caller.from
+                                                          : NULL,
+                               NULL, success);
     free(msg);
     msg = NULL;
     /* a domain that starts: its identity, as libvirt gives it */

@@ -300,67 +300,16 @@ int mworker_key(const struct migrate_conf *conf, char **key_r,
 
 /* ---- connecting ------------------------------------------------------------ */
 
-/* Why connecting FD to A failed (0: it did not): the socket's error,
- * ETIMEDOUT, or ECANCELED when WAKE became readable first. */
-static int connect_error(int fd, const struct addrinfo *a, int wake)
-{
-    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
-                          {.fd = wake, .events = POLLIN}};
-    socklen_t elen = sizeof(int);
-    int n, e = 0;
-
-    if (!connect(fd, a->ai_addr, a->ai_addrlen))
-        return 0;
-    if (errno != EINPROGRESS)
-        return errno;
-    n = poll(p, 2, CONNECT_MS);
-    if (n < 0)
-        return errno;
-    if (n == 0)
-        return ETIMEDOUT;
-    if (p[1].revents)
-        return ECANCELED;
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen))
-        return errno;
-    return e;
-}
-
-/* A connection to A, within CONNECT_MS, unless WAKE becomes readable;
- * -1 with *E the errno. */
-static int connect_one(const struct addrinfo *a, int wake, int *e)
-{
-    int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC |
-                    SOCK_NONBLOCK, a->ai_protocol);
-
-    if (fd < 0) {
-        *e = errno;
-        return -1;
-    }
-    *e = connect_error(fd, a, wake);
-    if (*e) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* Connect to HOST PORT, giving up when WAKE (the worker's commands)
  * becomes readable: the loop is done with the migration. */
 static int connect_peer(const char *host, const char *port, int wake,
                         struct xlt_err *err)
 {
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
     struct timeval tv = {PEER_TIMEOUT_S, 0};
-    int fd = -1, e = 0, rc = getaddrinfo(host, port, &hints, &res);
+    int fd = xlt_tcp_connect(host, port, wake, CONNECT_MS, err);
 
-    if (rc)
-        return xlt_err_set(err, "%s: %s", host, gai_strerror(rc));
-    for (struct addrinfo *a = res; a && fd < 0 && e != ECANCELED;
-         a = a->ai_next)
-        fd = connect_one(a, wake, &e);
-    freeaddrinfo(res);
     if (fd < 0)
-        return xlt_err_errno(err, e, "connecting to %s port %s", host, port);
+        return -1;
     if (fcntl(fd, F_SETFL, 0) ||
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {

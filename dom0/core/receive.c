@@ -12,7 +12,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -574,8 +573,7 @@ static void refused(struct xltd *d, const char *peer, const char *why)
 }
 
 static struct incoming *incoming_new(struct xltd *d, int fd,
-                                     const struct sockaddr_storage *sa,
-                                     socklen_t len)
+                                     const char *peer)
 {
     struct incoming *in = calloc(1, sizeof(*in));
     struct xlt_err err;
@@ -589,9 +587,7 @@ static struct incoming *incoming_new(struct xltd *d, int fd,
     in->next = d->incomings;
     d->incomings = in;
     clock_gettime(CLOCK_MONOTONIC, &in->began);
-    if (getnameinfo((const struct sockaddr *)sa, len, in->peer,
-                    sizeof(in->peer), NULL, 0, NI_NUMERICHOST))
-        snprintf(in->peer, sizeof(in->peer), "?");
+    snprintf(in->peer, sizeof(in->peer), "%s", peer);
     if (mworker_init(&in->w)) {
         if (errno == EMFILE || errno == ENFILE)
             refused(d, in->peer, "out of file descriptors");
@@ -614,22 +610,17 @@ static struct incoming *incoming_new(struct xltd *d, int fd,
 
 static void accept_one(struct xltd *d, int listen_fd)
 {
-    struct sockaddr_storage sa;
-    socklen_t len = sizeof(sa);
     struct timeval tv = {PEER_TIMEOUT_S, 0};
     struct incoming *in;
-    char peer[80] = "?";
+    char peer[80];
     bool full;
-    int fd = xlt_accept(listen_fd, &d->spare_fd, (struct sockaddr *)&sa, &len,
-                        SOCK_CLOEXEC);
+    int fd = xlt_accept_peer(listen_fd, &d->spare_fd, peer, sizeof(peer));
 
     if (fd < 0) {
         if (errno == EMFILE)
             refused(d, "?", "out of file descriptors");
         return;
     }
-    getnameinfo((struct sockaddr *)&sa, len, peer, sizeof(peer), NULL, 0,
-                NI_NUMERICHOST);
     full = handshaking(d, NULL) >= HANDSHAKES_MAX;
     if (full || handshaking(d, peer) >= HANDSHAKES_PER_PEER) {
         refused(d, peer, full ? "too many connections in their handshake"
@@ -640,7 +631,7 @@ static void accept_one(struct xltd *d, int listen_fd)
     }
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    in = incoming_new(d, fd, &sa, len);
+    in = incoming_new(d, fd, peer);
     if (!in)
         return;
     if (mworker_start(&in->w, recv_main, in)) {
@@ -713,55 +704,22 @@ void receive_drop_orphans(struct xltd *d)
         libxl_dominfo_list_free(info, n);
 }
 
-/* A listening socket bound to SA; -1 (errno set) if it cannot be had.
- * ALL_FAMILIES: an IPv6 socket also takes IPv4 (the "every address"
- * listener). */
-static int listener(const struct sockaddr *sa, socklen_t len,
-                    bool all_families)
-{
-    int v6only = !all_families, on = 1, e;
-    int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                    0);
-
-    if (fd < 0)
-        return -1;
-    if ((sa->sa_family == AF_INET6 &&
-         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only))) ||
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
-        bind(fd, sa, len) || listen(fd, 8)) {
-        e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    return fd;
-}
-
 /* A listener on ADDR (numeric, from xlt.conf), or on every address, IPv6
  * and IPv4, if ADDR is NULL; added to D's. */
 static int listen_on(struct xltd *d, const char *addr)
 {
-    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE,
-                             .ai_family = addr ? AF_UNSPEC : AF_INET6,
-                             .ai_socktype = SOCK_STREAM}, *res = NULL;
-    char port[8], where[96];
-    int fd = -1, rc;
+    char where[96];
+    struct xlt_err err;
+    int fd;
 
-    snprintf(port, sizeof(port), "%d", d->migrate_conf.port);
     if (addr)
-        snprintf(where, sizeof(where), "on %s port %s", addr, port);
+        snprintf(where, sizeof(where), "on %s port %d", addr,
+                 d->migrate_conf.port);
     else
-        snprintf(where, sizeof(where), "on port %s", port);
-    rc = getaddrinfo(addr, port, &hints, &res);
-    if (rc) {
-        log_errx(&d->log, "migrations cannot come in %s: %s", where,
-                 gai_strerror(rc));
-        return -1;
-    }
-    fd = listener(res->ai_addr, res->ai_addrlen, !addr);
-    freeaddrinfo(res);
+        snprintf(where, sizeof(where), "on port %d", d->migrate_conf.port);
+    fd = xlt_tcp_listen(addr, d->migrate_conf.port, &err);
     if (fd < 0) {
-        log_err(&d->log, "migrations cannot come in %s", where);
+        log_errx(&d->log, "migrations cannot come in: %s", err.msg);
         return -1;
     }
     d->migrate_fds[d->n_migrate_fds++] = fd;

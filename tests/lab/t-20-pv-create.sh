@@ -45,6 +45,9 @@ check "destroy by name" xlt destroy pv-busybox
 check "xl no longer sees it" sh -c '! xl list pv-busybox 2>/dev/null'
 check "xltd noticed its death" wait_for_log /var/log/xlt/xltd.log "domain [0-9]+: died" 10
 check_not "destroying it again fails" xlt destroy pv-busybox
+check "naming it, and xltd runs on (the refusal is audited)" sh -c \
+    'xlt destroy pv-busybox 2>&1 | grep -qF "pv-busybox: no such domain" &&
+     xlt list >/dev/null'
 
 # xltd notices a guest that shuts down, and destroys it (on_poweroff).
 check "create again, by id afterwards" xlt create "$cfg"

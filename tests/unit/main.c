@@ -29,6 +29,8 @@ int main(void)
     srunner_add_suite(sr, chan_suite());
     srunner_add_suite(sr, storeentry_suite());
     srunner_add_suite(sr, auditlog_suite());
+    srunner_add_suite(sr, pki_suite());
+    srunner_add_suite(sr, remote_suite());
     srunner_add_suite(sr, xltd_suite());
     srunner_add_suite(sr, util_suite());
     srunner_run_all(sr, CK_NORMAL);

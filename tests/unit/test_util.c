@@ -44,6 +44,20 @@ static rlim_t fds_in_use(void)
  * dropped: the listener is no longer readable (a poll loop would spin),
  * the client sees the end, and the spare is back. */
 /* Only regular files, and no wait for a FIFO's other end. */
+START_TEST(an_error_nobody_wants_is_dropped)
+{
+    struct xlt_err err;
+
+    /* a caller that wants no words passes NULL */
+    ck_assert_int_eq(xlt_err_set(NULL, "%s: no such domain", "web"), -1);
+    ck_assert_int_eq(xlt_err_errno(NULL, ENOENT, "%s", "/x"), -1);
+    ck_assert_int_eq(xlt_domain_lookup(NULL, "nosuch", &(uint32_t){0}, NULL),
+                     -1);
+    ck_assert_int_eq(xlt_err_errno(&err, ENOENT, "%s", "/x"), -1);
+    ck_assert_str_eq(err.msg, "/x: No such file or directory");
+}
+END_TEST
+
 START_TEST(open_regular_takes_only_files)
 {
     char dir[] = "/tmp/xlt-unit-open-XXXXXX", fifo[64], file[64];
@@ -116,6 +130,7 @@ Suite *util_suite(void)
     Suite *s = suite_create("util");
     TCase *tc = tcase_create("util");
 
+    tcase_add_test(tc, an_error_nobody_wants_is_dropped);
     tcase_add_test(tc, open_regular_takes_only_files);
     tcase_add_test(tc, accept_out_of_fds_drops_the_connection);
     tcase_add_test(tc, accept_takes_a_connection);

@@ -5,11 +5,15 @@
 
 #include <getopt.h>
 
+#include <pthread.h>
+
 #include "xlt.h"
 
 /* What every command handler gets. */
 struct cli {
     const char *socket_path;
+    const char *host;         /* -H HOST[:PORT]: that host's xltd; NULL:
+                                 this one's */
     const char *prog;         /* "xlt" */
     const struct xlt_command *cmd;
     bool quiet;               /* cli_fail() prints nothing: for calls whose
@@ -102,6 +106,21 @@ int cli_run(struct cli *cli, const char *cmd, char *args);
 int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
               const char *key, void (*show)(yajl_val));
 
+/* ---- remote.c: xlt -H HOST, over the remote API ----------------------- */
+
+/* A connection to another host's xltd, relayed to a local socket. */
+struct remote_link {
+    int sock;               /* TCP to the host */
+    struct xlt_tls *tls;
+    int local;              /* the relay's end of the socketpair */
+    pthread_t thread;
+    bool started;
+};
+/* Connect to CLI's host: the fd to speak the protocol on (the caller
+ * closes it, then calls remote_link_close), or -1 (said). */
+int remote_link_open(struct cli *cli, struct remote_link *link);
+void remote_link_close(struct remote_link *link);
+
 /* ---- output.c: what xlt prints, as tables or as JSON ----------------- */
 
 int cli_print_json(yajl_val v);
@@ -125,6 +144,10 @@ int console_attach(const char *tty, struct xlt_err *err);
 /* ---- cmd_host.c: info ------------------------------------------------ */
 
 int cmd_info(struct cli *cli, int argc, char **argv);
+
+/* ---- cmd_pki.c: the remote API's certificates ------------------------ */
+
+int cmd_pki(struct cli *cli, int argc, char **argv);
 
 /* ---- cmd_audit.c: the audit trail ------------------------------------ */
 

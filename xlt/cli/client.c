@@ -1,4 +1,5 @@
-/* client.c: one request to xltd over its Unix socket, and its replies. */
+/* client.c: one request to xltd, over its Unix socket or (-H) the remote
+ * API, and its replies. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,11 +99,12 @@ int cli_call(struct cli *cli, const char *cmd, const char *args,
              yajl_val *reply_r)
 {
     struct xlt_linebuf lb = {0};
+    struct remote_link link = {.sock = -1, .local = -1};
     char *req = NULL, *line = NULL;
     int fd = -1, rc = -1, done = 0;
 
     *reply_r = NULL;
-    fd = connect_daemon(cli);
+    fd = cli->host ? remote_link_open(cli, &link) : connect_daemon(cli);
     if (fd < 0)
         goto out;
     req = request_line(cmd, args);
@@ -137,6 +139,7 @@ out:
     xlt_linebuf_dispose(&lb);
     if (fd >= 0)
         close(fd);
+    remote_link_close(&link);
     return rc;
 }
 

@@ -62,6 +62,9 @@ static int verify(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
+    if (cli->host)
+        return cli_fail(cli, "verify reads a trail file on this host; run it "
+                        "on %s", cli->host);
     if (xlt_read_file(file, &text, &len, &err))
         cli_fail(cli, "verify: %s", err.msg);
     else if (xlt_audit_verify(text, len, &n, last, &err))

@@ -97,6 +97,9 @@ int cmd_console(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
+    if (cli->host) /* xltd answers with a pty of its host's */
+        return cli_fail(cli, "a console is attached on the guest's own host; "
+                        "over -H it is not there yet");
     return cli_console(cli, argv[optind], type, (int)num, 0);
 }
 

@@ -26,6 +26,19 @@ const struct xlt_command xlt_commands[] = {
      "verify [FILE]     check FILE (default " XLTD_AUDIT_DEFAULT "): every "
      "record sealed, each following the one before; exit 1 naming the "
      "first that is not"},
+    {"pki", cmd_pki, 0, NULL,
+     "init [NAME] | issue host NAME [--alt ADDR]... | issue user NAME "
+     "--role ROLE | revoke NAME|FILE | show FILE",
+     "Make the remote API's certificates, on this host's files: a CA "
+     "(init), a host's or a user's key and certificate signed by it "
+     "(issue, a folder to copy whole to that host's " XLT_PKI_DIR " or the "
+     "user's ~/.xlt/pki), a revocation (revoke, into crl.pem), or what a "
+     "certificate says (show).",
+     "-D, --dir DIR     the CA's folder (default " XLT_PKI_DIR ")\n"
+     "-d, --days N      how long it is valid (CA 3650, others 825)\n"
+     "-r, --role ROLE   a user's: read-only, operator or admin\n"
+     "-A, --alt ADDR    a host's other name or IP address (repeat)\n"
+     "-o, --out DIR     lay the bundle out in DIR (default DIR/issued/NAME)"},
     {"create", cmd_create, CMD_ADMIN, "create",
      "[-n] [-p] [-c] FILE [KEY=VALUE...]",
      "Create a domain from an xl.cfg file.  Each KEY=VALUE is a line of "
@@ -267,7 +280,7 @@ void xlt_usage(FILE *out, const struct xlt_command *cmd)
 
 void xlt_help_all(FILE *out)
 {
-    fprintf(out, "usage: xlt [-S SOCKET] COMMAND [ARGS...]\n\n"
+    fprintf(out, "usage: xlt [-S SOCKET | -H HOST[:PORT]] COMMAND [ARGS...]\n\n"
             "Commands (a unique prefix will do):\n");
     for (size_t i = 0; i < xlt_ncommands; i++)
         fprintf(out, "  %-10s %s\n", xlt_commands[i].name,
@@ -317,7 +330,9 @@ static void man_roles(FILE *out)
             "caller of the read\\-only socket (\\fBro_socket\\fR in "
             "xlt.conf(5), for the members of group \\fBxlt\\fR) is "
             "\\fBread\\-only\\fR.  A refused request names the role it "
-            "needs.\n.TP\n\\fBread\\-only\\fR\n");
+            "needs.  Over the remote API (\\fB\\-H\\fR) the role is "
+            "the one xltd's allow\\-list (\\fBremote_allow\\fR) gives "
+            "the client certificate's subject.\n.TP\n\\fBread\\-only\\fR\n");
     man_role_commands(out, XLT_ROLE_READ_ONLY);
     fprintf(out, ".TP\n\\fBoperator\\fR\nwhat read\\-only may, and ");
     man_role_commands(out, XLT_ROLE_OPERATOR);
@@ -328,7 +343,8 @@ void xlt_man_page(FILE *out)
 {
     fprintf(out, ".TH XLT 1 \"\" \"xlt\" \"Xen toolstack\"\n"
             ".SH NAME\nxlt \\- manage Xen domains through xltd\n"
-            ".SH SYNOPSIS\n.B xlt\n[\\fB\\-S\\fR \\fISOCKET\\fR] "
+            ".SH SYNOPSIS\n.B xlt\n[\\fB\\-S\\fR \\fISOCKET\\fR | "
+            "\\fB\\-H\\fR \\fIHOST\\fR[:\\fIPORT\\fR]] "
             "\\fICOMMAND\\fR [\\fIARGS\\fR...]\n"
             ".SH DESCRIPTION\n"
             "xlt is the client of xltd(8), the dom0 daemon that owns the "
@@ -336,7 +352,14 @@ void xlt_man_page(FILE *out)
             "commands.\nIf xltd is not running, xlt says so and exits 1.\n"
             ".SH OPTIONS\n.TP\n\\fB\\-S\\fR \\fISOCKET\\fR\n"
             "xltd's control socket (default " XLT_SOCKET_PATH
-            ", or $XLT_SOCKET).\n.SH COMMANDS\n");
+            ", or $XLT_SOCKET).\n"
+            ".TP\n\\fB\\-H\\fR \\fIHOST\\fR[:\\fIPORT\\fR]\n"
+            "Send the command to HOST's xltd over its remote API (TLS, port "
+            XLT_REMOTE_PORT " unless PORT is given; or $XLT_HOST), with the "
+            "certificate in $XLT_PKI (default " XLT_PKI_DIR "): client.pem, "
+            "private/client\\-key.pem, and ca.pem to check HOST's by.  "
+            "Commands that read or change only this host's files "
+            "(volumes, pki) are not sent.\n.SH COMMANDS\n");
     for (size_t i = 0; i < xlt_ncommands; i++) {
         const struct xlt_command *c = &xlt_commands[i];
         fprintf(out, ".TP\n\\fB%s\\fR ", c->name);
@@ -390,6 +413,11 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"wait", no_argument, NULL, 'w'},
         {"non-live", no_argument, NULL, 'N'},
         {"since", required_argument, NULL, 's'},
+        {"dir", required_argument, NULL, 'D'},
+        {"days", required_argument, NULL, 'd'},
+        {"role", required_argument, NULL, 'r'},
+        {"out", required_argument, NULL, 'o'},
+        {"alt", required_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];

@@ -24,20 +24,27 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"socket", required_argument, NULL, 'S'},
+        {"host", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {"man", no_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
-    struct cli cli = {.prog = "xlt", .socket_path = getenv("XLT_SOCKET")};
+    struct cli cli = {.prog = "xlt", .socket_path = getenv("XLT_SOCKET"),
+                      .host = getenv("XLT_HOST")};
     struct xlt_err err;
+    bool host_given = false;
     int c;
 
     if (!cli.socket_path || !*cli.socket_path)
         cli.socket_path = XLT_SOCKET_PATH;
-    while ((c = getopt_long(argc, argv, "+S:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+S:H:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'S':
             cli.socket_path = optarg;
+            break;
+        case 'H':
+            cli.host = optarg;
+            host_given = true;
             break;
         case 'h':
             xlt_help_all(stdout);
@@ -59,6 +66,13 @@ int main(int argc, char **argv)
     if (wants_help(argc, argv)) {
         xlt_usage(stdout, cli.cmd);
         return 0;
+    }
+    if (cli.host && (!*cli.host || (!cli.cmd->request && !host_given)))
+        cli.host = NULL; /* XLT_HOST is for the commands xltd answers */
+    if (cli.host && !cli.cmd->request) {
+        fprintf(stderr, "%s: %s works on this host only: -H (XLT_HOST) "
+                "cannot send it to %s\n", cli.prog, cli.cmd->name, cli.host);
+        return 2;
     }
     optind = 0; /* restart getopt for the command's own options */
     return cli.cmd->handler(&cli, argc, argv);

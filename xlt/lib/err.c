@@ -11,6 +11,8 @@ static void err_vset(struct xlt_err *err, const char *fmt, va_list ap)
 {
     char text[sizeof(err->msg)];
 
+    if (!err)
+        return;
     vsnprintf(text, sizeof(text), fmt, ap);
     memcpy(err->msg, text, sizeof(text));
 }
@@ -30,6 +32,8 @@ int xlt_err_errno(struct xlt_err *err, int errnum, const char *fmt, ...)
     va_list ap;
     size_t used;
 
+    if (!err)
+        return -1;
     va_start(ap, fmt);
     err_vset(err, fmt, ap);
     va_end(ap);

@@ -27,7 +27,8 @@ struct xlt_err {
 };
 
 /* Returns -1, so that `return xlt_err_set(err, ...)` reads naturally.
- * An argument may be ERR's own message, to add words to it. */
+ * An argument may be ERR's own message, to add words to it.  ERR may be
+ * NULL: a caller that wants no words passes NULL for its err. */
 int xlt_err_set(struct xlt_err *err, const char *fmt, ...) XLT_PRINTF(2, 3);
 /* Like xlt_err_set, with ": strerror(errnum)" appended. */
 int xlt_err_errno(struct xlt_err *err, int errnum, const char *fmt, ...)
@@ -251,6 +252,9 @@ int xlt_json_parse(const char *text, size_t max_len, const char *what,
 /* xltd's audit trail file, unless xlt.conf says otherwise */
 #define XLTD_AUDIT_DEFAULT "/var/log/xlt/audit.log"
 #define XLT_MIGRATE_PORT 8002 /* where xltd listens for migrations */
+/* the remote API's port (xlt -H HOST's default), and who may use it */
+#define XLT_REMOTE_PORT "8003"
+#define XLTD_REMOTE_ALLOW XLT_PKI_DIR "/remote.allow"
 
 /* A line-delimited byte stream: feed it bytes, take whole lines. */
 struct xlt_linebuf {
@@ -421,6 +425,113 @@ const char *xlt_role_name(enum xlt_role role);
 /* TEXT ("read-only", "operator", "admin") as a role. */
 int xlt_role_parse(const char *text, enum xlt_role *role_r,
                    struct xlt_err *err);
+
+/* ---- allowlist.c: who may use the remote API, in which role ---------- */
+
+/* Does DN (a certificate's subject, RFC 4514) match PATTERN, part by
+ * part, each part a shell pattern? */
+bool xlt_allow_match(const char *pattern, const char *dn);
+/* The allow-list at PATH (lines "ROLE DN-PATTERN"): 1 with *ROLE_R the
+ * role of the first line matching DN, 0 if none does (or PATH does not
+ * exist: nobody is let in), -1 if PATH cannot be read or any line is
+ * wrong (ERR: "PATH:LINE: why").  DN NULL checks the whole file.  *RULES_R
+ * (may be NULL): the lines read. */
+int xlt_allow_lookup(const char *path, const char *dn, enum xlt_role *role_r,
+                     int *rules_r, struct xlt_err *err);
+
+/* ---- apitls.c: the remote API's TLS, X.509 both ways ---------------- */
+
+/* A TLS session of the remote API. */
+struct xlt_tls;
+/* The server's side on FD (connected): DIR's ca.pem, crl.pem (if any),
+ * host.pem and private/host-key.pem; the handshake within MS ms. */
+int xlt_tls_accept(int fd, const char *dir, int ms, struct xlt_tls **t_r,
+                   struct xlt_err *err);
+/* The client's certificate checked (this host's CA, its CRL, its dates,
+ * made for TLS clients) and its subject (RFC 4514) into DN: 0, or -1 with
+ * ERR saying why it is refused (DN set if it sent one). */
+int xlt_tls_client_dn(struct xlt_tls *t, char *dn, size_t size,
+                      struct xlt_err *err);
+/* The client's side on FD: DIR's ca.pem, client.pem and
+ * private/client-key.pem; the server's certificate must name HOST. */
+int xlt_tls_connect(int fd, const char *dir, const char *host, int ms,
+                    struct xlt_tls **t_r, struct xlt_err *err);
+int xlt_tls_send(struct xlt_tls *t, const char *buf, size_t len);
+/* Say the session's end (the peer reads an end, not an error). */
+void xlt_tls_bye(struct xlt_tls *t);
+/* Move bytes between T and the socket LOCAL until either ends or STOP
+ * (an fd; -1: none) becomes readable. */
+void xlt_tls_relay(struct xlt_tls *t, int local, int stop);
+/* Free T (its fd is the caller's). */
+void xlt_tls_close(struct xlt_tls *t);
+
+/* ---- net.c: TCP listeners and connections ---------------------------- */
+
+/* A listening socket (non-blocking) on ADDR (numeric) port PORT, or on
+ * every address, IPv6 and IPv4, if ADDR is NULL. */
+int xlt_tcp_listen(const char *addr, int port, struct xlt_err *err);
+/* A connection taken from LISTEN_FD (xlt_accept, blocking, close-on-exec),
+ * its peer's address, numeric (an IPv4 one plain, not as IPv6), into PEER
+ * (SIZE bytes); -1 with errno set. */
+int xlt_accept_peer(int listen_fd, int *spare_fd, char *peer, size_t size);
+/* A connection (non-blocking) to HOST PORT within MS ms, given up when
+ * WAKE (an fd; -1: none) becomes readable. */
+int xlt_tcp_connect(const char *host, const char *port, int wake, int ms,
+                    struct xlt_err *err);
+/* Keepalive on FD: a peer silent IDLE_S seconds is probed, and found dead
+ * about as long again later; unacknowledged data too. */
+void xlt_tcp_keepalive(int fd, int idle_s);
+/* SPEC, "HOST", "HOST:PORT", "[IPV6]" or "[IPV6]:PORT", into HOST and
+ * PORT (DEFAULT_PORT if it names none). */
+int xlt_host_port(const char *spec, const char *default_port, char *host,
+                  size_t host_size, char *port, size_t port_size,
+                  struct xlt_err *err);
+
+/* ---- pki.c: the remote API's CA, keys and certificates (GnuTLS) ------ */
+
+#define XLT_PKI_DIR "/etc/xlt/pki"
+/* What a certificate says, as `xlt pki` shows it. */
+struct xlt_cert_info {
+    char dn[256];          /* its subject, RFC 4514 ("CN=alice,OU=operator,
+                              O=lab": gnutls_x509_crt_get_dn3, flags 0) */
+    char issuer[256];
+    char serial[80];       /* hex, lower case, no separators */
+    char fingerprint[100]; /* SHA-256, upper-case hex pairs joined by ':' */
+    time_t not_before, not_after;
+    char cert_path[4096], key_path[4096]; /* files written ("" if none) */
+    char bundle[4096];     /* issue: the folder to copy whole */
+};
+/* Make a CA in DIR named NAME (subject "CN=NAME CA,O=NAME"), valid DAYS
+ * days: ca.pem, private/ca-key.pem, an empty crl.pem and (unless there is
+ * one) remote.allow, giving NAME's users their certificates' roles (DIR,
+ * private/ and issued/ made if missing).  INFO (may be NULL): the CA's. */
+int xlt_pki_init(const char *dir, const char *name, int days,
+                 struct xlt_cert_info *info, struct xlt_err *err);
+/* Issue a key and certificate signed by DIR's CA, valid DAYS days (no
+ * longer than the CA), as a bundle laid out as a PKI directory in OUT
+ * (NULL: DIR/issued/NAME): ca.pem, crl.pem, host.pem and
+ * private/host-key.pem (and remote.allow) for a host, client.pem and
+ * private/client-key.pem for a user; DIR/issued/NAME.pem keeps the
+ * certificate.  A host's (ROLE NULL): subject "CN=NAME,OU=host,O=<the
+ * CA's O>", subject alternative names NAME and each of ALT_NAMES (N_ALT
+ * of them; an IPv4/IPv6 literal becomes an IP address SAN, anything else
+ * a DNS name), extended key usage TLS server and client.  A user's (ROLE
+ * "read-only", "operator" or "admin"; no ALT_NAMES): subject
+ * "CN=NAME,OU=ROLE,O=<the CA's O>", extended key usage TLS client only. */
+int xlt_pki_issue(const char *dir, const char *out, const char *name,
+                  const char *role, const char *const *alt_names,
+                  size_t n_alt, int days, struct xlt_cert_info *info,
+                  struct xlt_err *err);
+/* Add the certificate at CERT (a path if it has a '/', else NAME meaning
+ * DIR/issued/NAME.pem) to DIR's CRL, re-signed, written atomically;
+ * INFO: the certificate's, its cert_path the CRL.  Revoking one already
+ * revoked is not an error.  CERT NULL: only re-sign the CRL (its next
+ * update is a year away at most). */
+int xlt_pki_revoke(const char *dir, const char *cert,
+                   struct xlt_cert_info *info, struct xlt_err *err);
+/* What the certificate in file PATH says. */
+int xlt_pki_describe(const char *path, struct xlt_cert_info *info,
+                     struct xlt_err *err);
 
 /* ---- util.c: small I/O helpers --------------------------------------- */
 

@@ -1,0 +1,142 @@
+#!/bin/bash
+# The remote API between the two lab hosts (issue 18): A (here, 10.99.0.1)
+# makes a CA with `xlt pki', a certificate for host B and for its users;
+# B's xltd serves its requests over TLS on port 8003, each client's role
+# from its certificate through B's allow-list.  From A: B's host info and
+# guests, a guest created on B and driven (pause, memory, vCPUs), migrated
+# B -> A by asking B; a read-only user lists but may not destroy; a
+# revoked certificate and another CA's are refused by name; a connection
+# that says nothing is dropped, and a flood of them keeps nobody out for
+# long while B's own xlt answers throughout.  B's audit trail has each
+# remote change and refusal with the certificate's subject and address.
+. /lab/lib.sh
+
+printf 'LAB-PEER-START\n'
+pgrep -x xltd >/dev/null || xltd
+key=$(migrate_key)
+a=${LAB_ADDR%/*}
+b=$LAB_PEER
+pki=/etc/xlt/pki
+check "host B answers on the link" wait_until 240 peer true
+
+# ---- the PKI, made on A ---------------------------------------------------
+rm -rf "$pki"
+check "xlt pki init makes a CA" sh -c "xlt pki init lab >/tmp/pki.out"
+check "it shows its fingerprint" grep -qE \
+    '^  SHA-256      ([0-9A-F]{2}:){31}[0-9A-F]{2}$' /tmp/pki.out
+check "its key is root's alone" sh -c \
+    "[ \"\$(stat -c %a $pki/private $pki/private/ca-key.pem | tr '\n' ' ')\" = '700 600 ' ]"
+check "host B's certificate, for its name and address" \
+    xlt pki issue host b --alt "$b"
+check "A's own users: root (admin), in A's own PKI folder" \
+    xlt pki issue user root-a --role admin --out "$pki"
+check "a reader (read-only)" xlt pki issue user reader --role read-only
+check "and mallory (operator)" xlt pki issue user mallory --role operator
+check_not "issuing a user without a role is refused" \
+    xlt pki issue user carol
+check "naming what it needs" sh -c \
+    "xlt pki issue user carol 2>&1 | grep -qF 'issue: a user needs --role (read-only, operator or admin)'"
+check "another CA's user (eve, admin)" sh -c \
+    "xlt pki init evil --dir /tmp/evil >/dev/null &&
+     xlt pki issue user eve --role admin --dir /tmp/evil --out /tmp/eve &&
+     cp $pki/ca.pem /tmp/eve/ca.pem"
+
+# B gets its bundle, the pool's migration
+# key, and a remote API on port 8003
+bundle=$(tar -C "$pki/issued/b" -cz . | base64 | tr -d '\n')
+check "B takes its bundle and serves the API" peer \
+    "umask 077; printf %s $key >/etc/xlt/migrate.key &&
+     mkdir -p $pki && echo $bundle | base64 -d | tar -xz -C $pki &&
+     echo 'remote_port = 8003' >/etc/xlt/xlt.conf &&
+     pkill -x xltd; while pgrep -x xltd >/dev/null; do sleep 0.2; done; xltd"
+check "B's key is its own" peer \
+    "[ \"\$(stat -c %a $pki/private/host-key.pem)\" = 600 ]"
+
+# ---- every command group on B, from A ------------------------------------------
+export XLT_HOST=$b
+b_name=$(peer hostname)
+check "xlt -H b info is B's" sh -c "xlt info | grep -qE '^host +: $b_name\$'"
+cfg=$(lab_config pv-busybox remote-g)
+check "create on B from A" xlt create "$cfg"
+check "B runs it (xl on B)" peer "xl list remote-g"
+check "A has no such guest" sh -c "! xl list remote-g 2>/dev/null"
+check "xlt -H b list shows it" sh -c "xlt list | grep -q '^remote-g '"
+check "it boots on B" wait_until 120 peer \
+    "grep -q XLT-GUEST-UP /var/log/xen/console/guest-remote-g.log"
+check "pause on B" xlt pause remote-g
+check "B's xl says paused" peer "xl list remote-g | awk 'NR==2 { print \$5 }' | grep -q p"
+check "unpause" xlt unpause remote-g
+check "mem-set 96m" xlt mem-set remote-g 96m
+check "B's xl shows 96 MiB" peer "[ \"\$(xl list remote-g | awk 'NR==2 { print \$3 }')\" = 96 ]"
+check "vcpu-list over the API" sh -c "xlt vcpu-list remote-g | grep -q remote-g"
+check "network-list over the API" xlt network-list remote-g
+check_not "console over -H is refused for now, saying why" sh -c \
+    "xlt console remote-g </dev/null 2>/tmp/console.err"
+check "(its message)" grep -qF "console: a console is attached on the guest's own host; over -H it is not there yet" /tmp/console.err
+
+# ---- roles and refusals ---------------------------------------------------------
+as_user() { XLT_PKI=$1 xlt "${@:2}"; }
+check "the reader lists B's guests" sh -c \
+    "XLT_PKI=$pki/issued/reader xlt list | grep -q '^remote-g '"
+check_not "but may not destroy one" as_user "$pki/issued/reader" destroy remote-g
+check "told the role it needs" sh -c \
+    "XLT_PKI=$pki/issued/reader xlt destroy remote-g 2>&1 | grep -qF \
+     'destroy: permission denied: it needs the operator role (this caller, CN=reader,OU=read-only,O=lab, is read-only)'"
+check "mallory lists B's guests" as_user "$pki/issued/mallory" list
+check "until she is revoked" sh -c \
+    "xlt pki revoke mallory | grep -q 'Revoked CN=mallory,OU=operator,O=lab'"
+crl=$(base64 <$pki/crl.pem | tr -d '\n')
+check "and B has the new CRL (no restart)" peer \
+    "echo $crl | base64 -d >$pki/crl.pem.new && mv $pki/crl.pem.new $pki/crl.pem"
+check_not "mallory's revoked certificate is refused" \
+    as_user "$pki/issued/mallory" list
+check "by name and why" sh -c \
+    "XLT_PKI=$pki/issued/mallory xlt list 2>&1 | grep -qF \
+     'certificate of CN=mallory,OU=operator,O=lab refused: it is revoked'"
+check_not "another CA's certificate is refused" as_user /tmp/eve list
+check "by name and why" sh -c "XLT_PKI=/tmp/eve xlt list 2>&1 | grep -qF \
+     'certificate of CN=eve,OU=admin,O=evil refused: it is not issued by this host'\''s CA'"
+check "A refuses B when B's certificate does not name what A asked" sh -c \
+    "echo '$b b-by-another-name' >>/etc/hosts &&
+     xlt -H b-by-another-name list 2>&1 | grep -qF \"b-by-another-name: its certificate refused: it is another host's\""
+
+# ---- silence and floods -----------------------------------------------------------
+t0=$(now_ms)
+check "a connection that says nothing is dropped within ~10 s" sh -c \
+    "timeout 20 socat -u TCP:$b:8003 - >/dev/null"
+silent_ms=$(($(now_ms) - t0))
+note "a silent client was dropped after $silent_ms ms"
+for i in $(seq 12); do timeout 30 socat -u TCP:$b:8003 - >/dev/null 2>&1 & done
+sleep 1
+check "meanwhile B's own xlt answers at once" peer "timeout 2 xlt list"
+check "once the flood's deadline passes, A is let in again" \
+    wait_until 30 sh -c "xlt list >/dev/null 2>&1"
+wait
+
+# ---- migrate B -> A, asked of B -------------------------------------------------
+# (a PV guest moves suspended: the lab's Xen has no shadow paging)
+check "xlt -H b migrate remote-g A (B sends to A)" sh -c \
+    "xlt migrate --non-live remote-g $a >/tmp/rmig.out"
+note "B->A via the API: $(cat /tmp/rmig.out)"
+check "A runs it now" sh -c "XLT_HOST= xlt list | grep -q '^remote-g '"
+check "B has it no more" peer "! xl list remote-g 2>/dev/null"
+check "A destroys it" env XLT_HOST= xlt destroy remote-g
+
+# ---- B's audit trail -------------------------------------------------------------------
+trail=/var/log/xlt/audit.log
+check "B's trail has the create, by A's root certificate, from A" peer \
+    "grep -F '\"user\":\"CN=root-a,OU=admin,O=lab\",\"from\":\"$a\",\"role\":\"admin\",\"op\":\"create\",\"vm\":\"remote-g\"' $trail | grep -q '\"result\":\"ok\"'"
+check "the reader's refused destroy" peer \
+    "grep -F '\"user\":\"CN=reader,OU=read-only,O=lab\"' $trail | grep -F '\"op\":\"destroy\"' | grep -q '\"result\":\"refused\"'"
+check "mallory's refused connection" peer \
+    "grep -F '\"user\":\"CN=mallory,OU=operator,O=lab\"' $trail | grep -F '\"op\":\"connect\"' | grep -q 'it is revoked'"
+check "the migration, asked remotely" peer \
+    "grep -F '\"op\":\"migrate\",\"vm\":\"remote-g\"' $trail | grep -q '\"result\":\"ok\"'"
+check "B's trail verifies" peer "xlt audit verify"
+check "xlt -H b audit reads it from A" sh -c \
+    "xlt audit | grep -qE 'CN=reader.* destroy +remote-g +refused'"
+unset XLT_HOST
+
+# back to the boot's own: B's xltd as before (no remote API)
+peer "rm -f /etc/xlt/xlt.conf; pkill -x xltd; while pgrep -x xltd >/dev/null; do sleep 0.2; done; xltd" >/dev/null
+check "B's xltd runs on" peer "pgrep -x xltd"
