@@ -222,7 +222,7 @@ lab-check: lab-prepare
 	exit $$rc
 
 demo: lab-prepare
-	scripts/lab/run --show --overlay $(LAB_OVERLAY) tests/lab/demo.sh
+	scripts/lab/run --show --peer --overlay $(LAB_OVERLAY) tests/lab/demo.sh
 
 # Benchmarks (not tests): xlt against stock xl in one lab boot.
 # The raw runs go to $(BENCH_JSON); the table is printed at the end.

@@ -285,3 +285,27 @@ ids_check() {
   check "domid $1 is xl's" test "$(xlt domid "$1")" = "$id"
   check "domname $id is $1" test "$(xlt domname "$id")" = "$1"
 }
+
+# fleet_up: the remote API on both hosts of a two-host boot: a CA made
+# here (xlt pki), host certificates for A and B (B's bundle copied over),
+# root's client certificate here (admin), the pool's migration key on B,
+# xltd on both serving port 8003; /etc/xlt/hosts.conf's group "all" is
+# both.  Prints what it does; returns non-zero if a step fails.
+fleet_up() {
+  local pki=/etc/xlt/pki a=${LAB_ADDR%/*} b=$LAB_PEER bundle key
+  key=$(migrate_key)
+  rm -rf "$pki"
+  xlt pki init lab >/dev/null &&
+    xlt pki issue host a --alt "$a" --out "$pki" >/dev/null &&
+    xlt pki issue user root-a --role admin --out "$pki" >/dev/null &&
+    xlt pki issue host b --alt "$b" >/dev/null || return 1
+  bundle=$(tar -C "$pki/issued/b" -cz . | base64 | tr -d '\n')
+  peer "umask 077; printf %s $key >/etc/xlt/migrate.key &&
+    mkdir -p $pki && echo $bundle | base64 -d | tar -xz -C $pki &&
+    echo 'remote_port = 8003' >/etc/xlt/xlt.conf &&
+    pkill -x xltd; while pgrep -x xltd >/dev/null; do sleep 0.2; done; xltd" ||
+    return 1
+  echo 'remote_port = 8003' >>/etc/xlt/xlt.conf
+  xltd_restart || return 1
+  printf 'all %s %s\n' "$a" "$b" >/etc/xlt/hosts.conf
+}

@@ -74,10 +74,15 @@ check "and its old device model ends by itself" wait_until 20 sh -c \
     "! kill -0 $pid 2>/dev/null"
 
 # ---- destroy -------------------------------------------------------------------
+# (once the restarted domain's device model is up: stopped before it says
+# so, libxl's create waits its 60 s for it)
+check "the restarted domain's device model is up" wait_until 60 sh -c \
+    '[ "$(xenstore-read /local/domain/0/device-model/$(xl domid dmstop)/state 2>/dev/null)" = running ]'
 id=$(xl domid dmstop)
 pid=$(dm "$id")
 kill -STOP "$pid"
-check "destroy, its device model stopped" xlt destroy dmstop
+check "destroy, its device model stopped" xlt destroy dmstop ||
+  note "xltd's log: $(tail -n 8 "$log" | tr '\n' '|')"
 check "the device model is killed 10 s on, saying so" wait_until 40 grep -qF \
     "domain $id: its device model (pid $pid, state T: stopped) did not end 10 s after the domain was destroyed" \
     "$log"

@@ -13,23 +13,21 @@
 
 printf 'LAB-PEER-START\n'
 pgrep -x xltd >/dev/null || xltd
-key=$(migrate_key)
 a=${LAB_ADDR%/*}
 b=$LAB_PEER
 pki=/etc/xlt/pki
 check "host B answers on the link" wait_until 240 peer true
+cp /etc/xlt/xlt.conf /tmp/xlt.conf.orig 2>/dev/null || : >/tmp/xlt.conf.orig
 
-# ---- the PKI, made on A ---------------------------------------------------
-rm -rf "$pki"
-check "xlt pki init makes a CA" sh -c "xlt pki init lab >/tmp/pki.out"
-check "it shows its fingerprint" grep -qE \
-    '^  SHA-256      ([0-9A-F]{2}:){31}[0-9A-F]{2}$' /tmp/pki.out
+# ---- the PKI, made on A; both hosts serve (lib.sh's fleet_up) ---------------
+check "a CA, certificates for A, B and A's root; B gets its bundle; both serve" \
+    fleet_up
+check "the CA's fingerprint is shown" sh -c \
+    "xlt pki show $pki/ca.pem | grep -qE '^  SHA-256      ([0-9A-F]{2}:){31}[0-9A-F]{2}\$'"
 check "its key is root's alone" sh -c \
     "[ \"\$(stat -c %a $pki/private $pki/private/ca-key.pem | tr '\n' ' ')\" = '700 600 ' ]"
-check "host B's certificate, for its name and address" \
-    xlt pki issue host b --alt "$b"
-check "A's own users: root (admin), in A's own PKI folder" \
-    xlt pki issue user root-a --role admin --out "$pki"
+check "B's host key is its own" peer \
+    "[ \"\$(stat -c %a $pki/private/host-key.pem)\" = 600 ]"
 check "a reader (read-only)" xlt pki issue user reader --role read-only
 check "and mallory (operator)" xlt pki issue user mallory --role operator
 check_not "issuing a user without a role is refused" \
@@ -40,17 +38,6 @@ check "another CA's user (eve, admin)" sh -c \
     "xlt pki init evil --dir /tmp/evil >/dev/null &&
      xlt pki issue user eve --role admin --dir /tmp/evil --out /tmp/eve &&
      cp $pki/ca.pem /tmp/eve/ca.pem"
-
-# B gets its bundle, the pool's migration
-# key, and a remote API on port 8003
-bundle=$(tar -C "$pki/issued/b" -cz . | base64 | tr -d '\n')
-check "B takes its bundle and serves the API" peer \
-    "umask 077; printf %s $key >/etc/xlt/migrate.key &&
-     mkdir -p $pki && echo $bundle | base64 -d | tar -xz -C $pki &&
-     echo 'remote_port = 8003' >/etc/xlt/xlt.conf &&
-     pkill -x xltd; while pgrep -x xltd >/dev/null; do sleep 0.2; done; xltd"
-check "B's key is its own" peer \
-    "[ \"\$(stat -c %a $pki/private/host-key.pem)\" = 600 ]"
 
 # ---- every command group on B, from A ------------------------------------------
 export XLT_HOST=$b
@@ -120,7 +107,27 @@ check "xlt -H b migrate remote-g A (B sends to A)" sh -c \
 note "B->A via the API: $(cat /tmp/rmig.out)"
 check "A runs it now" sh -c "XLT_HOST= xlt list | grep -q '^remote-g '"
 check "B has it no more" peer "! xl list remote-g 2>/dev/null"
-check "A destroys it" env XLT_HOST= xlt destroy remote-g
+
+# ---- every host at once: xlt -H @all list ------------------------------------------
+check "a guest on B as well" xlt create -p "$(lab_config pv-busybox remote-b)"
+printf '# lab hosts\nall %s %s 10.99.0.9  # (no such host)\n' "$a" "$b" \
+    >/etc/xlt/hosts.conf
+t0=$(now_ms)
+xlt -H @all list >/tmp/all.out 2>&1
+all_rc=$?
+note "xlt -H @all list (two hosts and one down): $(($(now_ms) - t0)) ms, rc $all_rc"
+check "one table: A's guest, with its host" grep -qE "^$a +remote-g " /tmp/all.out
+check "B's guest, with its host" grep -qE "^$b +remote-b " /tmp/all.out
+check "the host that is down, on a line of its own, with why" grep -qE \
+    "^10\.99\.0\.9 +error: connecting to 10\.99\.0\.9 port 8003: " /tmp/all.out
+check "and the exit status says a host did not answer" test "$all_rc" = 1
+check "--json: each host's domains or error" sh -c \
+    "xlt -H @all list --json | grep -q '\"host\":\"$b\",\"domains\":\[.*remote-b'"
+check_not "only list goes to a group" xlt -H @all destroy remote-b
+check "A destroys its guest" env XLT_HOST= xlt destroy remote-g
+check "and B's" xlt destroy remote-b
+cp /tmp/xlt.conf.orig /etc/xlt/xlt.conf
+check "A's xltd as before" xltd_restart
 
 # ---- B's audit trail -------------------------------------------------------------------
 trail=/var/log/xlt/audit.log

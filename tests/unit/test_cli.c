@@ -1,6 +1,8 @@
 /* The command table: lookup, usage and the man page come from it. */
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../xlt/cli/cli.h"
 #include "unit.h"
@@ -10,6 +12,35 @@ static const struct xlt_command table[] = {
     {"domname", NULL, 0, "list", "ID", "name of a domain", NULL},
     {"list", NULL, 0, "list", "", "list domains", NULL},
 };
+
+/* -H @GROUP: the group comes from the hosts file, or the error names it;
+ * a host that does not answer is said, and the status says so. */
+START_TEST(groups_of_hosts)
+{
+    char path[] = "/tmp/xlt-hosts-XXXXXX", want[256];
+    const char *text = "# lab\nlab 127.0.0.1:1  # refuses\n";
+    struct xlt_err err;
+    struct cli cli = {.prog = "xlt", .quiet = true, .host = "@nope"};
+    char *argv[] = {"list", NULL};
+    int fd = mkstemp(path);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(xlt_write_all(fd, text, strlen(text)), 0);
+    close(fd);
+    setenv("XLT_HOSTS", path, 1);
+    cli.cmd = xlt_command_find("list", &err);
+    optind = 0;
+    ck_assert_int_eq(cli_fanout_list(&cli, 1, argv), 1);
+    snprintf(want, sizeof(want), "-H @nope: %s: no group `nope' (lines "
+             "GROUP HOST...)", path);
+    ck_assert_str_eq(cli.failure, want);
+    cli.host = "@lab";
+    optind = 0;
+    ck_assert_int_eq(cli_fanout_list(&cli, 1, argv), 1);
+    unsetenv("XLT_HOSTS");
+    unlink(path);
+}
+END_TEST
 
 /* --since: a time as the trail writes times, or an age. */
 START_TEST(since_times_and_ages)
@@ -157,6 +188,7 @@ Suite *cli_suite(void)
 
     tcase_add_test(tc, exact_name_wins);
     tcase_add_test(tc, since_times_and_ages);
+    tcase_add_test(tc, groups_of_hosts);
     tcase_add_test(tc, unique_prefix_found);
     tcase_add_test(tc, ambiguous_prefix_refused);
     tcase_add_test(tc, unknown_command_refused);

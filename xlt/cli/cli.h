@@ -18,6 +18,7 @@ struct cli {
     const struct xlt_command *cmd;
     bool quiet;               /* cli_fail() prints nothing: for calls whose
                                  failure the caller handles */
+    char failure[1024];       /* what cli_fail() said last */
 };
 
 enum {
@@ -100,6 +101,8 @@ int cli_call_owned(struct cli *cli, const char *cmd, char *args,
                    yajl_val *reply_r);
 /* A request whose answer needs no printing; returns the exit status. */
 int cli_run(struct cli *cli, const char *cmd, char *args);
+/* The options of a command that takes only --json: 0, or 2 (said). */
+int cli_json_option(struct cli *cli, int argc, char **argv, bool *json);
 /* A request that reads state, for a command "[--json] [DOMAIN...]" (or
  * just "[--json]" when KEY is NULL): member KEY of the result (the whole
  * result if NULL), as JSON with --json, else as SHOW prints it. */
@@ -120,6 +123,12 @@ struct remote_link {
  * closes it, then calls remote_link_close), or -1 (said). */
 int remote_link_open(struct cli *cli, struct remote_link *link);
 void remote_link_close(struct remote_link *link);
+
+/* ---- fanout.c: xlt -H @GROUP list ------------------------------------- */
+
+/* list ("[--json] [DOMAIN...]") asked of every host of the group CLI's
+ * host names ("@GROUP"), at once; 0 if every host answered. */
+int cli_fanout_list(struct cli *cli, int argc, char **argv);
 
 /* ---- output.c: what xlt prints, as tables or as JSON ----------------- */
 

@@ -168,18 +168,28 @@ int cli_run(struct cli *cli, const char *cmd, char *args)
     return rc ? 1 : 0;
 }
 
+int cli_json_option(struct cli *cli, int argc, char **argv, bool *json)
+{
+    int c;
+
+    *json = false;
+    while ((c = cli_getopt(cli, argc, argv, "j")) != -1) {
+        if (c != 'j')
+            return 2;
+        *json = true;
+    }
+    return 0;
+}
+
 int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
               const char *key, void (*show)(yajl_val))
 {
     yajl_val reply = NULL, result;
     bool json = false;
-    int c, rc = 1;
+    int rc = 1;
 
-    while ((c = cli_getopt(cli, argc, argv, "j")) != -1) {
-        if (c != 'j')
-            return 2;
-        json = true;
-    }
+    if (cli_json_option(cli, argc, argv, &json))
+        return 2;
     if (!key && optind != argc) {
         xlt_usage(stderr, cli->cmd);
         return 2;

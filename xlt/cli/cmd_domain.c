@@ -10,6 +10,8 @@
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
+    if (cli->host && cli->host[0] == '@')
+        return cli_fanout_list(cli, argc, argv);
     return cli_query(cli, argc, argv, cli->cmd->request, "domains",
                      cli_print_domains);
 }

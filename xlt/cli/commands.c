@@ -359,7 +359,12 @@ void xlt_man_page(FILE *out)
             "certificate in $XLT_PKI (default " XLT_PKI_DIR "): client.pem, "
             "private/client\\-key.pem, and ca.pem to check HOST's by.  "
             "Commands that read or change only this host's files "
-            "(volumes, pki) are not sent.\n.SH COMMANDS\n");
+            "(volumes, pki) are not sent.\n.PP\n"
+            "\\fB\\-H @\\fIGROUP\\fR \\fBlist\\fR asks every host of GROUP "
+            "(lines \\fIGROUP HOST\\fR[:\\fIPORT\\fR]... in " XLT_HOSTS_PATH
+            " or $XLT_HOSTS; @all: every host named there) at once, and "
+            "prints one table with a HOST column, a host that did not "
+            "answer on a line of its own (exit status 1).\n.SH COMMANDS\n");
     for (size_t i = 0; i < xlt_ncommands; i++) {
         const struct xlt_command *c = &xlt_commands[i];
         fprintf(out, ".TP\n\\fB%s\\fR ", c->name);

@@ -69,6 +69,11 @@ int main(int argc, char **argv)
     }
     if (cli.host && (!*cli.host || (!cli.cmd->request && !host_given)))
         cli.host = NULL; /* XLT_HOST is for the commands xltd answers */
+    if (cli.host && cli.host[0] == '@' && strcmp(cli.cmd->name, "list") != 0) {
+        fprintf(stderr, "%s: %s: only list goes to a group of hosts "
+                "(-H %s)\n", cli.prog, cli.cmd->name, cli.host);
+        return 2;
+    }
     if (cli.host && !cli.cmd->request) {
         fprintf(stderr, "%s: %s works on this host only: -H (XLT_HOST) "
                 "cannot send it to %s\n", cli.prog, cli.cmd->name, cli.host);

@@ -8,15 +8,15 @@ int cli_fail(struct cli *cli, const char *fmt, ...)
 {
     va_list ap;
 
+    va_start(ap, fmt);
+    vsnprintf(cli->failure, sizeof(cli->failure), fmt, ap);
+    va_end(ap);
     if (cli->quiet)
         return 1;
     fprintf(stderr, "%s: ", cli->prog);
     if (cli->cmd && strcmp(cli->cmd->name, "help") != 0)
         fprintf(stderr, "%s: ", cli->cmd->name);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "%s\n", cli->failure);
     return 1;
 }
 

@@ -255,6 +255,8 @@ int xlt_json_parse(const char *text, size_t max_len, const char *what,
 /* the remote API's port (xlt -H HOST's default), and who may use it */
 #define XLT_REMOTE_PORT "8003"
 #define XLTD_REMOTE_ALLOW XLT_PKI_DIR "/remote.allow"
+/* xlt -H @GROUP's groups of hosts */
+#define XLT_HOSTS_PATH "/etc/xlt/hosts.conf"
 
 /* A line-delimited byte stream: feed it bytes, take whole lines. */
 struct xlt_linebuf {
