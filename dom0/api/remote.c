@@ -89,20 +89,30 @@ static void post(struct rclient *c, int kind, int fd,
 
 /* Tell the client why it is refused (one error line), read what it sent
  * meanwhile (so that the close does not reset the connection before it
- * reads that), and say the session's end. */
+ * reads that: at most DRAIN_MAX bytes, for about a second, or a client
+ * that keeps sending would keep its place in the handshake's limit), and
+ * say the session's end. */
+#define DRAIN_MAX (64u << 10)
 static void tell_refused(struct xlt_tls *t, int sock, const char *why)
 {
     char *line = xlt_msg_text(XLT_MSG_ERROR, why);
-    struct timeval tv = {1, 0};
+    struct timeval tv = {0, 200000};
+    struct timespec start, now;
+    size_t drained = 0;
     char buf[512];
+    ssize_t n;
 
     if (line)
         xlt_tls_send(t, line, strlen(line));
     free(line);
     xlt_tls_bye(t);
     setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    while (recv(sock, buf, sizeof(buf), 0) > 0)
-        ;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do {
+        n = recv(sock, buf, sizeof(buf), 0);
+        drained += n > 0 ? (size_t)n : 0;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (n > 0 && drained < DRAIN_MAX && now.tv_sec - start.tv_sec < 1);
 }
 
 /* The role of the client whose certificate's subject is DN: 0, or -1

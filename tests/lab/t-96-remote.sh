@@ -93,6 +93,11 @@ check "a connection that says nothing is dropped within ~10 s" sh -c \
     "timeout 20 socat -u TCP:$b:8003 - >/dev/null"
 silent_ms=$(($(now_ms) - t0))
 note "a silent client was dropped after $silent_ms ms"
+# TLS without a certificate, then bytes without end: told why and cut
+t0=$(now_ms)
+check "a client with no certificate that keeps sending is cut" sh -c \
+    "timeout 20 socat -u /dev/zero OPENSSL:$b:8003,verify=0 >/dev/null 2>&1; [ \$? != 124 ]"
+note "a certificate-less client sending without end was cut after $(($(now_ms) - t0)) ms"
 for i in $(seq 12); do timeout 30 socat -u TCP:$b:8003 - >/dev/null 2>&1 & done
 sleep 1
 check "meanwhile B's own xlt answers at once" peer "timeout 2 xlt list"
