@@ -139,6 +139,8 @@ double cli_json_double(yajl_val obj, const char *key, double missing);
 /* "key                    : value" lines, like xl info. */
 void cli_print_fields(yajl_val obj);
 void cli_print_domains(yajl_val domains);
+/* The rows of cli_print_domains, each after HOST's column (NULL: none). */
+void cli_print_domain_rows(yajl_val domains, const char *host);
 void cli_print_uptimes(yajl_val domains);
 int cli_fail(struct cli *cli, const char *fmt, ...) XLT_PRINTF(2, 3);
 

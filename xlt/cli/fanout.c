@@ -110,22 +110,10 @@ static void print_table(const struct member *ms, size_t n)
     for (size_t i = 0; i < n; i++) {
         yajl_val doms = xlt_json_get(xlt_json_get(ms[i].reply, "result"),
                                      "domains");
-        if (ms[i].rc) {
+        if (ms[i].rc)
             printf("%-16s error: %s\n", ms[i].cli.host, ms[i].cli.failure);
-            continue;
-        }
-        for (size_t j = 0; YAJL_IS_ARRAY(doms) && j < doms->u.array.len;
-             j++) {
-            yajl_val d = doms->u.array.values[j];
-            yajl_val t = xlt_json_get(d, "cpu_time");
-            const char *name = xlt_json_get_str(d, "name");
-            const char *state = xlt_json_get_str(d, "state");
-            printf("%-16s %-40s %5lld %5lld %5lld     %-6s  %8.1f\n",
-                   ms[i].cli.host, name ? name : "(null)",
-                   cli_json_ll(d, "domid", -1), cli_json_ll(d, "memory", 0),
-                   cli_json_ll(d, "vcpus", 0), state ? state : "------",
-                   YAJL_IS_NUMBER(t) ? YAJL_GET_DOUBLE(t) : 0.0);
-        }
+        else
+            cli_print_domain_rows(doms, ms[i].cli.host);
     }
 }
 

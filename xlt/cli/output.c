@@ -83,23 +83,29 @@ static long long get_ll(yajl_val obj, const char *key)
     return cli_json_ll(obj, key, 0);
 }
 
-void cli_print_domains(yajl_val domains)
+void cli_print_domain_rows(yajl_val domains, const char *host)
 {
-    printf("Name                                        ID   Mem VCPUs\t"
-           "State\tTime(s)\n");
-    if (!YAJL_IS_ARRAY(domains))
-        return;
-    for (size_t i = 0; i < domains->u.array.len; i++) {
+    for (size_t i = 0; YAJL_IS_ARRAY(domains) && i < domains->u.array.len;
+         i++) {
         yajl_val d = domains->u.array.values[i];
         yajl_val t = xlt_json_get(d, "cpu_time");
         const char *name = xlt_json_get_str(d, "name");
         const char *state = xlt_json_get_str(d, "state");
+        if (host)
+            printf("%-16s ", host);
         printf("%-40s %5lld %5lld %5lld     %-6s  %8.1f\n",
                name ? name : "(null)", get_ll(d, "domid"),
                get_ll(d, "memory"), get_ll(d, "vcpus"),
                state ? state : "------",
                YAJL_IS_NUMBER(t) ? YAJL_GET_DOUBLE(t) : 0.0);
     }
+}
+
+void cli_print_domains(yajl_val domains)
+{
+    printf("Name                                        ID   Mem VCPUs\t"
+           "State\tTime(s)\n");
+    cli_print_domain_rows(domains, NULL);
 }
 
 /* 93784 -> "1 day,  2:03:04", as xl uptime writes it. */
