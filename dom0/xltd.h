@@ -149,6 +149,8 @@ struct job_ops {
 };
 struct job {
     const struct job_ops *ops;
+    const char *id; /* the request's id, that a migration carries to its
+                       target's audit trail (NULL: none) */
 };
 
 struct conn;
@@ -163,6 +165,13 @@ struct reclaim;
 struct trail;
 struct migration;
 struct incoming;
+struct event;
+struct xltd;
+
+/* Who hears the domains' events (core/events.c): E, and its JSON text. */
+typedef void events_listener(struct xltd *d, const struct event *e,
+                             const char *json, void *arg);
+#define EVENTS_MAX_LISTENERS 4
 
 struct xltd {
     struct xltd_log log;
@@ -217,6 +226,10 @@ struct xltd {
     time_t migrate_refused_logged; /* when that was last logged */
     struct migration *migrations;  /* outgoing */
     struct incoming *incomings;    /* incoming */
+    struct {
+        events_listener *fn;
+        void *arg;
+    } event_listeners[EVENTS_MAX_LISTENERS];
 };
 
 /* ---- drain.c: stopping while work is under way ------------------------ */

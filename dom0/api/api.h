@@ -38,8 +38,20 @@ void control_expire(struct xltd *d);
  * of its request, RESULT (a JSON object's text) or ERROR, or a progress
  * line.  request.c's answer is their only caller. */
 void control_send_end(struct xltd *d, unsigned id, const char *result,
-                      const char *error);
+                      const char *error, const char *request_id);
 void control_send_progress(struct xltd *d, unsigned id, const char *text);
+/* Once its answer is out, connection ID follows the events: each a line
+ * {"xlt":1,"event":{..}}, until it hangs up.  -1 with ERR if too many
+ * connections follow events or consoles. */
+int control_follow_events(struct xltd *d, unsigned id, struct xlt_err *err);
+/* Once its answer is out, connection ID is joined to the console TTY (a
+ * pty, made raw meanwhile): bytes both ways until either side ends, which
+ * the audit trail records as S (the request that opened it) with op
+ * console-close.  -1 with ERR if TTY cannot be opened or too many
+ * connections are streams. */
+struct audit_subject;
+int control_join_console(struct xltd *d, unsigned id, const char *tty,
+                         const struct audit_subject *s, struct xlt_err *err);
 
 /* ---- remote.c: the remote API (TLS, X.509 both ways) ---------------- */
 
@@ -168,6 +180,7 @@ int args_pool(struct xltd *d, yajl_val args, uint32_t *poolid,
 
 int req_info(struct xltd *d, struct request *r, yajl_val args);
 int req_audit(struct xltd *d, struct request *r, yajl_val args);
+int req_events(struct xltd *d, struct request *r, yajl_val args);
 
 /* ---- req_domain.c ---------------------------------------------------- */
 

@@ -8,6 +8,12 @@
  * one request at a time and gets progress lines, then a result or an error;
  * its next request is read once that answer is out.  A malformed message
  * closes that connection, never the daemon; so does idling.
+ *
+ * Two requests turn their connection into a stream once answered: events
+ * (every domain event a line, until the client hangs up) and console
+ * (the console's bytes both ways, raw, until either side ends; its close
+ * is audited as its open was).  Remote clients get the same through
+ * remote.c's relay.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +37,19 @@
 /* Progress lines are dropped while this much output waits (the client
  * does not read); a request's answer is always kept. */
 #define PROGRESS_BACKLOG (64u << 10)
+/* A client following the events that lets this much wait is closed; a
+ * console's bytes wait while this much does, each way. */
+#define EVENTS_BACKLOG (1u << 20)
+#define CONSOLE_BACKLOG (64u << 10)
+/* At most this many connections follow the events or a console, so that
+ * they cannot take every place of MAX_CONNS. */
+#define MAX_STREAMS 32
+
+enum conn_mode {
+    CONN_REQUESTS, /* one request at a time */
+    CONN_EVENTS,   /* it follows the events */
+    CONN_CONSOLE,  /* joined to a console */
+};
 
 struct conn {
     struct conn *next;
@@ -39,9 +59,15 @@ struct conn {
     bool busy;    /* a request is running */
     bool closing; /* close once the output is written */
     struct timespec last; /* its latest request's end, or its accept */
-    struct xlt_linebuf in;
+    struct xlt_linebuf in; /* CONSOLE: the bytes for the console */
     char *out;
     size_t out_len;
+    enum conn_mode mode;
+    enum conn_mode next_mode; /* once the answer is out */
+    int tty_fd;               /* CONSOLE: the console (-1: none) */
+    struct termios tty_saved; /* its modes before it was made raw */
+    bool tty_raw;
+    struct audit_subject console; /* CONSOLE: whose, since when */
 };
 
 /* ---- the listening socket ---------------------------------------------- */
@@ -119,10 +145,32 @@ static int listen_read_only(struct xltd *d)
     return d->ro_listen_fd < 0 ? -1 : 0;
 }
 
+static void control_event(struct xltd *d, const struct event *e,
+                          const char *json, void *arg);
+
 int control_listen(struct xltd *d)
 {
     d->listen_fd = listen_at(d, d->socket_path, 0600, (gid_t)-1);
-    return d->listen_fd < 0 || listen_read_only(d) ? -1 : 0;
+    if (d->listen_fd < 0 || listen_read_only(d))
+        return -1;
+    return events_listen(d, control_event, NULL);
+}
+
+/* C's console is let go: its modes back, and its close audited. */
+static void console_release(struct xltd *d, struct conn *c)
+{
+    if (c->tty_fd < 0)
+        return;
+    if (c->tty_raw)
+        tcsetattr(c->tty_fd, TCSANOW, &c->tty_saved);
+    close(c->tty_fd);
+    c->tty_fd = -1;
+    if (c->mode != CONN_CONSOLE)
+        return; /* never opened: its answer did not go out */
+    snprintf(c->console.op, sizeof(c->console.op), "console-close");
+    trail_end(d, &c->console, "ok", NULL, NULL);
+    log_info(&d->log, "client %u: console of %s closed", c->id,
+             c->console.vm);
 }
 
 static void conn_free(struct xltd *d, struct conn *c)
@@ -135,6 +183,7 @@ static void conn_free(struct xltd *d, struct conn *c)
             break;
         }
     }
+    console_release(d, c);
     close(c->fd);
     xlt_linebuf_dispose(&c->in);
     free(c->out);
@@ -143,6 +192,7 @@ static void conn_free(struct xltd *d, struct conn *c)
 
 void control_close(struct xltd *d)
 {
+    events_unlisten(d, control_event, NULL);
     while (d->conns)
         conn_free(d, d->conns);
     if (d->listen_fd >= 0) {
@@ -169,7 +219,21 @@ static size_t conn_total(const struct xltd *d)
 
 size_t control_count(const struct xltd *d)
 {
-    return conn_total(d) + 2; /* the listeners */
+    size_t n = 2; /* the listeners */
+
+    for (const struct conn *c = d->conns; c; c = c->next)
+        n += c->tty_fd >= 0 ? 2 : 1;
+    return n;
+}
+
+/* The connections that are streams, or about to be. */
+static size_t stream_total(const struct xltd *d)
+{
+    size_t n = 0;
+
+    for (const struct conn *c = d->conns; c; c = c->next)
+        n += c->mode != CONN_REQUESTS || c->next_mode != CONN_REQUESTS;
+    return n;
 }
 
 /* ---- output -------------------------------------------------------------- */
@@ -206,9 +270,9 @@ static bool conn_flush(struct xltd *d, struct conn *c)
     return true;
 }
 
-static void conn_send(struct xltd *d, struct conn *c, const char *line)
+static void conn_append(struct xltd *d, struct conn *c, const char *buf,
+                        size_t n)
 {
-    size_t n = strlen(line);
     char *bigger = realloc(c->out, c->out_len + n);
 
     if (!bigger) {
@@ -217,8 +281,13 @@ static void conn_send(struct xltd *d, struct conn *c, const char *line)
         return;
     }
     c->out = bigger;
-    memcpy(c->out + c->out_len, line, n);
+    memcpy(c->out + c->out_len, buf, n);
     c->out_len += n;
+}
+
+static void conn_send(struct xltd *d, struct conn *c, const char *line)
+{
+    conn_append(d, c, line, strlen(line));
 }
 
 static void reply_line(struct xltd *d, unsigned id, char *line, bool final)
@@ -239,13 +308,33 @@ static void reply_line(struct xltd *d, unsigned id, char *line, bool final)
     conn_flush(d, c);
 }
 
-void control_send_end(struct xltd *d, unsigned id, const char *result,
-                      const char *error)
+/* Connection C's request is answered (FAILED: with an error): it becomes
+ * the stream its request asked for, if it did. */
+static void conn_begin_stream(struct xltd *d, struct conn *c, bool failed)
 {
+    if (c->next_mode == CONN_REQUESTS)
+        return;
+    if (failed) {
+        c->next_mode = CONN_REQUESTS;
+        console_release(d, c);
+        return;
+    }
+    c->mode = c->next_mode;
+    c->next_mode = CONN_REQUESTS;
+    if (c->mode == CONN_CONSOLE)
+        clock_gettime(CLOCK_MONOTONIC, &c->console.start);
+}
+
+void control_send_end(struct xltd *d, unsigned id, const char *result,
+                      const char *error, const char *request_id)
+{
+    struct conn *c = conn_by_id(d, id);
     char *line = NULL;
 
+    if (c)
+        conn_begin_stream(d, c, error != NULL);
     if (error)
-        line = xlt_msg_text(XLT_MSG_ERROR, error);
+        line = xlt_msg_error(error, request_id);
     else if (asprintf(&line, "{\"xlt\":%d,\"result\":%s}\n",
                       XLT_PROTO_VERSION, result ? result : "{}") < 0)
         line = NULL;
@@ -262,7 +351,8 @@ void control_send_progress(struct xltd *d, unsigned id, const char *text)
 /* Is C waiting for nothing (no request, no output), and since when? */
 static bool conn_idle(const struct conn *c)
 {
-    return !c->busy && !c->closing && !c->out_len;
+    return c->mode == CONN_REQUESTS && !c->busy && !c->closing &&
+           !c->out_len;
 }
 
 static double idle_for(const struct conn *c)
@@ -316,6 +406,148 @@ void control_expire(struct xltd *d)
     }
 }
 
+/* ---- streams: events and consoles ---------------------------------------- */
+
+int control_follow_events(struct xltd *d, unsigned id, struct xlt_err *err)
+{
+    struct conn *c = conn_by_id(d, id);
+
+    if (!c)
+        return xlt_err_set(err, "the client went away");
+    if (stream_total(d) >= MAX_STREAMS)
+        return xlt_err_set(err, "%d clients follow events or consoles "
+                           "already; try again later", MAX_STREAMS);
+    c->next_mode = CONN_EVENTS;
+    return 0;
+}
+
+/* Every client that follows the events gets E's line; one that has let
+ * EVENTS_BACKLOG wait unread is closed. */
+static void control_event(struct xltd *d, const struct event *e,
+                          const char *json, void *arg)
+{
+    struct conn *c, *next;
+    char *line = NULL;
+
+    (void)e;
+    (void)arg;
+    if (asprintf(&line, "{\"xlt\":%d,\"event\":%s}\n", XLT_PROTO_VERSION,
+                 json) < 0) {
+        log_errx(&d->log, "out of memory for an event");
+        return;
+    }
+    for (c = d->conns; c; c = next) {
+        next = c->next;
+        if (c->mode != CONN_EVENTS || c->closing)
+            continue;
+        if (c->out_len > EVENTS_BACKLOG) {
+            log_warnx(&d->log, "client %u: %zu bytes of events unread; "
+                      "closed", c->id, c->out_len);
+            c->out_len = 0;
+            c->closing = true;
+        } else {
+            conn_send(d, c, line);
+        }
+        conn_flush(d, c);
+    }
+    free(line);
+}
+
+int control_join_console(struct xltd *d, unsigned id, const char *tty,
+                         const struct audit_subject *s, struct xlt_err *err)
+{
+    struct conn *c = conn_by_id(d, id);
+    struct termios raw;
+    int fd;
+
+    if (!c)
+        return xlt_err_set(err, "the client went away");
+    if (stream_total(d) >= MAX_STREAMS)
+        return xlt_err_set(err, "%d clients follow events or consoles "
+                           "already; try again later", MAX_STREAMS);
+    fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return xlt_err_errno(err, errno, "%s", tty);
+    c->tty_raw = isatty(fd) && !tcgetattr(fd, &c->tty_saved);
+    if (c->tty_raw) {
+        raw = c->tty_saved;
+        cfmakeraw(&raw);
+        c->tty_raw = !tcsetattr(fd, TCSANOW, &raw);
+    }
+    c->tty_fd = fd;
+    c->next_mode = CONN_CONSOLE;
+    c->console = *s;
+    c->console.params = NULL; /* the request's own, freed with it */
+    log_info(&d->log, "client %u: console of %s (%s) opened", c->id, s->vm,
+             tty);
+    return 0;
+}
+
+/* What the client typed, to the console (C is closing if it ended). */
+static void console_write(struct conn *c)
+{
+    while (c->in.len) {
+        ssize_t n = write(c->tty_fd, c->in.buf, c->in.len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        if (n <= 0) {
+            c->in.len = 0;
+            c->closing = true;
+            return;
+        }
+        c->in.len -= (size_t)n;
+        memmove(c->in.buf, c->in.buf + n, c->in.len);
+    }
+}
+
+/* What the console said, for the client (C is closing if it ended: its
+ * domain went away). */
+static void console_read(struct xltd *d, struct conn *c)
+{
+    char buf[4096];
+    ssize_t n = read(c->tty_fd, buf, sizeof(buf));
+
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0)
+        c->closing = true;
+    else
+        conn_append(d, c, buf, (size_t)n);
+}
+
+/* A console's pollfds: the client's and the console's, each read while
+ * the other side is not CONSOLE_BACKLOG behind. */
+static size_t console_pollfds(const struct conn *c, struct pollfd *fds,
+                              size_t max)
+{
+    size_t n = 0;
+
+    if (max < 2)
+        return 0;
+    fds[n++] = (struct pollfd){
+        .fd = c->fd,
+        .events = (short)((!c->closing && c->in.len < CONSOLE_BACKLOG
+                               ? POLLIN : 0) |
+                          (c->out_len ? POLLOUT : 0))};
+    if (!c->closing)
+        fds[n++] = (struct pollfd){
+            .fd = c->tty_fd,
+            .events = (short)((c->out_len < CONSOLE_BACKLOG ? POLLIN : 0) |
+                              (c->in.len ? POLLOUT : 0))};
+    return n;
+}
+
+static void console_handle(struct xltd *d, struct conn *c, short revents)
+{
+    if (revents & POLLOUT)
+        console_write(c);
+    if (!c->closing && (revents & (POLLIN | POLLHUP | POLLERR)))
+        console_read(d, c);
+    conn_flush(d, c);
+}
+
 /* ---- input --------------------------------------------------------------- */
 
 /* Who CRED is, for the log and the audit trail: a user's name, else
@@ -345,6 +577,7 @@ static bool conn_add(struct xltd *d, int fd, const struct caller *caller)
         return false;
     }
     c->fd = fd;
+    c->tty_fd = -1;
     c->caller = *caller;
     clock_gettime(CLOCK_MONOTONIC, &c->last);
     c->id = ++d->next_conn_id;
@@ -440,8 +673,8 @@ static void conn_take_lines(struct xltd *d, unsigned id)
     struct conn *c;
     char *line = NULL;
 
-    while ((c = conn_by_id(d, id)) && !c->busy && !c->closing &&
-           !c->out_len) {
+    while ((c = conn_by_id(d, id)) && c->mode == CONN_REQUESTS && !c->busy &&
+           !c->closing && !c->out_len) {
         int got = xlt_linebuf_take(&c->in, &line);
         if (got == 0)
             break;
@@ -465,7 +698,13 @@ static void conn_readable(struct xltd *d, struct conn *c)
         conn_flush(d, c);
         return;
     }
-    conn_take_lines(d, c->id);
+    if (c->mode == CONN_EVENTS) {
+        c->in.len = 0; /* a follower has nothing to say: ignored */
+    } else if (c->mode == CONN_CONSOLE) {
+        console_write(c);
+        conn_flush(d, c);
+    } else
+        conn_take_lines(d, c->id);
 }
 
 size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
@@ -479,19 +718,27 @@ size_t control_pollfds(struct xltd *d, struct pollfd *fds, size_t max)
     for (struct conn *c = d->conns; c && n < max; c = c->next) {
         if (c->closing && !c->out_len)
             continue; /* gone; waits only for its request to end */
-        /* one request at a time, and the next once its answer is out */
-        short ev = (short)((c->busy || c->out_len ? 0 : POLLIN) |
+        if (c->mode == CONN_CONSOLE) {
+            n += console_pollfds(c, fds + n, max - n);
+            continue;
+        }
+        /* one request at a time, and the next once its answer is out; a
+         * follower is read only to see it hang up */
+        short ev = (short)((c->mode == CONN_EVENTS ||
+                            !(c->busy || c->out_len) ? POLLIN : 0) |
                            (c->out_len ? POLLOUT : 0));
         fds[n++] = (struct pollfd){.fd = c->fd, .events = ev};
     }
     return n;
 }
 
-static struct conn *conn_by_fd(struct xltd *d, int fd)
+static struct conn *conn_by_fd(struct xltd *d, int fd, bool *is_tty)
 {
-    for (struct conn *c = d->conns; c; c = c->next)
-        if (c->fd == fd)
+    for (struct conn *c = d->conns; c; c = c->next) {
+        *is_tty = c->tty_fd == fd;
+        if (c->fd == fd || *is_tty)
             return c;
+    }
     return NULL;
 }
 
@@ -503,7 +750,7 @@ static void take_pending(struct xltd *d)
     size_t n = 0;
 
     for (struct conn *c = d->conns; c && n < MAX_CONNS + 1; c = c->next)
-        if (c->in.len)
+        if (c->in.len && c->mode == CONN_REQUESTS)
             ids[n++] = c->id;
     for (size_t i = 0; i < n; i++)
         conn_take_lines(d, ids[i]);
@@ -513,13 +760,18 @@ void control_handle(struct xltd *d, const struct pollfd *fds, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         struct conn *c;
+        bool is_tty = false;
         if (!fds[i].revents)
             continue;
         if (fds[i].fd == d->listen_fd || fds[i].fd == d->ro_listen_fd) {
             conn_accept(d, fds[i].fd, fds[i].fd == d->ro_listen_fd);
             continue;
         }
-        c = conn_by_fd(d, fds[i].fd);
+        c = conn_by_fd(d, fds[i].fd, &is_tty);
+        if (c && is_tty) {
+            console_handle(d, c, fds[i].revents);
+            continue;
+        }
         if (c && (fds[i].revents & POLLOUT) && !conn_flush(d, c))
             continue;
         if (c && (fds[i].revents & (POLLIN | POLLHUP | POLLERR)))

@@ -4,7 +4,10 @@
 #include "api.h"
 
 /* {"domains": [REF], "type": "pv"|"serial" (absent: the primary
- * console), "num": N} -> {"domid": ID, "tty": "/dev/pts/N"} */
+ * console), "num": N, "stream": BOOL} -> {"domid": ID, "tty":
+ * "/dev/pts/N"}; with "stream" the connection then carries the console's
+ * bytes both ways (control.c), for a client on another host or without
+ * the right to open the pty itself. */
 int req_console(struct xltd *d, struct request *r, yajl_val args)
 {
     uint32_t domid = INVALID_DOMID;
@@ -19,6 +22,11 @@ int req_console(struct xltd *d, struct request *r, yajl_val args)
         debug_console_tty(d, domid, xlt_json_get_str(args, "type"), num, &tty,
                           &err))
         return req_fail_err(r, &err);
+    if (YAJL_IS_TRUE(xlt_json_get(args, "stream")) &&
+        control_join_console(d, r->conn, tty, &r->subject, &err)) {
+        free(tty);
+        return req_fail_err(r, &err);
+    }
     g = xlt_json_gen_new();
     if (g) {
         yajl_gen_map_open(g);

@@ -176,28 +176,24 @@ int req_unpause(struct xltd *d, struct request *r, yajl_val args)
 
 /* ---- shutdown, reboot ----------------------------------------------------- */
 
-/* {"domains": [REF] or "all": true, "acpi_fallback", "wait"} */
+/* {"domains": [REF] or "all": true, "acpi_fallback", "wait"}: answered
+ * once every guest acknowledged (and with "wait" once they are gone). */
 static int shutdown_or_reboot(struct xltd *d, struct request *r,
                               yajl_val args, bool reboot)
 {
     bool fallback = YAJL_IS_TRUE(xlt_json_get(args, "acpi_fallback"));
+    bool wait = YAJL_IS_TRUE(xlt_json_get(args, "wait"));
     struct xlt_err err;
     uint32_t *ids = NULL;
     size_t n = 0;
-    int rc = REQ_DONE;
+    int rc;
 
-    if (args_named_domains(d, args, &ids, &n, &err)) {
-        rc = req_fail_err(r, &err);
-        goto out;
-    }
-    for (size_t i = 0; i < n && rc == REQ_DONE; i++)
-        if (domain_ask(d, ids[i], reboot, fallback, &err))
-            rc = req_fail_err(r, &err);
-    if (rc == REQ_DONE && YAJL_IS_TRUE(xlt_json_get(args, "wait"))) {
-        job_progress(&r->job, "waiting for the domains to go");
-        rc = req_started(r, supervise_wait(d, ids, n, &r->job, &err), &err);
-    }
-out:
+    if (args_named_domains(d, args, &ids, &n, &err))
+        return req_fail_err(r, &err);
+    if (wait)
+        job_progress(&r->job, "asking; then waiting for the domains to go");
+    rc = req_started(r, domain_ask(d, ids, n, reboot, fallback, wait,
+                                   &r->job, &err), &err);
     free(ids);
     return rc;
 }

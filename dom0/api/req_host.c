@@ -1,10 +1,12 @@
 /*
  * req_host.c: what xltd says of the host: info, with the fields and order
- * of `xl info`; audit, its audit trail's records.
+ * of `xl info`; audit, its audit trail's records; events, the domains'
+ * events as they come.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "api.h"
 
@@ -138,4 +140,17 @@ int req_audit(struct xltd *d, struct request *r, yajl_val args)
     }
     yajl_gen_map_close(g);
     return req_done_gen(r, g);
+}
+
+/* {} -> {"host": NAME}; the connection then follows the events. */
+int req_events(struct xltd *d, struct request *r, yajl_val args)
+{
+    char host[256] = "";
+    struct xlt_err err;
+
+    (void)args;
+    if (control_follow_events(d, r->conn, &err))
+        return req_fail_err(r, &err);
+    gethostname(host, sizeof(host) - 1);
+    return req_done_str(r, "host", host);
 }

@@ -17,6 +17,7 @@ const struct request_type request_types[] = {
     {"info", XLT_ROLE_READ_ONLY, req_info},
     {"list", XLT_ROLE_READ_ONLY, req_list},
     {"audit", XLT_ROLE_READ_ONLY, req_audit},
+    {"events", XLT_ROLE_READ_ONLY, req_events},
     {"create", XLT_ROLE_ADMIN, req_create},
     {"destroy", XLT_ROLE_OPERATOR, req_destroy},
     {"rename", XLT_ROLE_ADMIN, req_rename},
@@ -67,9 +68,10 @@ const struct request_type *request_type_find(const char *name)
 /* The one function that answers: the final line to the client, and the
  * outcome in the log. */
 static void answer(struct xltd *d, unsigned conn, const char *name,
-                   const char *result, const char *error)
+                   const char *request_id, const char *result,
+                   const char *error)
 {
-    control_send_end(d, conn, result, error);
+    control_send_end(d, conn, result, error, request_id);
     if (error)
         log_info(&d->log, "client %u: %s: error: %s", conn, name, error);
     else
@@ -103,7 +105,7 @@ static void request_end(struct job *job, const char *result,
 {
     struct request *r = (struct request *)job;
 
-    answer(r->d, r->conn, r->subject.op, result, error);
+    answer(r->d, r->conn, r->subject.op, r->subject.id, result, error);
     if (audited(r))
         trail_end(r->d, &r->subject, error ? "failed" : "ok", error, result);
     request_free(r);
@@ -123,7 +125,7 @@ static void refuse(struct request *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
-    answer(r->d, r->conn, r->subject.op, NULL, why);
+    answer(r->d, r->conn, r->subject.op, r->subject.id, NULL, why);
     trail_end(r->d, &r->subject, "refused", why, NULL);
     request_free(r);
 }
@@ -136,10 +138,11 @@ void request_dispatch(struct xltd *d, unsigned conn,
     int rc;
 
     if (!r) {
-        answer(d, conn, msg->cmd, NULL, "out of memory");
+        answer(d, conn, msg->cmd, NULL, NULL, "out of memory");
         return;
     }
     r->job.ops = &request_job_ops;
+    r->job.id = r->subject.id;
     r->d = d;
     r->conn = conn;
     r->type = type;

@@ -82,6 +82,7 @@ static int rename_old(struct xltd *d, uint32_t domid,
     }
     log_info(&d->log, "%s (%u): kept as %s, no longer managed",
              cfg->c_info.name, domid, newname);
+    supervise_renamed(d, domid, newname);
     libxl_uuid_copy(d->ctx, &old, &cfg->c_info.uuid);
     libxl_uuid_generate(&cfg->c_info.uuid);
     return store_move(d, &old, cfg);

@@ -26,6 +26,35 @@ void job_done(struct job *job, const char *result);
 void job_done_gen(struct job *job, yajl_gen g);
 void job_fail(struct job *job, const char *fmt, ...) XLT_PRINTF(2, 3);
 
+/* ---- events.c: what happens to domains, for whoever listens ------- */
+
+/* An event: KIND happened to DOMID, whose NAME and UUID (NULL: looked up
+ * now) it names; with its own members DETAIL_KEY: DETAIL (a text) and
+ * VALUE_KEY: VALUE (a number), PEER (the host a migration came from or
+ * went to) and REQUEST (the id of the request on another host that led
+ * to it), each left out when NULL. */
+struct event {
+    const char *kind;
+    uint32_t domid;
+    const char *name;
+    const libxl_uuid *uuid;
+    const char *detail_key, *detail;
+    const char *value_key;
+    long long value;
+    const char *peer;
+    const char *request;
+};
+
+/* FN(ARG) hears every event from now on, until events_unlisten; -1 (logged)
+ * if EVENTS_MAX_LISTENERS already do. */
+int events_listen(struct xltd *d, events_listener *fn, void *arg);
+void events_unlisten(struct xltd *d, events_listener *fn, void *arg);
+/* Tell E to the listeners (nothing of a migration's copy, NAME--incoming
+ * or NAME--migratedaway). */
+void events_emit(struct xltd *d, const struct event *e);
+/* An event with no members of its own. */
+void events_domain(struct xltd *d, const char *kind, uint32_t domid);
+
 /* ---- inflight.c: libxl operations under way ------------------------ */
 
 typedef void inflight_callback(libxl_ctx *ctx, int rc, void *arg);
@@ -195,10 +224,15 @@ int domain_rename(struct xltd *d, uint32_t domid, const char *name,
                   struct xlt_err *err);
 int domain_pause(struct xltd *d, uint32_t domid, bool pause,
                  struct xlt_err *err);
-/* Ask DOMID to shut down or (REBOOT) reboot through its PV drivers; with
- * FALLBACK an HVM guest without them gets the ACPI power button, or for a
- * reboot a reset. */
-int domain_ask(struct xltd *d, uint32_t domid, bool reboot, bool fallback,
+/* Ask the N domains DOMIDS to shut down or (REBOOT) reboot through their
+ * PV drivers, each at once; with FALLBACK an HVM guest without them gets
+ * the ACPI power button, or for a reboot a reset.  JOB ends once every
+ * guest has acknowledged (libxl waits up to 60 s for each; the loop goes
+ * on meanwhile), with the first failure if one failed (the domains after
+ * a refused one are not asked), or with WAIT once they have all gone
+ * (supervise_wait).  Returns 0: JOB will end (it may have ended). */
+int domain_ask(struct xltd *d, const uint32_t *domids, size_t n, bool reboot,
+               bool fallback, bool wait, struct job *job,
                struct xlt_err *err);
 /* The UUID of DOMID (nil if it is unknown). */
 void domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid);
@@ -243,6 +277,8 @@ int supervise_open_xenstore(struct xltd *d);
 int supervise_xenstore_fd(const struct xltd *d);
 void supervise_xenstore_ready(struct xltd *d);
 int supervise_watch(struct xltd *d, uint32_t domid);
+/* DOMID is now called NAME (its events say so, also once it is gone). */
+void supervise_renamed(struct xltd *d, uint32_t domid, const char *name);
 /* Watch DOMID afresh: after a suspended domain resumes (libxl reports a
  * domain's shutdown only once per watch). */
 int supervise_rewatch(struct xltd *d, uint32_t domid);

@@ -55,6 +55,15 @@ static const char *start_verb(const struct start *s)
                                                            : "creating";
 }
 
+/* The event S's domain's start is. */
+static const char *start_event(const struct start *s)
+{
+    return s->soft_reset ? "soft-reset"
+           : s->transfer ? "restored"
+           : s->job == &s->d->unattended ? "restarted"
+                                         : "created";
+}
+
 /* libxl failed: nothing of the domain is kept. */
 static void start_failed(struct start *s, int rc, struct xlt_err *err)
 {
@@ -100,6 +109,10 @@ static void start_done(libxl_ctx *ctx, int rc, void *arg)
         supervise_watch(d, s->domid);
         store_built(d, &s->cfg.c_info.uuid);
     }
+    events_emit(d, &(struct event){.kind = start_event(s), .domid = s->domid,
+                                   .name = name, .uuid = &s->cfg.c_info.uuid,
+                                   .detail_key = s->paused ? "state" : NULL,
+                                   .detail = "paused"});
     end_started(s);
 out:
     start_free(s);

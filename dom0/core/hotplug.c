@@ -67,6 +67,22 @@ static int clean_up(struct hot *h, int rc)
                                                  hot_how(h)));
 }
 
+/* H's device came or went: an event naming it as xenstore does, a vif
+ * by its devid (vif/1), a disk by its vdev (vbd/xvdb). */
+static void hot_event(const struct hot *h)
+{
+    char device[64];
+
+    if (h->is_nic)
+        snprintf(device, sizeof(device), "vif/%d", h->nic.devid);
+    else
+        snprintf(device, sizeof(device), "vbd/%s",
+                 h->disk.vdev ? h->disk.vdev : "?");
+    events_emit(h->d, &(struct event){
+        .kind = h->attaching ? "device-added" : "device-removed",
+        .domid = h->domid, .detail_key = "device", .detail = device});
+}
+
 static void hot_done(libxl_ctx *ctx, int rc, void *arg)
 {
     struct hot *h = arg;
@@ -92,6 +108,7 @@ static void hot_done(libxl_ctx *ctx, int rc, void *arg)
         log_info(&h->d->log, "domain %u: %s done", h->domid, h->what);
         snprintf(result, sizeof(result), "{\"devid\":%d}",
                  h->is_nic ? h->nic.devid : -1);
+        hot_event(h);
         job_done(h->job, result);
     }
     hot_free(h);

@@ -65,6 +65,9 @@ int memory_set_target(struct xltd *d, uint32_t domid, uint64_t kb,
         return xlerr_set(d, rc, err, "setting domain %u's memory failed",
                             domid);
     log_info(&d->log, "domain %u: memory target %" PRIu64 " KiB", domid, kb);
+    events_emit(d, &(struct event){.kind = "memory", .domid = domid,
+                                   .value_key = "target_kb",
+                                   .value = (long long)kb});
     return 0;
 }
 
@@ -84,5 +87,8 @@ int memory_set_max(struct xltd *d, uint32_t domid, uint64_t kb,
                             "failed", domid);
     log_info(&d->log, "domain %u: maximum memory %" PRIu64 " KiB", domid,
              kb);
+    events_emit(d, &(struct event){.kind = "memory-max", .domid = domid,
+                                   .value_key = "max_kb",
+                                   .value = (long long)kb});
     return 0;
 }

@@ -121,6 +121,8 @@ static char *hello(const struct migration *m)
     xlt_json_kv_str(g, "name", m->name);
     xlt_json_kv_bool(g, "live", m->live);
     xlt_json_kv_str(g, "id", m->id);
+    if (m->job->id)
+        xlt_json_kv_str(g, "request", m->job->id);
     yajl_gen_map_close(g);
     text = xlt_json_gen_take(g);
     yajl_gen_free(g);
@@ -213,8 +215,9 @@ static void give_back(struct migration *m)
     char *name = libxl_domid_to_name(d->ctx, m->domid);
     bool resumed = true;
 
-    if (name && strcmp(name, m->name) != 0)
-        libxl_domain_rename(d->ctx, m->domid, name, m->name);
+    if (name && strcmp(name, m->name) != 0 &&
+        !libxl_domain_rename(d->ctx, m->domid, name, m->name))
+        supervise_renamed(d, m->domid, m->name);
     if (is_shut_down(d, m->domid)) {
         resumed = !libxl_domain_resume(d->ctx, m->domid, 1, NULL);
         supervise_rewatch(d, m->domid);
@@ -247,6 +250,9 @@ static void end_done(struct migration *m)
                                seconds_between(&m->suspended, &m->running));
         yajl_gen_map_close(g);
     }
+    events_emit(m->d, &(struct event){.kind = "migrated-out",
+                                      .domid = m->domid, .name = m->name,
+                                      .uuid = &m->uuid, .peer = m->host});
     job_done_gen(m->job, g);
 }
 
@@ -317,6 +323,7 @@ static void hand_over(struct migration *m)
         give_back(m);
         return;
     }
+    supervise_renamed(d, m->domid, away);
     store_get(d, &m->uuid, &m->entry);
     if (reclaim_note(d, &m->uuid, m->name, m->host, m->port, m->id,
                      m->entry)) {

@@ -31,6 +31,8 @@
 #define FRAME_S 30 /* each frame, from its first byte: against trickling */
 #define HANDSHAKES_MAX 16
 #define HANDSHAKES_PER_PEER 4
+/* The sender's request id in a hello (its audit trail's: 16 hex digits) */
+#define REQUEST_ID_MAX 32
 
 enum {
     EV_HEADER = 'H', /* text: the hello; data: the save header */
@@ -53,6 +55,7 @@ struct incoming {
     libxl_domain_config cfg;
     char *name;  /* the domain's own name; cfg has NAME--incoming */
     char id[XLT_MIGRATION_ID_LEN + 1]; /* the migration's, from the hello */
+    char request[REQUEST_ID_MAX + 1];  /* the sender's request's id, if any */
     char *extras;
     uint32_t domid;
     struct timespec began; /* accepted */
@@ -81,6 +84,14 @@ static void incoming_free(struct incoming *in)
 }
 
 /* ---- the worker ------------------------------------------------------------ */
+
+/* Is ID a request id a hello may carry: 1 to REQUEST_ID_MAX hex digits? */
+static bool request_id_valid(const char *id)
+{
+    size_t n = id ? strspn(id, "0123456789abcdef") : 0;
+
+    return n > 0 && n <= REQUEST_ID_MAX && !id[n];
+}
 
 static int reply_error(struct mworker *w, const char *why)
 {
@@ -138,6 +149,9 @@ static int recv_begin(struct incoming *in, int fd, char **hello_r,
     /* read by the loop after EV_HEADER (the events pipe orders it) */
     if (reclaim_id_valid(xlt_json_get_str(hello, "id")))
         snprintf(in->id, sizeof(in->id), "%s", xlt_json_get_str(hello, "id"));
+    if (request_id_valid(xlt_json_get_str(hello, "request")))
+        snprintf(in->request, sizeof(in->request), "%s",
+                 xlt_json_get_str(hello, "request"));
     if (xlt_frame_recv(w->chan, &kind, &w->data, &w->data_len, HEADER_MAX,
                        err))
         goto out;
@@ -443,6 +457,11 @@ static void on_go(struct incoming *in)
     supervise_watch(d, in->domid);
     log_info(&d->log, "%s (%u): migrated in from %s", in->name, in->domid,
              in->peer);
+    events_emit(d, &(struct event){.kind = "migrated-in", .domid = in->domid,
+                                   .name = in->name,
+                                   .uuid = &in->cfg.c_info.uuid,
+                                   .peer = in->peer,
+                                   .request = in->request});
     mworker_command(&in->w, MW_CMD_NEXT);
     in->graceful = true;
     incoming_free(in);

@@ -137,6 +137,10 @@ static void save_end(struct save *s)
         transfer_gen_summary(s->transfer, g);
         yajl_gen_map_close(g);
     }
+    events_emit(s->d, &(struct event){.kind = "saved", .domid = s->domid,
+                                      .name = s->name, .uuid = &s->uuid,
+                                      .detail_key = "file",
+                                      .detail = s->file});
     job_done_gen(s->job, g);
 }
 

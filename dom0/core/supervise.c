@@ -26,6 +26,8 @@ struct watch {
     struct watch *next;
     uint32_t domid;
     libxl_evgen_domain_death *gen;
+    char *name;      /* for its events once it is gone (NULL: unknown) */
+    libxl_uuid uuid;
 };
 
 static struct watch *watch_find(struct xltd *d, uint32_t domid)
@@ -53,6 +55,8 @@ int supervise_watch(struct xltd *d, uint32_t domid)
         free(w);
         return -1;
     }
+    w->name = libxl_domid_to_name(d->ctx, domid);
+    domain_uuid(d, domid, &w->uuid);
     w->next = d->watches;
     d->watches = w;
     log_debug(&d->log, "domain %u: watching", domid);
@@ -67,9 +71,31 @@ static void watch_drop(struct xltd *d, uint32_t domid)
             continue;
         *pp = w->next;
         libxl_evdisable_domain_death(d->ctx, w->gen);
+        free(w->name);
         free(w);
         return;
     }
+}
+
+void supervise_renamed(struct xltd *d, uint32_t domid, const char *name)
+{
+    struct watch *w = watch_find(d, domid);
+    char *copy = w ? strdup(name) : NULL;
+
+    if (!copy)
+        return;
+    free(w->name);
+    w->name = copy;
+}
+
+/* DOMID is gone: tell it, by the name and UUID it had. */
+static void domain_gone(struct xltd *d, uint32_t domid)
+{
+    struct watch *w = watch_find(d, domid);
+
+    events_emit(d, &(struct event){.kind = "stopped", .domid = domid,
+                                   .name = w && w->name ? w->name : "?",
+                                   .uuid = w ? &w->uuid : NULL});
 }
 
 int supervise_rewatch(struct xltd *d, uint32_t domid)
@@ -95,6 +121,18 @@ int supervise_xenstore_fd(const struct xltd *d)
     return d->xs ? xs_fileno(d->xs) : -1;
 }
 
+/* DOMID, watched from now on, was made by another toolstack (xltd's own
+ * domains have a store entry before libxl builds them): an event. */
+static void foreign_domain(struct xltd *d, const libxl_dominfo *info)
+{
+    if (store_has(d, &info->uuid))
+        return;
+    events_emit(d, &(struct event){.kind = "created", .domid = info->domid,
+                                   .uuid = &info->uuid,
+                                   .detail_key = "by",
+                                   .detail = "another toolstack"});
+}
+
 /* A domain was introduced: watch every domain not watched yet. */
 void supervise_xenstore_ready(struct xltd *d)
 {
@@ -108,8 +146,11 @@ void supervise_xenstore_ready(struct xltd *d)
     while ((event = xs_check_watch(d->xs)))
         free(event);
     info = libxl_list_domain(d->ctx, &count);
-    for (int i = 0; info && i < count; i++)
-        supervise_watch(d, info[i].domid);
+    for (int i = 0; info && i < count; i++) {
+        bool known = info[i].domid == 0 || watch_find(d, info[i].domid);
+        if (!supervise_watch(d, info[i].domid) && !known)
+            foreign_domain(d, &info[i]);
+    }
     if (info)
         libxl_dominfo_list_free(info, count);
 }
@@ -363,6 +404,12 @@ static void domain_shutdown(struct xltd *d, uint32_t domid,
     struct shutdown *sh;
     struct xlt_err err;
 
+    events_emit(d, &(struct event){
+        .kind = reason == LIBXL_SHUTDOWN_REASON_CRASH ? "crashed"
+                : reason == LIBXL_SHUTDOWN_REASON_SUSPEND ? "suspended"
+                                                            : "shutdown",
+        .domid = domid, .detail_key = "reason",
+        .detail = libxl_shutdown_reason_to_string(reason)});
     if (reason == LIBXL_SHUTDOWN_REASON_SUSPEND) {
         migrate_domain_suspended(d, domid);
         log_info(&d->log, "domain %u: suspended", domid);
@@ -390,6 +437,7 @@ void supervise_event(struct xltd *d, libxl_event *ev)
         break;
     case LIBXL_EVENT_TYPE_DOMAIN_DEATH:
         log_info(&d->log, "domain %u: died", ev->domid);
+        domain_gone(d, ev->domid);
         devmodel_domain_dying(d, ev->domid);
         watch_drop(d, ev->domid);
         dedicated_rebalance(d);

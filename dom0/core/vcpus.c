@@ -112,6 +112,8 @@ int vcpus_set_online(struct xltd *d, uint32_t domid, long long count,
         goto out;
     }
     log_info(&d->log, "domain %u: %lld vCPUs online", domid, count);
+    events_emit(d, &(struct event){.kind = "vcpus", .domid = domid,
+                                   .value_key = "online", .value = count});
 out:
     libxl_bitmap_dispose(&online);
     libxl_dominfo_dispose(&info);

@@ -228,6 +228,17 @@ attach_wait() {
   [ "$rc" = 0 ] || { echo "exit $rc:"; cat /tmp/attach.out; return 1; }
 }
 
+# events_start FILE XLT-COMMAND...: an `xlt ... events ...` command in the
+# background, its output in FILE, once xltd follows it (it said so); its
+# pid in $events_pid.
+events_start() {
+  local out=$1
+  shift
+  "$@" >"$out" 2>&1 &
+  events_pid=$!
+  wait_for_log "$out" "events: following .*'s events" 20
+}
+
 # lab_vg: the volume group xltvg, on a sparse 256 MiB file in dom0's tmpfs
 # through a loop device (made once per boot).
 lab_vg() {

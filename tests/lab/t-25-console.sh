@@ -37,6 +37,20 @@ check "typed text reaches the guest and is echoed" \
     wait_for_log /tmp/attach.out xlt-typed-this 30
 attach_type 'more\035'
 check "Ctrl-] detaches console" attach_wait 10
+# console_records: the audit trail's records of root's consoles of pv-con,
+# "OP ID" a line
+console_records() {
+  sed -nE 's/.*"id":"([0-9a-f]+)","user":"root","uid":0,"role":"admin","op":"(console|console-close)","vm":"pv-con".*"result":"ok".*/\2 \1/p' \
+    /var/log/xlt/audit.log
+}
+# console_closed: the newest console opened was closed, under its id
+console_closed() {
+  local id
+  id=$(console_records | awk '$1 == "console" { id = $2 } END { print id }')
+  [ -n "$id" ] && console_records | grep -qx "console-close $id"
+}
+check "the audit trail has the console's open and close, by root" \
+    wait_until 10 console_closed
 check_not "console of a missing domain fails" xlt console no-such-domain
 check_not "console -t rejects a bad type" xlt console -t vga pv-con
 

@@ -30,12 +30,19 @@ check "destroy it" xlt destroy keep
 check "gone" sh -c '! xl list keep 2>/dev/null'
 check "and forgotten" sh -c '[ -z "$(ls /var/lib/xlt/domains)" ]'
 
-# A domain stock xl made is xl's: xltd lists it, leaves its shutdown alone.
+# A domain stock xl made is xl's: xltd lists it, leaves its shutdown alone,
+# and tells its events (xlt events) as of its own.
 sed 's|^name = .*|name = "byxl"|' "$cfg" > /tmp/byxl.cfg
+check "xlt events follows this host's" events_start /tmp/byxl.events xlt events
 check "stock xl creates a guest" xl create /tmp/byxl.cfg
 check "xlt lists it" sh -c 'xlt list byxl | grep -q byxl'
 check "it boots" wait_for_log "$(guest_log byxl)" XLT-GUEST-UP 120
 check "xl shuts it down" xl shutdown -w byxl
 check "xltd left it to xl" sh -c \
     'grep -q "byxl (.*not managed by xltd" /var/log/xlt/xltd.log || { tail -n 15 /var/log/xlt/xltd.log; exit 1; }'
+check "xlt events told xl's create, naming who made it" grep -qE \
+    "Z $(hostname) created byxl \([0-9]+\) by=another toolstack\$" /tmp/byxl.events
+check "its shutdown, with the reason" grep -qE " shutdown byxl \([0-9]+\) reason=poweroff" /tmp/byxl.events
+check "and that it is gone" wait_for_log /tmp/byxl.events " stopped byxl \([0-9]+\)" 10
+kill "$events_pid"
 exit 0

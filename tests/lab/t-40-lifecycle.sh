@@ -36,6 +36,9 @@ crash_it() {
 
 pgrep -x xltd >/dev/null || xltd
 mkcfg life
+# what happens from here on, as xlt events tells it (checked further down)
+check "xlt events follows" events_start /tmp/life.events xlt events
+check "xlt events --json too" events_start /tmp/life.jevents xlt events --json
 
 check "create -p leaves it paused" xlt create -p /tmp/life.cfg
 check "list shows it paused" sh -c '[ "$(xlt list life | awk "NR==2{print \$5}")" = "--p---" ]'
@@ -84,6 +87,27 @@ crash_it preserve crashy
 check "it is preserved, shut down for crash" sh -c \
     '[ "$(xl list crashy | awk "NR==2{print \$5}" | cut -c4-5)" = sc ]'
 check "destroy the wreck" xlt destroy crashy
+
+# xlt events told all of it as it came, one line each
+ev_line() { # WHAT EVENT NAME [KEY=VALUE]: the events have that line
+  check "events: $*" grep -qE "Z $(hostname) $2 $3 \([0-9]+\)${4:+ $4}\$" /tmp/life.events
+}
+ev_line "created paused" created life state=paused
+ev_line "unpaused" unpaused life
+ev_line "paused" paused life
+ev_line "asked to reboot" shutdown life reason=reboot
+ev_line "restarted by xltd" restarted life
+ev_line "the guest's own reboot" shutdown life reason=reboot
+ev_line "powered off" shutdown life reason=poweroff
+ev_line "gone" stopped life
+ev_line "crashed" crashed crashy reason=crash
+ev_line "crashy destroyed" stopped crashy
+check "once each: created once, restarted twice, three instances gone" sh -c \
+    "[ \"\$(grep -oE ' (created|restarted|stopped) life ' /tmp/life.events | sort | uniq -c | tr -s ' ' | tr '\n' ,)\" = ' 1 created life , 2 restarted life , 3 stopped life ,' ]"
+check "--json: one object a line, with the UUID" sh -c \
+    "grep -F '\"event\":\"restarted\",\"domid\":' /tmp/life.jevents | grep -qF '\"name\":\"life\",\"uuid\":\"$uuid\"'"
+check "the audit trail has xltd's own restarts of life" sh -c \
+    "grep -F '\"user\":\"xltd\"' /var/log/xlt/audit.log | grep -F '\"op\":\"restart\",\"vm\":\"life\"' | grep -q '\"result\":\"ok\"'"
 
 # rename-restart: the old instance stays as NAME-DOMID, the new one runs
 # under a new UUID, and its store entry keeps the file and the pinning.

@@ -43,8 +43,13 @@ check "another CA's user (eve, admin)" sh -c \
 export XLT_HOST=$b
 b_name=$(peer hostname)
 check "xlt -H b info is B's" sh -c "xlt info | grep -qE '^host +: $b_name\$'"
+check "A follows B's events (xlt -H b events)" events_start /tmp/b.events xlt events
+b_events_pid=$events_pid
+XLT_HOST='' check "and its own" events_start /tmp/a.events xlt events
 cfg=$(lab_config pv-busybox remote-g)
 check "create on B from A" xlt create "$cfg"
+check "xlt events on A shows the create on B, by B's name" \
+    wait_for_log /tmp/b.events "Z $b_name created remote-g \([0-9]+\)\$" 20
 check "B runs it (xl on B)" peer "xl list remote-g"
 check "A has no such guest" sh -c "! xl list remote-g 2>/dev/null"
 check "xlt -H b list shows it" sh -c "xlt list | grep -q '^remote-g '"
@@ -55,11 +60,22 @@ check "B's xl says paused" peer "xl list remote-g | awk 'NR==2 { print \$5 }' | 
 check "unpause" xlt unpause remote-g
 check "mem-set 96m" xlt mem-set remote-g 96m
 check "B's xl shows 96 MiB" peer "[ \"\$(xl list remote-g | awk 'NR==2 { print \$3 }')\" = 96 ]"
+check "B's events: paused, unpaused, the new memory target" sh -c \
+    "grep -qE ' paused remote-g \([0-9]+\)\$' /tmp/b.events &&
+     grep -qE ' unpaused remote-g \([0-9]+\)\$' /tmp/b.events &&
+     grep -qE ' memory remote-g \([0-9]+\) target_kb=98304\$' /tmp/b.events"
 check "vcpu-list over the API" sh -c "xlt vcpu-list remote-g | grep -q remote-g"
 check "network-list over the API" xlt network-list remote-g
-check_not "console over -H is refused for now, saying why" sh -c \
-    "xlt console remote-g </dev/null 2>/tmp/console.err"
-check "(its message)" grep -qF "console: a console is attached on the guest's own host; over -H it is not there yet" /tmp/console.err
+attach_start xlt console remote-g
+check "xlt -H b console shows B's guest" \
+    wait_for_log /tmp/attach.out XLT-GUEST-HEARTBEAT 60
+attach_type 'typed-on-a\n'
+check "what A types reaches the guest on B, echoed back" \
+    wait_for_log /tmp/attach.out typed-on-a 30
+check "B's guest got it (its console log on B)" peer \
+    "grep -q typed-on-a /var/log/xen/console/guest-remote-g.log"
+attach_type '\035'
+check "Ctrl-] detaches" attach_wait 10
 
 # ---- roles and refusals ---------------------------------------------------------
 as_user() { XLT_PKI=$1 xlt "${@:2}"; }
@@ -69,6 +85,12 @@ check_not "but may not destroy one" as_user "$pki/issued/reader" destroy remote-
 check "told the role it needs" sh -c \
     "XLT_PKI=$pki/issued/reader xlt destroy remote-g 2>&1 | grep -qF \
      'destroy: permission denied: it needs the operator role (this caller, CN=reader,OU=read-only,O=lab, is read-only)'"
+rid=$(XLT_PKI=$pki/issued/reader xlt destroy remote-g 2>&1 |
+      sed -nE 's/.* \(request ([0-9a-f]{16})\)$/\1/p')
+check "and the id of its request, to look up in B's trail" test -n "$rid"
+check_not "nor open its console" as_user "$pki/issued/reader" console remote-g
+check "reader follows B's events all the same (read-only)" sh -c \
+    "XLT_PKI=$pki/issued/reader timeout 3 xlt events 2>&1 | grep -q 'following $b_name.s events'"
 check "mallory lists B's guests" as_user "$pki/issued/mallory" list
 check "until she is revoked" sh -c \
     "xlt pki revoke mallory | grep -q 'Revoked CN=mallory,OU=operator,O=lab'"
@@ -98,12 +120,13 @@ t0=$(now_ms)
 check "a client with no certificate that keeps sending is cut" sh -c \
     "timeout 20 socat -u /dev/zero OPENSSL:$b:8003,verify=0 >/dev/null 2>&1; [ \$? != 124 ]"
 note "a certificate-less client sending without end was cut after $(($(now_ms) - t0)) ms"
-for i in $(seq 12); do timeout 30 socat -u TCP:$b:8003 - >/dev/null 2>&1 & done
+flood=()
+for i in $(seq 12); do timeout 30 socat -u TCP:$b:8003 - >/dev/null 2>&1 & flood+=($!); done
 sleep 1
 check "meanwhile B's own xlt answers at once" peer "timeout 2 xlt list"
 check "once the flood's deadline passes, A is let in again" \
     wait_until 30 sh -c "xlt list >/dev/null 2>&1"
-wait
+wait "${flood[@]}" # (not the events followers)
 
 # ---- migrate B -> A, asked of B -------------------------------------------------
 # (a PV guest moves suspended: the lab's Xen has no shadow paging)
@@ -112,6 +135,14 @@ check "xlt -H b migrate remote-g A (B sends to A)" sh -c \
 note "B->A via the API: $(cat /tmp/rmig.out)"
 check "A runs it now" sh -c "XLT_HOST= xlt list | grep -q '^remote-g '"
 check "B has it no more" peer "! xl list remote-g 2>/dev/null"
+check "A's events: remote-g migrated in from B, by B's request" \
+    wait_for_log /tmp/a.events " migrated-in remote-g \([0-9]+\) peer=$b request=[0-9a-f]{16}\$" 20
+check "B's events: migrated out to A" \
+    wait_for_log /tmp/b.events " migrated-out remote-g \([0-9]+\) peer=$a\$" 20
+mid=$(sed -nE 's/.* migrated-in remote-g .* request=([0-9a-f]{16})$/\1/p' /tmp/a.events)
+check "A's trail has the migration in under B's request id" sh -c \
+    "grep -F '\"id\":\"$mid\"' /var/log/xlt/audit.log | grep -qF '\"user\":\"xltd\",\"from\":\"$b\",\"role\":\"admin\",\"op\":\"migrate-in\",\"vm\":\"remote-g\"'"
+kill "$events_pid" "$b_events_pid"
 
 # ---- every host at once: xlt -H @all list ------------------------------------------
 check "a guest on B as well" xlt create -p "$(lab_config pv-busybox remote-b)"
@@ -128,9 +159,45 @@ check "the host that is down, on a line of its own, with why" grep -qE \
 check "and the exit status says a host did not answer" test "$all_rc" = 1
 check "--json: each host's domains or error" sh -c \
     "xlt -H @all list --json | grep -q '\"host\":\"$b\",\"domains\":\[.*remote-b'"
-check_not "only list goes to a group" xlt -H @all destroy remote-b
+check_not "only list and events go to a group" xlt -H @all destroy remote-b
+check "xlt -H @all events follows every host" events_start /tmp/all.events xlt -H @all events
+check "(both that answer said so)" wait_until 20 sh -c \
+    "[ \$(grep -c \"events: following .*'s events\" /tmp/all.events) = 2 ]"
+check "unpause remote-b on B" xlt unpause remote-b
+check "pause remote-g on A" env XLT_HOST= xlt pause remote-g
+check "both hosts' events in one stream: B's" \
+    wait_for_log /tmp/all.events "Z $b_name unpaused remote-b " 20
+check "and A's" wait_for_log /tmp/all.events "Z $(hostname) paused remote-g " 20
+check "and the host that is down, on a line of its own" wait_for_log \
+    /tmp/all.events "events: 10\.99\.0\.9: connecting to 10\.99\.0\.9 port 8003: " 20
+kill "$events_pid"
 check "A destroys its guest" env XLT_HOST= xlt destroy remote-g
-check "and B's" xlt destroy remote-b
+
+# ---- every request busy: list and destroy still answer --------------------------
+# 8 of A's requests wait on B: shutdown -w of a guest that is paused, so
+# never acknowledges (libxl waits 60 s for that); B's loop waits for none
+# of them, and answers others at once
+check "pause remote-b again" xlt pause remote-b
+asking() { peer "grep -c 'asking it to shut down' /var/log/xlt/xltd.log || true"; }
+n0=$(asking)
+busy=()
+for i in $(seq 8); do
+  xlt shutdown -w remote-b >/tmp/busy.$i 2>&1 &
+  busy+=($!)
+  wait_until 20 eval '[ "$(asking)" -ge $((n0 + i)) ]' >/dev/null
+done
+check "8 shutdown -w wait on B" eval '[ "$(asking)" -ge $((n0 + 8)) ]'
+t0=$(now_ms)
+check "meanwhile B lists at once" sh -c "xlt list | grep -q '^remote-b '"
+list_ms=$(($(now_ms) - t0))
+check "within 3 s (TLS, under TCG)" test "$list_ms" -lt 3000
+t0=$(now_ms)
+check "and destroys" xlt destroy remote-b
+note "with 8 requests waiting on B: list ${list_ms} ms, destroy $(($(now_ms) - t0)) ms (over TLS, under TCG)"
+check "each waiting shutdown -w returns once the guest is gone" wait_until 30 \
+    eval 'for p in "${busy[@]}"; do kill -0 "$p" 2>/dev/null && exit 1; done; true'
+check "and succeeds (it is down, as asked)" \
+    eval 'failed=0; for p in "${busy[@]}"; do wait "$p" || failed=1; done; [ $failed = 0 ]'
 cp /tmp/xlt.conf.orig /etc/xlt/xlt.conf
 check "A's xltd as before" xltd_restart
 
@@ -142,8 +209,13 @@ check "the reader's refused destroy" peer \
     "grep -F '\"user\":\"CN=reader,OU=read-only,O=lab\"' $trail | grep -F '\"op\":\"destroy\"' | grep -q '\"result\":\"refused\"'"
 check "mallory's refused connection" peer \
     "grep -F '\"user\":\"CN=mallory,OU=operator,O=lab\"' $trail | grep -F '\"op\":\"connect\"' | grep -q 'it is revoked'"
-check "the migration, asked remotely" peer \
-    "grep -F '\"op\":\"migrate\",\"vm\":\"remote-g\"' $trail | grep -q '\"result\":\"ok\"'"
+check "the migration, asked remotely, under the id A's trail has" peer \
+    "grep -F '\"op\":\"migrate\",\"vm\":\"remote-g\"' $trail | grep -F '\"id\":\"$mid\"' | grep -q '\"result\":\"ok\"'"
+check "the refusal the reader was told the id of" peer \
+    "grep -F '\"id\":\"$rid\"' $trail | grep -q '\"result\":\"refused\"'"
+check "the console A's root opened on B, and its close" peer \
+    "grep -F '\"user\":\"CN=root-a,OU=admin,O=lab\",\"from\":\"$a\",\"role\":\"admin\",\"op\":\"console\",\"vm\":\"remote-g\"' $trail &&
+     grep -qF '\"user\":\"CN=root-a,OU=admin,O=lab\",\"from\":\"$a\",\"role\":\"admin\",\"op\":\"console-close\",\"vm\":\"remote-g\"' $trail"
 check "B's trail verifies" peer "xlt audit verify"
 check "xlt -H b audit reads it from A" sh -c \
     "xlt audit | grep -qE 'CN=reader.* destroy +remote-g +refused'"

@@ -78,6 +78,27 @@ START_TEST(request_parsed)
 }
 END_TEST
 
+START_TEST(event_and_request_id_parsed)
+{
+    struct xlt_msg m;
+    struct xlt_err err;
+
+    ck_assert(!xlt_msg_parse(&m, "{\"xlt\":1,\"event\":{\"event\":"
+                             "\"created\",\"domid\":3}}", &err));
+    ck_assert_int_eq(m.kind, XLT_MSG_EVENT);
+    ck_assert_str_eq(xlt_json_get_str(m.body, "event"), "created");
+    xlt_msg_dispose(&m);
+    ck_assert(!xlt_msg_parse(&m, "{\"xlt\":1,\"error\":\"no\","
+                             "\"request\":\"0a1b\"}", &err));
+    ck_assert_int_eq(m.kind, XLT_MSG_ERROR);
+    ck_assert_str_eq(m.request, "0a1b");
+    xlt_msg_dispose(&m);
+    ck_assert(!xlt_msg_parse(&m, "{\"xlt\":1,\"error\":\"no\"}", &err));
+    ck_assert_ptr_null(m.request);
+    xlt_msg_dispose(&m);
+}
+END_TEST
+
 static const struct {
     const char *line, *error;
 } bad_messages[] = {
@@ -89,7 +110,8 @@ static const struct {
     {"{\"xlt\":1,\"cmd\":\"\"}", "request: cmd must be a name of 1 to 64 characters"},
     {"{\"xlt\":1,\"cmd\":\"list\",\"args\":[]}", "request list: args must be an object"},
     {"{\"xlt\":1,\"error\":5}", "message: error must be a string"},
-    {"{\"xlt\":1}", "message is neither request, progress, result nor error"},
+    {"{\"xlt\":1,\"event\":\"created\"}", "message: event must be an object"},
+    {"{\"xlt\":1}", "message is neither request, progress, result, error nor event"},
 };
 
 START_TEST(bad_message_refused)
@@ -190,6 +212,11 @@ START_TEST(messages_round_trip)
     ck_assert_str_eq(m.text, "no \"such\" domain");
     xlt_msg_dispose(&m);
     free(line);
+
+    line = xlt_msg_error("refused", "00ff");
+    ck_assert_str_eq(line,
+                     "{\"xlt\":1,\"error\":\"refused\",\"request\":\"00ff\"}\n");
+    free(line);
 }
 END_TEST
 
@@ -217,6 +244,7 @@ Suite *proto_suite(void)
     tcase_add_test(tc, lines_split_and_join);
     tcase_add_test(tc, overlong_line_refused);
     tcase_add_test(tc, request_parsed);
+    tcase_add_test(tc, event_and_request_id_parsed);
     tcase_add_loop_test(tc, bad_message_refused, 0,
                         sizeof(bad_messages) / sizeof(bad_messages[0]));
     tcase_add_test(tc, long_command_name_refused);

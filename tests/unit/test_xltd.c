@@ -673,6 +673,82 @@ START_TEST(command_and_request_tables_agree)
 }
 END_TEST
 
+static long long cli_like_int(yajl_val v, const char *key)
+{
+    long long n = -1;
+
+    xlt_json_get_int(v, key, &n);
+    return n;
+}
+
+/* What a listener of the events heard (core/events.c). */
+struct heard {
+    int n;
+    char last[1024];
+};
+
+static void hear(struct xltd *d, const struct event *e, const char *json,
+                 void *arg)
+{
+    struct heard *h = arg;
+
+    (void)d;
+    (void)e;
+    h->n++;
+    snprintf(h->last, sizeof(h->last), "%s", json);
+}
+
+/* An event is one JSON object with its kind, domain and own members;
+ * nothing of a migration's copies; nobody hears once unlistened. */
+START_TEST(events_told_to_listeners)
+{
+    struct xltd d;
+    FILE *f = quiet_daemon(&d, LOGL_INFO);
+    struct heard one = {0}, two = {0};
+    libxl_uuid uuid;
+    yajl_val v = NULL;
+
+    ck_assert(!libxl_uuid_from_string(&uuid,
+                                      "5f1e6c2a-0000-4000-8000-00000000abcd"));
+    ck_assert_int_eq(events_listen(&d, hear, &one), 0);
+    ck_assert_int_eq(events_listen(&d, hear, &two), 0);
+    events_emit(&d, &(struct event){.kind = "shutdown", .domid = 7,
+                                    .name = "web", .uuid = &uuid,
+                                    .detail_key = "reason",
+                                    .detail = "poweroff",
+                                    .value_key = "online", .value = 2,
+                                    .peer = "b", .request = "00ff"});
+    ck_assert_int_eq(one.n, 1);
+    ck_assert_int_eq(two.n, 1);
+    ck_assert(!xlt_json_parse(one.last, sizeof(one.last), "event", &v, NULL));
+    ck_assert_str_eq(xlt_json_get_str(v, "event"), "shutdown");
+    ck_assert_str_eq(xlt_json_get_str(v, "name"), "web");
+    ck_assert_str_eq(xlt_json_get_str(v, "uuid"),
+                     "5f1e6c2a-0000-4000-8000-00000000abcd");
+    ck_assert_str_eq(xlt_json_get_str(v, "reason"), "poweroff");
+    ck_assert_str_eq(xlt_json_get_str(v, "peer"), "b");
+    ck_assert_str_eq(xlt_json_get_str(v, "request"), "00ff");
+    ck_assert_int_eq(cli_like_int(v, "domid"), 7);
+    ck_assert_int_eq(cli_like_int(v, "online"), 2);
+    ck_assert_ptr_nonnull(xlt_json_get_str(v, "time"));
+    ck_assert_ptr_nonnull(xlt_json_get_str(v, "host"));
+    yajl_tree_free(v);
+    events_emit(&d, &(struct event){.kind = "stopped", .domid = 8,
+                                    .name = "web--migratedaway",
+                                    .uuid = &uuid});
+    ck_assert_int_eq(one.n, 1);
+    events_unlisten(&d, hear, &one);
+    events_emit(&d, &(struct event){.kind = "paused", .domid = 7,
+                                    .name = "web", .uuid = &uuid});
+    ck_assert_int_eq(one.n, 1);
+    ck_assert_int_eq(two.n, 2);
+    for (int i = 0; i < EVENTS_MAX_LISTENERS - 1; i++)
+        ck_assert_int_eq(events_listen(&d, hear, &one), 0);
+    ck_assert_int_eq(events_listen(&d, hear, &one), -1);
+    fclose(f);
+}
+END_TEST
+
 /* A migration's id, and the target's record of the "go"s it took
  * (core/reclaim.c): what a sender that heard nothing more asks about. */
 START_TEST(migration_ids_and_taken_records)
@@ -727,6 +803,7 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, incoming_policy);
     tcase_add_test(tc, domain_names);
     tcase_add_test(tc, migration_ids_and_taken_records);
+    tcase_add_test(tc, events_told_to_listeners);
     suite_add_tcase(s, tc);
     return s;
 }

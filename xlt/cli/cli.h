@@ -87,7 +87,39 @@ yajl_gen cli_domain_and_value(struct cli *cli, int argc, char **argv,
 /* A request naming exactly one domain, whose reply needs no printing. */
 int cli_one_domain(struct cli *cli, int argc, char **argv);
 
+/* ---- remote.c: xlt -H HOST, over the remote API ----------------------- */
+
+/* A connection to another host's xltd, relayed to a local socket. */
+struct remote_link {
+    int sock;               /* TCP to the host */
+    struct xlt_tls *tls;
+    int local;              /* the relay's end of the socketpair */
+    pthread_t thread;
+    bool started;
+};
+/* Connect to CLI's host: the fd to speak the protocol on (the caller
+ * closes it, then calls remote_link_close), or -1 (said). */
+int remote_link_open(struct cli *cli, struct remote_link *link);
+void remote_link_close(struct remote_link *link);
+
 /* ---- client.c: talking to xltd ---------------------------------------- */
+
+/* A connection to xltd, this host's or (-H) another's. */
+struct cli_conn {
+    int fd;
+    struct remote_link link;
+    struct xlt_linebuf lb; /* what was read and not yet taken */
+};
+/* Connect as CLI says; -1 (said) if not.  cli_close in any case. */
+int cli_open(struct cli *cli, struct cli_conn *conn);
+void cli_close(struct cli_conn *conn);
+/* Send CMD with ARGS on CONN and wait for its answer, as cli_call; the
+ * connection stays open, for a request whose answer a stream follows. */
+int cli_request(struct cli *cli, struct cli_conn *conn, const char *cmd,
+                const char *args, yajl_val *reply_r);
+/* The next line from CONN: 1 and *LINE_R (the caller frees it), 0 at its
+ * end, -1 (said) on error. */
+int cli_next_line(struct cli *cli, struct cli_conn *conn, char **line_r);
 
 /* Send CMD with ARGS (a JSON object's text, or NULL) and wait for the end.
  * Progress lines go to stderr.  On success *reply_r is the whole reply
@@ -109,26 +141,14 @@ int cli_json_option(struct cli *cli, int argc, char **argv, bool *json);
 int cli_query(struct cli *cli, int argc, char **argv, const char *cmd,
               const char *key, void (*show)(yajl_val));
 
-/* ---- remote.c: xlt -H HOST, over the remote API ----------------------- */
-
-/* A connection to another host's xltd, relayed to a local socket. */
-struct remote_link {
-    int sock;               /* TCP to the host */
-    struct xlt_tls *tls;
-    int local;              /* the relay's end of the socketpair */
-    pthread_t thread;
-    bool started;
-};
-/* Connect to CLI's host: the fd to speak the protocol on (the caller
- * closes it, then calls remote_link_close), or -1 (said). */
-int remote_link_open(struct cli *cli, struct remote_link *link);
-void remote_link_close(struct remote_link *link);
-
 /* ---- fanout.c: xlt -H @GROUP list ------------------------------------- */
 
 /* list ("[--json] [DOMAIN...]") asked of every host of the group CLI's
  * host names ("@GROUP"), at once; 0 if every host answered. */
 int cli_fanout_list(struct cli *cli, int argc, char **argv);
+/* events (JSON lines if JSON) of every host of that group, as they come,
+ * until every host has ended them (each end said on stderr). */
+int cli_fanout_events(struct cli *cli, bool json);
 
 /* ---- output.c: what xlt prints, as tables or as JSON ----------------- */
 
@@ -144,11 +164,12 @@ void cli_print_domain_rows(yajl_val domains, const char *host);
 void cli_print_uptimes(yajl_val domains);
 int cli_fail(struct cli *cli, const char *fmt, ...) XLT_PRINTF(2, 3);
 
-/* ---- console.c: a terminal joined to a console pty ------------------- */
+/* ---- console.c: a terminal joined to a console ----------------------- */
 
-/* Relay between this terminal and TTY until Ctrl-] on the terminal or the
- * console goes away.  0, or -1 with ERR. */
-int console_attach(const char *tty, struct xlt_err *err);
+/* Relay between this terminal and CONN, which xltd has joined to a console,
+ * until Ctrl-] on the terminal or the console goes away.  0, or -1 with
+ * ERR. */
+int console_join(struct cli_conn *conn, struct xlt_err *err);
 
 /* The command handlers, cmd_<verb>(): one file per command group. */
 
@@ -159,6 +180,13 @@ int cmd_info(struct cli *cli, int argc, char **argv);
 /* ---- cmd_pki.c: the remote API's certificates ------------------------ */
 
 int cmd_pki(struct cli *cli, int argc, char **argv);
+
+/* ---- cmd_events.c: the domains' events -------------------------------- */
+
+int cmd_events(struct cli *cli, int argc, char **argv);
+/* Print the events of CLI's host as they come (each under LOCK, if not
+ * NULL), until xltd ends them: 1 then (said, quietly if CLI is). */
+int cli_follow_events(struct cli *cli, bool json, pthread_mutex_t *lock);
 
 /* ---- cmd_audit.c: the audit trail ------------------------------------ */
 

@@ -81,7 +81,9 @@ static int handle_reply(struct cli *cli, const char *line, yajl_val *reply_r)
         xlt_msg_dispose(&msg);
         return 0;
     case XLT_MSG_ERROR:
-        cli_fail(cli, "%s", msg.text);
+        /* the id of a request the audit trail recorded: where to look */
+        cli_fail(cli, "%s%s%s%s", msg.text, msg.request ? " (request " : "",
+                 msg.request ? msg.request : "", msg.request ? ")" : "");
         xlt_msg_dispose(&msg);
         return -1;
     case XLT_MSG_RESULT:
@@ -89,57 +91,91 @@ static int handle_reply(struct cli *cli, const char *line, yajl_val *reply_r)
         *reply_r = msg.tree;
         return 1;
     default:
-        cli_fail(cli, "bad reply from xltd: a request");
+        cli_fail(cli, "bad reply from xltd: not an answer");
         xlt_msg_dispose(&msg);
         return -1;
     }
 }
 
-int cli_call(struct cli *cli, const char *cmd, const char *args,
-             yajl_val *reply_r)
+int cli_open(struct cli *cli, struct cli_conn *conn)
 {
-    struct xlt_linebuf lb = {0};
-    struct remote_link link = {.sock = -1, .local = -1};
-    char *req = NULL, *line = NULL;
-    int fd = -1, rc = -1, done = 0;
+    memset(conn, 0, sizeof(*conn));
+    conn->link.sock = -1;
+    conn->link.local = -1;
+    conn->fd = cli->host ? remote_link_open(cli, &conn->link)
+                         : connect_daemon(cli);
+    return conn->fd < 0 ? -1 : 0;
+}
 
-    *reply_r = NULL;
-    fd = cli->host ? remote_link_open(cli, &link) : connect_daemon(cli);
-    if (fd < 0)
-        goto out;
-    req = request_line(cmd, args);
-    if (!req || xlt_write_all(fd, req, strlen(req))) {
-        cli_fail(cli, "sending to xltd: %s", strerror(errno));
-        goto out;
-    }
-    while (!done) {
-        int got = xlt_linebuf_take(&lb, &line);
+void cli_close(struct cli_conn *conn)
+{
+    xlt_linebuf_dispose(&conn->lb);
+    if (conn->fd >= 0)
+        close(conn->fd);
+    conn->fd = -1;
+    remote_link_close(&conn->link);
+}
+
+int cli_next_line(struct cli *cli, struct cli_conn *conn, char **line_r)
+{
+    for (;;) {
+        int got = xlt_linebuf_take(&conn->lb, line_r);
+        ssize_t n;
         if (got < 0) {
             cli_fail(cli, "reply from xltd too long");
-            goto out;
+            return -1;
         }
+        if (got > 0)
+            return 1;
+        n = xlt_linebuf_read(&conn->lb, conn->fd);
+        if (n == 0)
+            return 0;
+        if (n < 0) {
+            cli_fail(cli, "reading from xltd: %s", strerror(errno));
+            return -1;
+        }
+    }
+}
+
+int cli_request(struct cli *cli, struct cli_conn *conn, const char *cmd,
+                const char *args, yajl_val *reply_r)
+{
+    char *req = request_line(cmd, args), *line = NULL;
+    int done = 0, got;
+
+    *reply_r = NULL;
+    if (!req || xlt_write_all(conn->fd, req, strlen(req))) {
+        cli_fail(cli, "sending to xltd: %s", strerror(errno));
+        free(req);
+        return -1;
+    }
+    free(req);
+    while (!done) {
+        got = cli_next_line(cli, conn, &line);
+        if (got < 0)
+            return -1;
         if (got == 0) {
-            ssize_t n = xlt_linebuf_read(&lb, fd);
-            if (n <= 0) {
-                cli_fail(cli, "xltd closed the connection before answering%s%s",
-                         n < 0 ? ": " : "", n < 0 ? strerror(errno) : "");
-                goto out;
-            }
-            continue;
+            cli_fail(cli, "xltd closed the connection before answering");
+            return -1;
         }
         done = handle_reply(cli, line, reply_r);
         free(line);
-        line = NULL;
         if (done < 0)
-            goto out;
+            return -1;
     }
-    rc = 0;
-out:
-    free(req);
-    xlt_linebuf_dispose(&lb);
-    if (fd >= 0)
-        close(fd);
-    remote_link_close(&link);
+    return 0;
+}
+
+int cli_call(struct cli *cli, const char *cmd, const char *args,
+             yajl_val *reply_r)
+{
+    struct cli_conn conn;
+    int rc = -1;
+
+    *reply_r = NULL;
+    if (!cli_open(cli, &conn))
+        rc = cli_request(cli, &conn, cmd, args, reply_r);
+    cli_close(&conn);
     return rc;
 }
 

@@ -27,21 +27,38 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Where DOMAIN's console of TYPE (NULL: primary) and NUM is, per xltd. */
-static int ask_console(struct cli *cli, const char *domain, const char *type,
-                       int num, yajl_val *reply_r)
+/* On CONN: join DOMAIN's console of TYPE (NULL: primary) and NUM. */
+static int ask_console(struct cli *cli, struct cli_conn *conn,
+                       const char *domain, const char *type, int num,
+                       yajl_val *reply_r)
 {
-    return cli_call_owned(cli, "console",
-                          domain_args(domain, "type", type, "num", num),
-                          reply_r);
+    yajl_gen g = cli_domain_open(domain);
+    char *args;
+    int rc = -1;
+
+    if (g && type)
+        xlt_json_kv_str(g, "type", type);
+    if (g) {
+        xlt_json_kv_int(g, "num", num);
+        xlt_json_kv_bool(g, "stream", true);
+    }
+    args = cli_args_close(g);
+    if (!args)
+        cli_fail(cli, "out of memory");
+    else if (!cli_open(cli, conn))
+        rc = cli_request(cli, conn, "console", args, reply_r);
+    free(args);
+    if (rc)
+        cli_close(conn);
+    return rc;
 }
 
 int cli_console(struct cli *cli, const char *domain, const char *type,
                 int num, int wait_ms)
 {
+    struct cli_conn conn = {.fd = -1, .link = {.sock = -1, .local = -1}};
     yajl_val reply = NULL;
     struct xlt_err err;
-    const char *tty;
     bool quiet = cli->quiet;
     int rc = 1;
 
@@ -49,23 +66,19 @@ int cli_console(struct cli *cli, const char *domain, const char *type,
      * up: ask quietly until WAIT_MS is over, then once more aloud. */
     cli->quiet = true;
     for (int waited = 0; waited < wait_ms && !reply; waited += 100)
-        if (ask_console(cli, domain, type, num, &reply))
+        if (ask_console(cli, &conn, domain, type, num, &reply))
             sleep_ms(100);
     cli->quiet = quiet;
-    if (!reply && ask_console(cli, domain, type, num, &reply))
+    if (!reply && ask_console(cli, &conn, domain, type, num, &reply))
         goto out;
-    tty = xlt_json_get_str(xlt_json_get(reply, "result"), "tty");
-    if (!tty) {
-        cli_fail(cli, "xltd named no console tty");
-        goto out;
-    }
-    if (console_attach(tty, &err)) {
+    if (console_join(&conn, &err)) {
         cli_fail(cli, "%s", err.msg);
         goto out;
     }
     rc = 0;
 out:
     cli->quiet = quiet;
+    cli_close(&conn);
     if (reply)
         yajl_tree_free(reply);
     return rc;
@@ -97,9 +110,6 @@ int cmd_console(struct cli *cli, int argc, char **argv)
         xlt_usage(stderr, cli->cmd);
         return 2;
     }
-    if (cli->host) /* xltd answers with a pty of its host's */
-        return cli_fail(cli, "a console is attached on the guest's own host; "
-                        "over -H it is not there yet");
     return cli_console(cli, argv[optind], type, (int)num, 0);
 }
 

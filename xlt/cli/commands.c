@@ -26,6 +26,13 @@ const struct xlt_command xlt_commands[] = {
      "verify [FILE]     check FILE (default " XLTD_AUDIT_DEFAULT "): every "
      "record sealed, each following the one before; exit 1 naming the "
      "first that is not"},
+    {"events", cmd_events, 0, "events", "[--json]",
+     "Follow the domains' events as they come: created, shut down, "
+     "crashed, restarted, stopped, saved, restored, migrated in and out, "
+     "paused, renamed, devices added and removed, memory and vCPU "
+     "changes.  One line each (TIME HOST EVENT NAME (ID) KEY=VALUE...); "
+     "ends when xltd does.  With -H @GROUP, every host of the group.",
+     "-j, --json  one JSON object a line"},
     {"pki", cmd_pki, 0, NULL,
      "init [NAME] | issue host NAME [--alt ADDR]... | issue user NAME "
      "--role ROLE | revoke NAME|FILE | show FILE",

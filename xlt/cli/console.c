@@ -1,10 +1,10 @@
 /*
- * console.c: join this terminal to a domain's console pty, as xenconsole
- * does: raw mode both ways, Ctrl-] detaches, the end of the console (the
- * domain went away) ends it too.
+ * console.c: join this terminal to a domain's console, as xenconsole
+ * does: raw mode, Ctrl-] detaches, the end of the console (the domain
+ * went away) ends it too.  The console's bytes come through xltd (its
+ * console request with "stream"), on this host or over -H.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <termios.h>
@@ -43,20 +43,23 @@ static void make_raw(int fd, struct termios *saved, bool *was_set)
     *was_set = tcsetattr(fd, TCSANOW, &raw) == 0;
 }
 
-int console_attach(const char *tty, struct xlt_err *err)
+int console_join(struct cli_conn *conn, struct xlt_err *err)
 {
-    struct termios saved_term, saved_pty;
-    bool term_raw = false, pty_raw = false;
+    struct termios saved_term;
+    bool term_raw = false;
     struct pollfd fds[2];
-    int fd, rc = -1, stop = 0;
+    int rc = -1, stop = 0;
 
-    fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return xlt_err_errno(err, errno, "%s", tty);
-    make_raw(fd, &saved_pty, &pty_raw);
     make_raw(STDIN_FILENO, &saved_term, &term_raw);
+    /* what came after the answer, before this */
+    if (conn->lb.len && xlt_write_all(STDOUT_FILENO, conn->lb.buf,
+                                      conn->lb.len)) {
+        xlt_err_errno(err, errno, "writing to the terminal");
+        goto out;
+    }
+    conn->lb.len = 0;
     fds[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-    fds[1] = (struct pollfd){.fd = fd, .events = POLLIN};
+    fds[1] = (struct pollfd){.fd = conn->fd, .events = POLLIN};
     while (!stop) {
         if (poll(fds, 2, -1) < 0) {
             if (errno == EINTR)
@@ -65,25 +68,22 @@ int console_attach(const char *tty, struct xlt_err *err)
             goto out;
         }
         if (fds[0].revents) {
-            stop = relay(STDIN_FILENO, fd, true);
+            stop = relay(STDIN_FILENO, conn->fd, true);
             if (stop == 1) { /* end of input: keep showing the console */
                 fds[0].fd = -1;
                 stop = 0;
             }
         }
         if (!stop && fds[1].revents)
-            stop = relay(fd, STDOUT_FILENO, false);
+            stop = relay(conn->fd, STDOUT_FILENO, false);
     }
     if (stop < 0) {
-        xlt_err_errno(err, errno, "%s", tty);
+        xlt_err_errno(err, errno, "the console");
         goto out;
     }
     rc = 0;
 out:
     if (term_raw)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_term);
-    if (pty_raw)
-        tcsetattr(fd, TCSANOW, &saved_pty);
-    close(fd);
     return rc;
 }

@@ -2,7 +2,8 @@
  * fanout.c: xlt -H @GROUP list: every host of a group asked at once (a
  * thread each, over the remote API), the answers in one table with a
  * HOST column, and each host that did not answer on a line of its own
- * with why.  The groups are in the hosts file (XLT_HOSTS, default
+ * with why.  xlt -H @GROUP events: every host's events as they come,
+ * and a host's end on stderr.  The groups are in the hosts file (XLT_HOSTS, default
  * XLT_HOSTS_PATH): lines "GROUP HOST[:PORT]...", '#' starting a comment;
  * @all is every host the file names, unless it names a group "all".
  */
@@ -19,6 +20,8 @@
 struct member {
     struct cli cli;     /* a copy of the caller's, for this host, quiet */
     const char *args;
+    bool json;              /* events: as JSON */
+    pthread_mutex_t *lock;  /* events: held while one prints */
     yajl_val reply;
     int rc;
     pthread_t thread;
@@ -146,22 +149,20 @@ static void print_json(const struct member *ms, size_t n)
     yajl_gen_free(g);
 }
 
-/* Ask every host of G at once; 0 if all answered. */
-static int ask_all(struct cli *cli, const struct group *g, const char *args,
-                   bool json)
+/* Run MAIN for each of the N members MS (as TEMPLATE says, each for its
+ * host of G) at once, and wait for them all; 0 if all succeeded. */
+static int run_all(struct cli *cli, const struct group *g,
+                   const struct member *template, void *(*main)(void *),
+                   struct member *ms)
 {
-    struct member *ms = calloc(g->n, sizeof(*ms));
     int rc = 0;
 
-    if (!ms)
-        return cli_fail(cli, "out of memory");
     for (size_t i = 0; i < g->n; i++) {
+        ms[i] = *template;
         ms[i].cli = *cli;
         ms[i].cli.host = g->hosts[i];
         ms[i].cli.quiet = true;
-        ms[i].args = args;
-        ms[i].started = !pthread_create(&ms[i].thread, NULL, member_main,
-                                        &ms[i]);
+        ms[i].started = !pthread_create(&ms[i].thread, NULL, main, &ms[i]);
         if (!ms[i].started) {
             ms[i].rc = -1;
             snprintf(ms[i].cli.failure, sizeof(ms[i].cli.failure),
@@ -173,6 +174,19 @@ static int ask_all(struct cli *cli, const struct group *g, const char *args,
             pthread_join(ms[i].thread, NULL);
         rc |= ms[i].rc ? 1 : 0;
     }
+    return rc;
+}
+
+/* Ask every host of G at once; 0 if all answered. */
+static int ask_all(struct cli *cli, const struct group *g, const char *args,
+                   bool json)
+{
+    struct member *ms = calloc(g->n, sizeof(*ms));
+    int rc;
+
+    if (!ms)
+        return cli_fail(cli, "out of memory");
+    rc = run_all(cli, g, &(struct member){.args = args}, member_main, ms);
     if (json)
         print_json(ms, g->n);
     else
@@ -184,23 +198,32 @@ static int ask_all(struct cli *cli, const struct group *g, const char *args,
     return rc;
 }
 
-int cli_fanout_list(struct cli *cli, int argc, char **argv)
+/* The group CLI's host names (@GROUP) into G; -1 (said) if not. */
+static int group_of(struct cli *cli, struct group *g)
 {
     const char *path = getenv("XLT_HOSTS");
-    struct group g = {.n = 0};
     struct xlt_err err;
+
+    if (!path || !*path)
+        path = XLT_HOSTS_PATH;
+    if (group_read(path, cli->host + 1, g, &err)) {
+        cli_fail(cli, "-H %s: %s", cli->host, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_fanout_list(struct cli *cli, int argc, char **argv)
+{
+    struct group g = {.n = 0};
     char *args = NULL;
     bool json = false;
     int rc = 1;
 
     if (cli_json_option(cli, argc, argv, &json))
         return 2;
-    if (!path || !*path)
-        path = XLT_HOSTS_PATH;
-    if (group_read(path, cli->host + 1, &g, &err)) {
-        cli_fail(cli, "-H %s: %s", cli->host, err.msg);
+    if (group_of(cli, &g))
         goto out;
-    }
     args = cli_domain_args(argc - optind, argv + optind);
     if (!args) {
         cli_fail(cli, "out of memory");
@@ -209,6 +232,41 @@ int cli_fanout_list(struct cli *cli, int argc, char **argv)
     rc = ask_all(cli, &g, args, json);
 out:
     free(args);
+    free(g.text);
+    return rc;
+}
+
+/* A host's events until it ends them; then why, on stderr. */
+static void *follower_main(void *arg)
+{
+    struct member *m = arg;
+
+    m->rc = cli_follow_events(&m->cli, m->json, m->lock);
+    pthread_mutex_lock(m->lock);
+    fprintf(stderr, "%s: events: %s: %s\n", m->cli.prog, m->cli.host,
+            m->cli.failure);
+    pthread_mutex_unlock(m->lock);
+    return NULL;
+}
+
+int cli_fanout_events(struct cli *cli, bool json)
+{
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    struct group g = {.n = 0};
+    struct member *ms = NULL;
+    int rc = 1;
+
+    if (group_of(cli, &g))
+        goto out;
+    ms = g.n ? calloc(g.n, sizeof(*ms)) : NULL; /* group_of names one */
+    if (!ms) {
+        cli_fail(cli, "out of memory");
+        goto out;
+    }
+    rc = run_all(cli, &g, &(struct member){.json = json, .lock = &lock},
+                 follower_main, ms);
+out:
+    free(ms);
     free(g.text);
     return rc;
 }

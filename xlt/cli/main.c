@@ -69,9 +69,10 @@ int main(int argc, char **argv)
     }
     if (cli.host && (!*cli.host || (!cli.cmd->request && !host_given)))
         cli.host = NULL; /* XLT_HOST is for the commands xltd answers */
-    if (cli.host && cli.host[0] == '@' && strcmp(cli.cmd->name, "list") != 0) {
-        fprintf(stderr, "%s: %s: only list goes to a group of hosts "
-                "(-H %s)\n", cli.prog, cli.cmd->name, cli.host);
+    if (cli.host && cli.host[0] == '@' && strcmp(cli.cmd->name, "list") != 0 &&
+        strcmp(cli.cmd->name, "events") != 0) {
+        fprintf(stderr, "%s: %s: only list and events go to a group of "
+                "hosts (-H %s)\n", cli.prog, cli.cmd->name, cli.host);
         return 2;
     }
     if (cli.host && !cli.cmd->request) {

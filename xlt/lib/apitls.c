@@ -169,7 +169,8 @@ fail:
     return NULL;
 }
 
-static int handshake(struct xlt_tls *t, struct xlt_err *err)
+/* The handshake; -1 with ERR (and GnuTLS's code in *RC_R) if it failed. */
+static int handshake(struct xlt_tls *t, int *rc_r, struct xlt_err *err)
 {
     struct timeval tv = {IO_TIMEOUT_S, 0};
     int rc;
@@ -177,6 +178,7 @@ static int handshake(struct xlt_tls *t, struct xlt_err *err)
     do
         rc = gnutls_handshake(t->session);
     while (rc < 0 && !gnutls_error_is_fatal(rc));
+    *rc_r = rc;
     if (rc < 0)
         return tls_fail(err, "TLS handshake", rc);
     if (setsockopt(t->fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){0, 0},
@@ -190,11 +192,12 @@ int xlt_tls_accept(int fd, const char *dir, int ms, struct xlt_tls **t_r,
                    struct xlt_err *err)
 {
     struct xlt_tls *t = tls_new(fd, true, dir, "host", ms, err);
+    int rc;
 
     *t_r = NULL;
     if (!t)
         return -1;
-    if (handshake(t, err)) {
+    if (handshake(t, &rc, err)) {
         xlt_tls_close(t);
         return -1;
     }
@@ -265,15 +268,18 @@ int xlt_tls_connect(int fd, const char *dir, const char *host, int ms,
 {
     struct xlt_tls *t = tls_new(fd, false, dir, "client", ms, err);
     unsigned status;
+    int rc;
 
     *t_r = NULL;
     if (!t)
         return -1;
     gnutls_server_name_set(t->session, GNUTLS_NAME_DNS, host, strlen(host));
     gnutls_session_set_verify_cert(t->session, host, 0);
-    if (handshake(t, err)) {
+    if (handshake(t, &rc, err)) {
+        /* the status says something only once the certificate came and
+         * was checked (a handshake cut short leaves it all ones) */
         status = gnutls_session_get_verify_cert_status(t->session);
-        if (status)
+        if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR && status)
             xlt_err_set(err, "%s: its certificate refused: %s", host,
                         status_words(status));
         xlt_tls_close(t);

@@ -5,7 +5,9 @@
  *   request   {"xlt":1,"cmd":"list","args":{...}}
  *   progress  {"xlt":1,"progress":"..."}      (any number, long operations)
  *   result    {"xlt":1,"result":...}          (ends a request)
- *   error     {"xlt":1,"error":"..."}         (ends a request)
+ *   error     {"xlt":1,"error":"...","request":ID}  (ends a request; the
+ *                                           request's id is optional)
+ *   event     {"xlt":1,"event":{...}}       (once a client follows events)
  * Every field is checked on receipt; a bad message is an error for that
  * connection only.
  */
@@ -79,6 +81,7 @@ static const char *const kind_key[] = {
     [XLT_MSG_PROGRESS] = "progress",
     [XLT_MSG_RESULT] = "result",
     [XLT_MSG_ERROR] = "error",
+    [XLT_MSG_EVENT] = "event",
 };
 
 static int parse_request(struct xlt_msg *msg, struct xlt_err *err)
@@ -135,13 +138,20 @@ int xlt_msg_parse(struct xlt_msg *msg, const char *line, struct xlt_err *err)
     } else if (xlt_json_get(msg->tree, "error")) {
         msg->kind = XLT_MSG_ERROR;
         rc = parse_text(msg, "error", err);
+        msg->request = xlt_json_get_str(msg->tree, "request");
+    } else if (xlt_json_get(msg->tree, "event")) {
+        msg->kind = XLT_MSG_EVENT;
+        msg->body = xlt_json_get(msg->tree, "event");
+        rc = YAJL_IS_OBJECT(msg->body)
+                 ? 0
+                 : xlt_err_set(err, "message: event must be an object");
     } else if (xlt_json_get(msg->tree, "result")) {
         msg->kind = XLT_MSG_RESULT;
         msg->body = xlt_json_get(msg->tree, "result");
         rc = 0;
     } else {
-        xlt_err_set(err, "message is neither request, progress, result "
-                    "nor error");
+        xlt_err_set(err, "message is neither request, progress, result, "
+                    "error nor event");
     }
 out:
     if (rc)
@@ -204,6 +214,22 @@ char *xlt_msg_text(enum xlt_msg_kind kind, const char *text)
         return NULL;
     if (xlt_msg_begin(g, kind, NULL) == yajl_gen_status_ok &&
         xlt_json_str(g, text) == yajl_gen_status_ok)
+        line = xlt_msg_end(g);
+    yajl_gen_free(g);
+    return line;
+}
+
+char *xlt_msg_error(const char *text, const char *request)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *line = NULL;
+
+    if (!g)
+        return NULL;
+    if (xlt_msg_begin(g, XLT_MSG_ERROR, NULL) == yajl_gen_status_ok &&
+        xlt_json_str(g, text) == yajl_gen_status_ok &&
+        (!request || xlt_json_kv_str(g, "request", request) ==
+                         yajl_gen_status_ok))
         line = xlt_msg_end(g);
     yajl_gen_free(g);
     return line;

@@ -1,9 +1,10 @@
-/* util.c: small I/O helpers. */
+/* util.c: small I/O helpers, and the time as xlt writes it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "xlt.h"
@@ -109,4 +110,16 @@ int xlt_accept(int listen_fd, int *spare_fd, struct sockaddr *sa,
     *spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     errno = EMFILE;
     return -1;
+}
+
+void xlt_utc_now(char *out, size_t len)
+{
+    struct timespec ts;
+    struct tm tm;
+    char base[32];
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, len, "%.19s.%03dZ", base, (int)(ts.tv_nsec / 1000000));
 }

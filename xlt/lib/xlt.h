@@ -274,14 +274,19 @@ enum xlt_msg_kind {
     XLT_MSG_REQUEST,  /* client -> daemon: {"xlt":1,"cmd":..,"args":{..}} */
     XLT_MSG_PROGRESS, /* daemon -> client: {"xlt":1,"progress":".."} */
     XLT_MSG_RESULT,   /* daemon -> client: {"xlt":1,"result":{..}} */
-    XLT_MSG_ERROR,    /* daemon -> client: {"xlt":1,"error":"..."} */
+    XLT_MSG_ERROR,    /* daemon -> client: {"xlt":1,"error":"...",
+                         "request":ID} (ID: the audit trail's, optional) */
+    XLT_MSG_EVENT,    /* daemon -> client, once it follows the events:
+                         {"xlt":1,"event":{..}} */
 };
 
 struct xlt_msg {
     enum xlt_msg_kind kind;
     const char *cmd;      /* REQUEST: the command name */
     const char *text;     /* PROGRESS, ERROR: the message */
-    yajl_val body;        /* REQUEST: args; RESULT: result (may be NULL) */
+    const char *request;  /* ERROR: the request's id (NULL: not said) */
+    yajl_val body;        /* REQUEST: args; RESULT: result (may be NULL);
+                             EVENT: the event (an object) */
     yajl_val tree;        /* owns everything above */
 };
 
@@ -297,6 +302,8 @@ yajl_gen_status xlt_msg_begin(yajl_gen g, enum xlt_msg_kind kind,
 char *xlt_msg_end(yajl_gen g);
 /* A whole PROGRESS or ERROR message, ready to send; NULL on ENOMEM. */
 char *xlt_msg_text(enum xlt_msg_kind kind, const char *text);
+/* An ERROR message naming the REQUEST's id (NULL: none). */
+char *xlt_msg_error(const char *text, const char *request);
 /* The longest command name a request may carry. */
 #define XLT_PROTO_MAX_CMD 64
 
@@ -535,7 +542,7 @@ int xlt_pki_revoke(const char *dir, const char *cert,
 int xlt_pki_describe(const char *path, struct xlt_cert_info *info,
                      struct xlt_err *err);
 
-/* ---- util.c: small I/O helpers --------------------------------------- */
+/* ---- util.c: small I/O helpers, the time ----------------------------- */
 
 /* Read PATH whole into a NUL-terminated buffer the caller frees. */
 int xlt_read_file(const char *path, char **text_r, size_t *len_r,
@@ -552,5 +559,8 @@ int xlt_open_regular(const char *path, int flags, mode_t mode,
  * readable: -1 with errno EMFILE. */
 int xlt_accept(int listen_fd, int *spare_fd, struct sockaddr *sa,
                socklen_t *len, int flags);
+/* Now, in UTC, to the millisecond, as the audit trail and the events
+ * write times: 2026-12-07T07:10:00.123Z. */
+void xlt_utc_now(char *out, size_t len);
 
 #endif
