@@ -2,7 +2,8 @@
  * drain.c: stopping while work is under way.  Told to stop, xltd stops
  * taking migrations, cancels those that have not handed their domain
  * over (each domain runs on where it was), refuses changes, and lets the
- * rest end (creates, destroys, saves, restores, device changes) until
+ * rest end (creates, destroys, saves, restores, device changes, volume
+ * commands) until
  * stop_timeout.  Then it asks libxl to abort what is left and gives that
  * STOP_ABORT_S more; what still has not ended is left to the kernel: xltd
  * exits without freeing libxl (which would abort on it) and says so.
@@ -16,7 +17,7 @@
 static size_t busy(const struct xltd *d)
 {
     return inflight_count(d) + migrate_count(d) + receive_incomings(d) +
-           actions_dumping(d);
+           actions_dumping(d) + volumes_running(d);
 }
 
 static void set_deadline(struct xltd *d, int seconds)

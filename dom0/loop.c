@@ -55,9 +55,9 @@ static void soonest(int *timeout, int ms)
 }
 
 /* The fds before the control fds: [0] the signal fd, [1] xenstore's,
- * [2] the autoballoon timer, [3] the transfers' and [4] the core dumps'
- * (-1, ignored, when idle). */
-#define OURS_FIXED 5
+ * [2] the autoballoon timer, [3] the transfers', [4] the core dumps' and
+ * [5] the volume requests' (-1, ignored, when idle). */
+#define OURS_FIXED 6
 
 /* Fill PS: the OURS_FIXED fds above, then the control fds, the
  * migrations', the listener's, the reclaims' and the remote API's (their
@@ -81,6 +81,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     ps->fds[2] = (struct pollfd){.fd = balloon_fd(d), .events = POLLIN};
     ps->fds[3] = (struct pollfd){.fd = transfer_fd(d), .events = POLLIN};
     ps->fds[4] = (struct pollfd){.fd = actions_fd(d), .events = POLLIN};
+    ps->fds[5] = (struct pollfd){.fd = volumes_fd(d), .events = POLLIN};
     parts[0] = control_pollfds(d, ps->fds + OURS_FIXED,
                                (size_t)ps->cap - OURS_FIXED);
     n = OURS_FIXED + (int)parts[0];
@@ -144,6 +145,8 @@ int loop_run(struct xltd *d)
             transfer_tick(d);
         if (ps.fds[4].revents)
             actions_ready(d);
+        if (ps.fds[5].revents)
+            volumes_ready(d);
         control_handle(d, ps.fds + OURS_FIXED, parts[0]);
         migrate_handle(d, ps.fds + OURS_FIXED + parts[0], parts[1]);
         receive_handle(d, ps.fds + OURS_FIXED + parts[0] + parts[1],

@@ -363,7 +363,8 @@ int main(int argc, char **argv)
     struct xltd d = {.listen_fd = -1, .ro_listen_fd = -1, .signal_fd = -1,
                      .pid_fd = -1,
                      .spare_fd = -1, .transfer_timer = -1,
-                     .xl_lock_fd = -1, .actions_fd = -1};
+                     .xl_lock_fd = -1, .actions_fd = -1,
+                     .volumes_fd = -1};
     struct xlt_err err;
     FILE *logf = stderr;
     int ready_fd = -1, rc = 1;

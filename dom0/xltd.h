@@ -165,6 +165,7 @@ struct reclaim;
 struct trail;
 struct migration;
 struct incoming;
+struct volume_op;
 struct event;
 struct xltd;
 
@@ -226,6 +227,8 @@ struct xltd {
     time_t migrate_refused_logged; /* when that was last logged */
     struct migration *migrations;  /* outgoing */
     struct incoming *incomings;    /* incoming */
+    struct volume_op *volumes;     /* volume-* requests under way */
+    int volumes_fd;                /* their threads' eventfd (-1: none yet) */
     struct {
         events_listener *fn;
         void *arg;

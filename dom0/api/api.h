@@ -236,6 +236,12 @@ int req_block_attach(struct xltd *d, struct request *r, yajl_val args);
 int req_block_detach(struct xltd *d, struct request *r, yajl_val args);
 int req_block_list(struct xltd *d, struct request *r, yajl_val args);
 
+/* ---- req_volume.c ---------------------------------------------------- */
+
+/* volume-create, volume-snapshot, volume-grow, volume-remove,
+ * volume-list: run off the loop (core/volumes.c). */
+int req_volume(struct xltd *d, struct request *r, yajl_val args);
+
 /* ---- req_transfer.c -------------------------------------------------- */
 
 int req_save(struct xltd *d, struct request *r, yajl_val args);

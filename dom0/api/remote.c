@@ -154,7 +154,7 @@ static void *client_main(void *arg)
 {
     struct rclient *c = arg;
     const struct remote_conf *conf = c->api->conf;
-    struct caller caller = {.uid = (uid_t)-1};
+    struct caller caller = {.uid = (uid_t)-1, .role = XLT_ROLE_NONE};
     struct xlt_tls *t = NULL;
     struct xlt_err err;
 

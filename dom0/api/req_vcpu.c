@@ -105,10 +105,10 @@ int req_vcpu_set(struct xltd *d, struct request *r, yajl_val args)
     struct xlt_err err;
 
     xlt_json_get_int(args, "count", &count);
-    if (args_the_domain(d, args, &domid, &err) ||
-        vcpus_set_online(d, domid, count, &err))
+    if (args_the_domain(d, args, &domid, &err))
         return req_fail_err(r, &err);
-    return REQ_DONE;
+    return req_started(r, vcpus_set_online(d, domid, count, &r->job, &err),
+                       &err);
 }
 
 /* {"domains": [REF], "release": BOOL} -> {"cpus": LIST} (what it holds) */

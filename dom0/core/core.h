@@ -341,9 +341,10 @@ int topology_read(struct xltd *d, struct xlt_topology *t);
  * or "-": unchanged), and keep it for restarts. */
 int vcpus_pin(struct xltd *d, uint32_t domid, long long vcpu,
               const char *hard, const char *soft, struct xlt_err *err);
-/* vCPUs 0..COUNT-1 of DOMID online, the rest offline. */
+/* vCPUs 0..COUNT-1 of DOMID online, the rest offline; JOB ends once
+ * they are (an HVM guest's device model is asked, off the loop). */
 int vcpus_set_online(struct xltd *d, uint32_t domid, long long count,
-                     struct xlt_err *err);
+                     struct job *job, struct xlt_err *err);
 
 /* ---- dedicated.c: dedicated cores -------------------------------------- */
 
@@ -465,6 +466,19 @@ bool devices_lv_path(const char *path, struct xlt_lv *lv);
 bool devices_script_is_xlts(const char *script, const char *driver);
 /* Is SCRIPT (a backend's script node) this host's xlt DRIVER itself? */
 bool devices_is_driver(const char *script, const char *driver);
+
+/* ---- volumes.c: the volume-* requests, off the loop ----------------- */
+
+/* Run volume request OP with ARGS (copied) in a thread of its own (lvm
+ * takes seconds); JOB ends with its answer.  -1 with ERR if it could not
+ * start. */
+int volumes_start(struct xltd *d, const char *op, yajl_val args,
+                  struct job *job, struct xlt_err *err);
+/* The eventfd their threads post to (-1 until the first), and what the
+ * loop does when it is readable; how many are under way. */
+int volumes_fd(const struct xltd *d);
+void volumes_ready(struct xltd *d);
+size_t volumes_running(const struct xltd *d);
 
 /* ---- retrieve.c: a running domain's configuration, off the loop ------ */
 

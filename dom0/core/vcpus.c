@@ -81,41 +81,104 @@ out:
 
 /* ---- vcpu-set ------------------------------------------------------------ */
 
-int vcpus_set_online(struct xltd *d, uint32_t domid, long long count,
-                     struct xlt_err *err)
-{
+/* A vcpu-set under way: for an HVM guest libxl asks its device model
+ * (QMP), which may take its time, or not answer at all. */
+struct vcpuset {
+    struct xltd *d;
+    struct job *job;
+    uint32_t domid;
+    long long count;
     libxl_bitmap online;
+    struct inflight op;
+};
+
+static void vcpuset_free(struct vcpuset *v)
+{
+    libxl_bitmap_dispose(&v->online);
+    free(v);
+}
+
+static void vcpuset_done(libxl_ctx *ctx, int rc, void *arg)
+{
+    struct vcpuset *v = arg;
+    struct xltd *d = v->d;
+    struct xlt_err err;
+
+    (void)ctx;
+    if (rc) {
+        xlerr_set(d, rc, &err, "setting domain %u's vCPUs failed", v->domid);
+        job_fail(v->job, "%s", err.msg);
+    } else {
+        log_info(&d->log, "domain %u: %lld vCPUs online", v->domid,
+                 v->count);
+        events_emit(d, &(struct event){.kind = "vcpus", .domid = v->domid,
+                                       .value_key = "online",
+                                       .value = v->count});
+        job_done(v->job, NULL);
+    }
+    vcpuset_free(v);
+}
+
+/* V's bitmap: vCPUs 0..COUNT-1 of its domain, checked against its
+ * maxvcpus. */
+static int vcpuset_map(struct vcpuset *v, struct xlt_err *err)
+{
     libxl_dominfo info;
     int rc = -1;
 
-    libxl_bitmap_init(&online);
     libxl_dominfo_init(&info);
-    if (libxl_domain_info(d->ctx, &info, domid)) {
-        xlt_err_set(err, "cannot read domain %u", domid);
+    if (libxl_domain_info(v->d->ctx, &info, v->domid)) {
+        xlt_err_set(err, "cannot read domain %u", v->domid);
         goto out;
     }
-    if (count < 1 || count > (long long)info.vcpu_max_id + 1) {
+    if (v->count < 1 || v->count > (long long)info.vcpu_max_id + 1) {
         xlt_err_set(err, "domain %u can have 1 to %u vCPUs (maxvcpus), not "
-                    "%lld", domid, info.vcpu_max_id + 1, count);
+                    "%lld", v->domid, info.vcpu_max_id + 1, v->count);
         goto out;
     }
-    if (xlt_bitmap_alloc(&online, (int)info.vcpu_max_id + 1)) {
+    if (xlt_bitmap_alloc(&v->online, (int)info.vcpu_max_id + 1)) {
         xlt_err_set(err, "out of memory");
         goto out;
     }
-    for (long long i = 0; i < count; i++)
-        libxl_bitmap_set(&online, (int)i);
-    rc = libxl_set_vcpuonline(d->ctx, domid, &online, NULL);
-    if (rc) {
-        rc = xlerr_set(d, rc, err, "setting domain %u's vCPUs failed",
-                          domid);
-        goto out;
-    }
-    log_info(&d->log, "domain %u: %lld vCPUs online", domid, count);
-    events_emit(d, &(struct event){.kind = "vcpus", .domid = domid,
-                                   .value_key = "online", .value = count});
+    for (long long i = 0; i < v->count; i++)
+        libxl_bitmap_set(&v->online, (int)i);
+    rc = 0;
 out:
-    libxl_bitmap_dispose(&online);
     libxl_dominfo_dispose(&info);
-    return rc ? -1 : 0;
+    return rc;
+}
+
+int vcpus_set_online(struct xltd *d, uint32_t domid, long long count,
+                     struct job *job, struct xlt_err *err)
+{
+    struct vcpuset *v;
+    int rc, pid = devmodel_stopped(d, domid);
+
+    if (pid) /* libxl would wait for it without end */
+        return xlt_err_set(err, "setting domain %u's vCPUs: its device model "
+                           "(pid %d) is stopped and does not answer "
+                           "(continue it: kill -CONT %d); nothing done",
+                           domid, pid, pid);
+    v = calloc(1, sizeof(*v));
+    if (!v)
+        return xlt_err_set(err, "out of memory");
+    v->d = d;
+    v->job = job;
+    v->domid = domid;
+    v->count = count;
+    libxl_bitmap_init(&v->online);
+    if (vcpuset_map(v, err)) {
+        vcpuset_free(v);
+        return -1;
+    }
+    rc = libxl_set_vcpuonline(d->ctx, domid, &v->online,
+                              inflight_begin(d, &v->op, "a vcpu-set",
+                                             vcpuset_done, v));
+    if (rc) {
+        inflight_end(d, &v->op);
+        vcpuset_free(v);
+        return xlerr_set(d, rc, err, "setting domain %u's vCPUs failed",
+                         domid);
+    }
+    return 0;
 }

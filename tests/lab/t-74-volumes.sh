@@ -1,9 +1,11 @@
 #!/bin/bash
 # The volume commands on LVM: volume-create, -snapshot (the backup
-# recipe: snapshot, copy out, remove), -grow, -remove, -list; lvm as the
-# second opinion.  (volume-grow under a running guest, and volume-remove
-# of a guest's disk, are in t-72.)
+# recipe: snapshot, copy out, remove), -grow, -remove, -list, run by xltd
+# (each in a thread of its own) and recorded in its audit trail; lvm as
+# the second opinion.  (volume-grow under a running guest, and
+# volume-remove of a guest's disk, are in t-72; over -H, t-96.)
 . /lab/lib.sh
+pgrep -x xltd >/dev/null || xltd
 
 lv_mb() { lvs --noheadings --units m --nosuffix -o lv_size "$1" | tr -d ' '; }
 
@@ -43,5 +45,9 @@ check_not "volume-create in a missing VG fails" xlt volume-create novg x 8m
 check_not "a volume that is not VG/LV is refused" xlt volume-remove data
 check "volume-remove xltvg/data" xlt volume-remove xltvg/data
 check "lvm: no volumes left" test -z "$(lvs --noheadings xltvg)"
+check "the audit trail has each change, by root" sh -c \
+    "grep -F '\"user\":\"root\",\"uid\":0,\"role\":\"admin\",\"op\":\"volume-create\"' /var/log/xlt/audit.log | grep -qF '\"params\":{\"vg\":\"xltvg\",\"name\":\"data\",\"size\":\"16m\"}' &&
+     grep -F '\"op\":\"volume-grow\"' /var/log/xlt/audit.log | grep -q '\"result\":\"failed\"' &&
+     grep -F '\"op\":\"volume-remove\"' /var/log/xlt/audit.log | grep -q '\"result\":\"ok\"'"
 rm -f /tmp/backup.img
 exit 0

@@ -59,6 +59,10 @@ fails_naming_dm "save" xlt save dmstop /tmp/dmstop.save
 check "no save file is left" test ! -e /tmp/dmstop.save
 fails_naming_dm "live migration" xlt migrate dmstop localhost
 check "no --incoming domain" sh -c '! xl list | grep -q -- --incoming'
+# vcpu-set asks the device model (QMP), which would never answer
+check_not "vcpu-set fails at once" timeout 10 xlt vcpu-set dmstop 1
+check "naming the stopped device model; nothing done" sh -c \
+    "timeout 10 xlt vcpu-set dmstop 1 2>&1 | grep -qF \"setting domain $id's vCPUs: $stopped; nothing done\""
 
 # ---- a reboot: Xen holds it until the device model answers ----------------------
 # (the guest's vCPU waits for an I/O the device model has not done; the

@@ -3,8 +3,12 @@
 # makes a CA with `xlt pki', a certificate for host B and for its users;
 # B's xltd serves its requests over TLS on port 8003, each client's role
 # from its certificate through B's allow-list.  From A: B's host info and
-# guests, a guest created on B and driven (pause, memory, vCPUs), migrated
-# B -> A by asking B; a read-only user lists but may not destroy; a
+# guests, a guest created on B and driven (pause, memory, vCPUs, its
+# console, a vif attached and detached, a reboot, save and restore, a
+# volume made, attached, refused removal while in use, removed), its
+# events followed, migrated B -> A by asking B (one request id in both
+# trails); 8 requests waiting on B while list and destroy answer at once;
+# a read-only user lists but may not destroy; a
 # revoked certificate and another CA's are refused by name; a connection
 # that says nothing is dropped, and a flood of them keeps nobody out for
 # long while B's own xlt answers throughout.  B's audit trail has each
@@ -47,7 +51,7 @@ check "A follows B's events (xlt -H b events)" events_start /tmp/b.events xlt ev
 b_events_pid=$events_pid
 XLT_HOST='' check "and its own" events_start /tmp/a.events xlt events
 cfg=$(lab_config pv-busybox remote-g)
-check "create on B from A" xlt create "$cfg"
+check "create on B from A" xlt create "$cfg" maxvcpus=2
 check "xlt events on A shows the create on B, by B's name" \
     wait_for_log /tmp/b.events "Z $b_name created remote-g \([0-9]+\)\$" 20
 check "B runs it (xl on B)" peer "xl list remote-g"
@@ -76,6 +80,52 @@ check "B's guest got it (its console log on B)" peer \
     "grep -q typed-on-a /var/log/xen/console/guest-remote-g.log"
 attach_type '\035'
 check "Ctrl-] detaches" attach_wait 10
+check "vcpu-set 2 on B" xlt vcpu-set remote-g 2
+check "B's xl shows 2 vCPUs online (once the guest took the second)" \
+    wait_until 30 peer \
+    "[ \"\$(xl list remote-g | awk 'NR==2 { print \$4 }')\" = 2 ]"
+check "a bridge on B" peer "ip link add xlt-br1 type bridge && ip link set xlt-br1 up"
+check "network-attach on B" xlt network-attach remote-g bridge=xlt-br1
+check "B's xenstore has the vif's backend" peer \
+    "xenstore-exists /local/domain/0/backend/vif/\$(xl domid remote-g)/0"
+check "network-detach on B" xlt network-detach remote-g 0
+check "B's events: vCPUs, the vif added and removed" sh -c \
+    "grep -qE ' vcpus remote-g \([0-9]+\) online=2\$' /tmp/b.events &&
+     grep -qE ' device-added remote-g \([0-9]+\) device=vif/0\$' /tmp/b.events &&
+     grep -qE ' device-removed remote-g \([0-9]+\) device=vif/0\$' /tmp/b.events"
+check "reboot on B" xlt reboot remote-g
+check "B restarts it (its events say so)" \
+    wait_for_log /tmp/b.events " restarted remote-g " 60
+check "it boots again on B" wait_until 120 peer \
+    "[ \$(grep -c XLT-GUEST-UP /var/log/xen/console/guest-remote-g.log) -ge 2 ]"
+check "save on B, to B's file" xlt save remote-g /tmp/remote-g.save
+check "B has the file, and no remote-g" peer \
+    "test -s /tmp/remote-g.save && ! xl list remote-g 2>/dev/null"
+check "restore on B from B's file" xlt restore /tmp/remote-g.save
+check "B runs it again" peer "xl list remote-g"
+check "B's events: saved, restored" sh -c \
+    "grep -qE ' saved remote-g \([0-9]+\) file=/tmp/remote-g.save\$' /tmp/b.events &&
+     grep -qE ' restored remote-g \([0-9]+\)\$' /tmp/b.events"
+# volumes: xltd runs lvm (off its loop), so they go to B like the rest
+check "a volume group on B" peer \
+    "vgs xltvg >/dev/null 2>&1 || { truncate -s 64M /tmp/xltvg.img &&
+     dev=\$(losetup -f --show /tmp/xltvg.img) && pvcreate -q \$dev >/dev/null &&
+     vgcreate -q xltvg \$dev >/dev/null; }"
+check "volume-create on B from A" xlt volume-create xltvg rdata 8m
+check "B's lvm has it" peer "lvs xltvg/rdata"
+check "volume-list over the API shows it, 8 MiB" sh -c \
+    "xlt volume-list xltvg | grep -qE '^xltvg +rdata +8 '"
+check "block-attach it to remote-g on B" \
+    xlt block-attach remote-g phy:/dev/xltvg/rdata,xvdb,w
+check "B's events: the disk added" wait_for_log /tmp/b.events \
+    " device-added remote-g \([0-9]+\) device=vbd/xvdb\$" 20
+check_not "volume-remove on B refuses a disk in use" \
+    xlt volume-remove xltvg/rdata
+check "saying whose" sh -c "xlt volume-remove xltvg/rdata 2>&1 | grep -qE \
+    'xltvg/rdata is a disk of domain [0-9]+: detach it first \(request [0-9a-f]{16}\)'"
+check "block-detach" xlt block-detach remote-g xvdb
+check "volume-remove on B" xlt volume-remove xltvg/rdata
+check "B's lvm has it no more" peer "! lvs xltvg/rdata 2>/dev/null"
 
 # ---- roles and refusals ---------------------------------------------------------
 as_user() { XLT_PKI=$1 xlt "${@:2}"; }
@@ -146,8 +196,14 @@ kill "$events_pid" "$b_events_pid"
 
 # ---- every host at once: xlt -H @all list ------------------------------------------
 check "a guest on B as well" xlt create -p "$(lab_config pv-busybox remote-b)"
-printf '# lab hosts\nall %s %s 10.99.0.9  # (no such host)\n' "$a" "$b" \
-    >/etc/xlt/hosts.conf
+printf '# lab hosts\nall %s %s 10.99.0.9  # (no such host)\nup %s %s\n' \
+    "$a" "$b" "$a" "$b" >/etc/xlt/hosts.conf
+for i in 1 2 3 4 5; do
+  t0=$(now_ms)
+  xlt -H @up list >/dev/null 2>&1
+  up_ms+=("$(($(now_ms) - t0))")
+done
+note "xlt -H @up list (both lab hosts, 5 runs): ${up_ms[*]} ms; median $(printf '%s\n' "${up_ms[@]}" | sort -n | sed -n 3p) ms"
 t0=$(now_ms)
 xlt -H @all list >/tmp/all.out 2>&1
 all_rc=$?
@@ -207,8 +263,8 @@ check "B's trail has the create, by A's root certificate, from A" peer \
     "grep -F '\"user\":\"CN=root-a,OU=admin,O=lab\",\"from\":\"$a\",\"role\":\"admin\",\"op\":\"create\",\"vm\":\"remote-g\"' $trail | grep -q '\"result\":\"ok\"'"
 check "the reader's refused destroy" peer \
     "grep -F '\"user\":\"CN=reader,OU=read-only,O=lab\"' $trail | grep -F '\"op\":\"destroy\"' | grep -q '\"result\":\"refused\"'"
-check "mallory's refused connection" peer \
-    "grep -F '\"user\":\"CN=mallory,OU=operator,O=lab\"' $trail | grep -F '\"op\":\"connect\"' | grep -q 'it is revoked'"
+check "mallory's refused connection, with no role" peer \
+    "grep -F '\"user\":\"CN=mallory,OU=operator,O=lab\"' $trail | grep -F '\"role\":\"none\",\"op\":\"connect\"' | grep -q 'it is revoked'"
 check "the migration, asked remotely, under the id A's trail has" peer \
     "grep -F '\"op\":\"migrate\",\"vm\":\"remote-g\"' $trail | grep -F '\"id\":\"$mid\"' | grep -q '\"result\":\"ok\"'"
 check "the refusal the reader was told the id of" peer \
@@ -216,6 +272,9 @@ check "the refusal the reader was told the id of" peer \
 check "the console A's root opened on B, and its close" peer \
     "grep -F '\"user\":\"CN=root-a,OU=admin,O=lab\",\"from\":\"$a\",\"role\":\"admin\",\"op\":\"console\",\"vm\":\"remote-g\"' $trail &&
      grep -qF '\"user\":\"CN=root-a,OU=admin,O=lab\",\"from\":\"$a\",\"role\":\"admin\",\"op\":\"console-close\",\"vm\":\"remote-g\"' $trail"
+check "the volumes made and removed from A" peer \
+    "grep -F '\"user\":\"CN=root-a,OU=admin,O=lab\",\"from\":\"$a\",\"role\":\"admin\",\"op\":\"volume-create\"' $trail | grep -q '\"result\":\"ok\"' &&
+     grep -F '\"op\":\"volume-remove\"' $trail | grep -q '\"result\":\"failed\"'"
 check "B's trail verifies" peer "xlt audit verify"
 check "xlt -H b audit reads it from A" sh -c \
     "xlt audit | grep -qE 'CN=reader.* destroy +remote-g +refused'"

@@ -134,6 +134,10 @@ START_TEST(roles_by_name)
     ck_assert_int_eq(xlt_role_parse("root", &role, &err), -1);
     ck_assert_str_eq(err.msg, "`root' is not a role (read-only, operator "
                               "or admin)");
+    /* a refused client's: no role, and none that a list may give */
+    ck_assert_str_eq(xlt_role_name(XLT_ROLE_NONE), "none");
+    ck_assert(XLT_ROLE_NONE < XLT_ROLE_READ_ONLY);
+    ck_assert_int_eq(xlt_role_parse("none", &role, &err), -1);
 }
 END_TEST
 

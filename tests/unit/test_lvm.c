@@ -18,6 +18,48 @@ START_TEST(lv_names)
 }
 END_TEST
 
+/* volume.c: what a volume request's arguments must be, refused before
+ * lvm runs. */
+static const struct {
+    const char *op, *args, *error;
+} bad_volume_requests[] = {
+    {"volume-create", "{\"vg\":\"vg0\",\"name\":\"a/b\",\"size\":\"1g\"}",
+     "`vg0/a/b' is not a volume: VG/LV or /dev/VG/LV"},
+    {"volume-create", "{\"vg\":\"vg0\",\"name\":\"d\",\"size\":\"lots\"}",
+     "`lots' is not a size (a number with an optional unit k, m, g or t; "
+     "m if none)"},
+    {"volume-create", "{\"vg\":\"vg0\",\"name\":\"d\"}",
+     "`' is not a size (a number with an optional unit k, m, g or t; m if "
+     "none)"},
+    {"volume-snapshot", "{\"lv\":\"vg0/d\",\"name\":\"-s\"}",
+     "`vg0/-s' is not a volume: VG/LV or /dev/VG/LV"},
+    {"volume-grow", "{\"lv\":\"vg0/d\",\"size\":\"+0\"}",
+     "`+0' is not a size (a number with an optional unit k, m, g or t; m "
+     "if none)"},
+    {"volume-grow", "{\"lv\":\"vg0/d\",\"size\":\"-8m\"}",
+     "`-8m' is not a size (a number with an optional unit k, m, g or t; m "
+     "if none)"},
+    {"volume-remove", "{\"lv\":\"data\"}",
+     "`data' is not a volume: VG/LV or /dev/VG/LV"},
+    {"volume-frob", "{}", "volume-frob: not a volume request"},
+};
+
+START_TEST(bad_volume_request_refused)
+{
+    yajl_val args = yajl_tree_parse(bad_volume_requests[_i].args, NULL, 0);
+    struct xlt_err err;
+    char *result = NULL;
+
+    ck_assert_ptr_nonnull(args);
+    ck_assert_int_eq(xlt_volume_run(bad_volume_requests[_i].op, args, &result,
+                                    &err),
+                     -1);
+    ck_assert_ptr_null(result);
+    ck_assert_str_eq(err.msg, bad_volume_requests[_i].error);
+    yajl_tree_free(args);
+}
+END_TEST
+
 START_TEST(lv_bad_names)
 {
     static const char *const bad[] = {
@@ -107,6 +149,9 @@ Suite *lvm_suite(void)
 
     tcase_add_test(tc, lv_names);
     tcase_add_test(tc, lv_bad_names);
+    tcase_add_loop_test(tc, bad_volume_request_refused, 0,
+                        (int)(sizeof(bad_volume_requests) /
+                              sizeof(bad_volume_requests[0])));
     tcase_add_test(tc, lvm_reports_failure);
     tcase_add_test(tc, command_streams_apart);
     tcase_add_test(tc, command_reads_everything);

@@ -166,21 +166,21 @@ const struct xlt_command xlt_commands[] = {
     {"block-list", cmd_block_list, 0, "block-list", "[--json] [DOMAIN...]",
      "List the disks of domains, with their backend's state (4: "
      "connected).", "-j, --json  print the result as JSON"},
-    {"volume-create", cmd_volume_create, CMD_ADMIN, NULL, "VG NAME SIZE",
+    {"volume-create", cmd_volume_create, CMD_ADMIN, "volume-create", "VG NAME SIZE",
      "Create an LVM volume for a domain disk (lvcreate; SIZE as for mem-set, "
      "m if no unit).", NULL},
-    {"volume-snapshot", cmd_volume_snapshot, CMD_ADMIN, NULL,
+    {"volume-snapshot", cmd_volume_snapshot, CMD_ADMIN, "volume-snapshot",
      "VG/LV NAME [SIZE]",
      "Snapshot a volume (lvcreate -s), as big as the volume unless SIZE is "
      "given: for backups, snapshot, copy the snapshot out, volume-remove "
      "it.", NULL},
-    {"volume-grow", cmd_volume_grow, CMD_ADMIN, NULL, "VG/LV [+]SIZE",
+    {"volume-grow", cmd_volume_grow, CMD_ADMIN, "volume-grow", "VG/LV [+]SIZE",
      "Grow a volume to SIZE, or by +SIZE (lvextend).  A running domain "
      "whose disk it is sees the new size through blkback.", NULL},
-    {"volume-remove", cmd_volume_remove, CMD_ADMIN, NULL, "VG/LV",
+    {"volume-remove", cmd_volume_remove, CMD_ADMIN, "volume-remove", "VG/LV",
      "Remove a volume (lvremove); refused while it is a domain's disk.",
      NULL},
-    {"volume-list", cmd_volume_list, 0, NULL, "[--json] [VG...]",
+    {"volume-list", cmd_volume_list, 0, "volume-list", "[--json] [VG...]",
      "List LVM volumes: size, whether active, snapshot origin and the "
      "domain whose disk each is.", "-j, --json  print the result as JSON"},
     {"mem-set", cmd_mem_set, CMD_OPERATOR, "mem-set", "DOMAIN SIZE",

@@ -13,6 +13,8 @@ static const char *const role_names[] = {"read-only", "operator", "admin"};
 
 const char *xlt_role_name(enum xlt_role role)
 {
+    if (role == XLT_ROLE_NONE)
+        return "none";
     return (unsigned)role < sizeof(role_names) / sizeof(role_names[0])
                ? role_names[role]
                : "?";

@@ -195,6 +195,17 @@ int xlt_vbd_user(struct xs_handle *xs, const char *device,
 int xlt_vbd_guest_uuid(struct xs_handle *xs, const char *backend, char *uuid,
                        size_t size);
 
+/* ---- volume.c: the volume-* requests' work ----------------------------- */
+
+/* Run volume request OP ("volume-create" {"vg", "name", "size"},
+ * "volume-snapshot" {"lv", "name", "size" (optional)}, "volume-grow"
+ * {"lv", "size" ([+]SIZE)}, "volume-remove" {"lv"}, "volume-list" {"vgs":
+ * [VG...]}) with ARGS, through the lvm command (seconds: not on a loop).
+ * Its answer ({"message", "path"}, or {"volumes": [...]}) in *RESULT_R
+ * (the caller frees it), or -1 with ERR. */
+int xlt_volume_run(const char *op, yajl_val args, char **result_r,
+                   struct xlt_err *err);
+
 /* ---- command.c: running a helper program ------------------------------ */
 
 /* Run the first of PATHS (NULL-terminated) that can be run, with ARGV,
@@ -428,7 +439,13 @@ int xlt_audit_verify(const char *text, size_t len, size_t *count_r,
 /* ---- roles.c: what a caller of xltd may do ---------------------------- */
 
 /* In order: each may do what the ones before it may. */
-enum xlt_role { XLT_ROLE_READ_ONLY, XLT_ROLE_OPERATOR, XLT_ROLE_ADMIN };
+/* NONE: a caller not let in (a refused remote client), below every role */
+enum xlt_role {
+    XLT_ROLE_NONE = -1,
+    XLT_ROLE_READ_ONLY,
+    XLT_ROLE_OPERATOR,
+    XLT_ROLE_ADMIN
+};
 
 const char *xlt_role_name(enum xlt_role role);
 /* TEXT ("read-only", "operator", "admin") as a role. */
