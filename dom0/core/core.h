@@ -501,6 +501,12 @@ int retrieve_error(struct xltd *d, uint32_t domid, int rc,
 /* The pid of DOMID's device model if it is stopped (SIGSTOP: it answers
  * nothing), else 0. */
 int devmodel_stopped(struct xltd *d, uint32_t domid);
+/* -1 with ERR ("DOING: its device model (pid P) is stopped and does not
+ * answer (continue it: kill -CONT P)THEN") if it is, else 0: for what
+ * would wait on it without end. */
+int devmodel_refuse_stopped(struct xltd *d, uint32_t domid,
+                            const char *doing, const char *then,
+                            struct xlt_err *err);
 /* DOMID is dying (destroyed): its device model is killed if it has not
  * ended within a grace period, by devmodel_expire, which the loop calls
  * every turn and within devmodel_timeout_ms (-1: no need). */

@@ -85,6 +85,19 @@ int devmodel_stopped(struct xltd *d, uint32_t domid)
     return state == 'T' || state == 't' ? pid : 0;
 }
 
+int devmodel_refuse_stopped(struct xltd *d, uint32_t domid,
+                            const char *doing, const char *then,
+                            struct xlt_err *err)
+{
+    int pid = devmodel_stopped(d, domid);
+
+    if (!pid)
+        return 0;
+    return xlt_err_set(err, "%s: its device model (pid %d) is stopped and "
+                       "does not answer (continue it: kill -CONT %d)%s",
+                       doing, pid, pid, then);
+}
+
 /* Process PID's command line is a device model of DOMID's: it has the
  * arguments "-xen-domid" and DOMID. */
 static bool devmodel_of(int pid, uint32_t domid)

@@ -60,15 +60,13 @@ int retrieve_config(struct xltd *d, uint32_t domid,
 int retrieve_error(struct xltd *d, uint32_t domid, int rc,
                    struct xlt_err *err)
 {
-    int pid = devmodel_stopped(d, domid);
+    char doing[64];
 
-    if (pid) {
+    snprintf(doing, sizeof(doing), "cannot read domain %u's configuration",
+             domid);
+    if (devmodel_refuse_stopped(d, domid, doing, "", err)) {
         xlerr_reset(d);
-        return xlt_err_set(err, "cannot read domain %u's configuration: its "
-                           "device model (pid %d) is stopped and does not "
-                           "answer (continue it: kill -CONT %d)", domid,
-                           pid, pid);
+        return -1;
     }
-    return xlerr_set(d, rc, err, "cannot read domain %u's configuration",
-                     domid);
+    return xlerr_set(d, rc, err, "%s", doing);
 }

@@ -152,13 +152,12 @@ int vcpus_set_online(struct xltd *d, uint32_t domid, long long count,
                      struct job *job, struct xlt_err *err)
 {
     struct vcpuset *v;
-    int rc, pid = devmodel_stopped(d, domid);
+    char doing[64];
+    int rc;
 
-    if (pid) /* libxl would wait for it without end */
-        return xlt_err_set(err, "setting domain %u's vCPUs: its device model "
-                           "(pid %d) is stopped and does not answer "
-                           "(continue it: kill -CONT %d); nothing done",
-                           domid, pid, pid);
+    snprintf(doing, sizeof(doing), "setting domain %u's vCPUs", domid);
+    if (devmodel_refuse_stopped(d, domid, doing, "; nothing done", err))
+        return -1; /* libxl would wait for it without end */
     v = calloc(1, sizeof(*v));
     if (!v)
         return xlt_err_set(err, "out of memory");

@@ -153,6 +153,9 @@ int cli_fanout_events(struct cli *cli, bool json);
 /* ---- output.c: what xlt prints, as tables or as JSON ----------------- */
 
 int cli_print_json(yajl_val v);
+/* A scalar as text: strings as they are, numbers as written, true,
+ * false; "" for anything else. */
+const char *cli_scalar_text(yajl_val v);
 /* Member KEY of OBJ as a number; MISSING if it is none. */
 long long cli_json_ll(yajl_val obj, const char *key, long long missing);
 double cli_json_double(yajl_val obj, const char *key, double missing);

@@ -35,12 +35,8 @@ static void print_event_line(yajl_val e)
     for (size_t i = 0; i < e->u.object.len; i++) {
         const char *key = e->u.object.keys[i];
         yajl_val v = e->u.object.values[i];
-        if (common_member(key))
-            continue;
-        if (YAJL_IS_STRING(v))
-            printf(" %s=%s", key, v->u.string);
-        else if (YAJL_IS_INTEGER(v))
-            printf(" %s=%lld", key, YAJL_GET_INTEGER(v));
+        if (!common_member(key) && !YAJL_IS_NULL(v))
+            printf(" %s=%s", key, cli_scalar_text(v));
     }
     printf("\n");
 }

@@ -41,8 +41,7 @@ int cli_print_json(yajl_val v)
     return rc;
 }
 
-/* A scalar as text: strings as they are, numbers as written. */
-static const char *scalar_text(yajl_val v)
+const char *cli_scalar_text(yajl_val v)
 {
     if (YAJL_IS_STRING(v))
         return v->u.string;
@@ -61,7 +60,7 @@ void cli_print_fields(yajl_val obj)
         return;
     for (size_t i = 0; i < obj->u.object.len; i++)
         printf("%-23s: %s\n", obj->u.object.keys[i],
-               scalar_text(obj->u.object.values[i]));
+               cli_scalar_text(obj->u.object.values[i]));
 }
 
 long long cli_json_ll(yajl_val obj, const char *key, long long missing)
