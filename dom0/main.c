@@ -252,7 +252,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     }
     job_init_unattended(d);
     d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (store_init(d) || trail_open(d, conf->audit_path) || open_libxl(d) ||
+    if (store_init(d) || defined_init(d) || trail_open(d, conf->audit_path) || open_libxl(d) ||
         supervise_open_xenstore(d) || supervise_adopt_all(d) ||
         dedicated_init(d) || control_listen(d))
         return -1;

@@ -155,6 +155,10 @@ typedef void req_gen_domain(struct xltd *d, yajl_gen g,
  * "domains" names (every domain if it names none). */
 int req_domains(struct xltd *d, struct request *r, yajl_val args,
                 req_gen_domain *gen, void *arg);
+/* The same, with what MORE adds to the list after the domains. */
+typedef void req_gen_more(struct xltd *d, yajl_gen g);
+int req_domains_and(struct xltd *d, struct request *r, yajl_val args,
+                    req_gen_domain *gen, void *arg, req_gen_more *more);
 
 /* ---- args.c: a request's arguments ----------------------------------- */
 
@@ -168,10 +172,15 @@ int args_domain_ids(struct xltd *d, yajl_val refs, uint32_t **ids_r,
 /* The domains ARGS names, or with "all": true every guest. */
 int args_named_domains(struct xltd *d, yajl_val args, uint32_t **ids_r,
                        size_t *n_r, struct xlt_err *err);
-/* The libxl config in ARGS' "config", checked as for a new domain (its
- * name free, its kernel readable). */
+/* The libxl config in ARGS' "config", as it is... */
+int args_config_only(struct xltd *d, yajl_val args, libxl_domain_config *cfg,
+                     struct xlt_err *err);
+/* ... or checked as for a new domain (its name free, its kernel
+ * readable). */
 int args_config(struct xltd *d, yajl_val args, libxl_domain_config *cfg,
                 struct xlt_err *err);
+/* ARGS' "definition": a definition's name (not checked further). */
+int args_definition(yajl_val args, const char **name_r, struct xlt_err *err);
 /* ARGS' "pool" (a name or an id of a pool that exists). */
 int args_pool(struct xltd *d, yajl_val args, uint32_t *poolid,
               struct xlt_err *err);
@@ -192,6 +201,32 @@ int req_pause(struct xltd *d, struct request *r, yajl_val args);
 int req_unpause(struct xltd *d, struct request *r, yajl_val args);
 int req_shutdown(struct xltd *d, struct request *r, yajl_val args);
 int req_reboot(struct xltd *d, struct request *r, yajl_val args);
+
+/* ---- req_defined.c: definitions ------------------------------------- */
+
+int req_define(struct xltd *d, struct request *r, yajl_val args);
+int req_undefine(struct xltd *d, struct request *r, yajl_val args);
+int req_start(struct xltd *d, struct request *r, yajl_val args);
+int req_config_update(struct xltd *d, struct request *r, yajl_val args);
+int req_autostart(struct xltd *d, struct request *r, yajl_val args);
+/* What list says of each definition, read once per list. */
+struct defined_row {
+    libxl_uuid uuid;
+    bool autostart, has_order, has_delay;
+    long long order, delay;
+};
+struct defined_rows {
+    size_t n;
+    struct defined_row *row;
+};
+void req_defined_rows(struct xltd *d, struct defined_rows *rows);
+void req_defined_rows_dispose(struct defined_rows *rows);
+/* A running domain's row's members about its definition ("defined", and
+ * if it is, "autostart"...). */
+void req_defined_members(yajl_gen g, const struct defined_rows *rows,
+                         const libxl_uuid *uuid);
+/* What list --all adds: a row per definition whose domain is off. */
+void req_list_defined(struct xltd *d, yajl_gen g);
 
 /* ---- req_debug.c ----------------------------------------------------- */
 

@@ -77,22 +77,38 @@ int args_named_domains(struct xltd *d, yajl_val args, uint32_t **ids_r,
     return args_the_domain(d, args, *ids_r, err);
 }
 
-int args_config(struct xltd *d, yajl_val args, libxl_domain_config *cfg,
-                struct xlt_err *err)
+int args_config_only(struct xltd *d, yajl_val args, libxl_domain_config *cfg,
+                     struct xlt_err *err)
 {
     yajl_val config = xlt_json_get(args, "config");
     char *text;
     int rc;
 
     if (!YAJL_IS_OBJECT(config))
-        return xlt_err_set(err, "create: config must be an object");
+        return xlt_err_set(err, "config must be an object");
     text = xlt_json_to_text(config);
     if (!text)
         return xlt_err_set(err, "out of memory");
-    rc = domain_config_parse(d, text, cfg, err) ||
-         domain_check_new(d, cfg, err);
+    rc = domain_config_parse(d, text, cfg, err);
     free(text);
-    return rc ? -1 : 0;
+    return rc;
+}
+
+int args_config(struct xltd *d, yajl_val args, libxl_domain_config *cfg,
+                struct xlt_err *err)
+{
+    return args_config_only(d, args, cfg, err) ||
+                   domain_check_new(d, cfg, err)
+               ? -1
+               : 0;
+}
+
+int args_definition(yajl_val args, const char **name_r, struct xlt_err *err)
+{
+    *name_r = xlt_json_get_str(args, "definition");
+    if (!*name_r || !**name_r)
+        return xlt_err_set(err, "expected a definition's name");
+    return 0;
 }
 
 int args_pool(struct xltd *d, yajl_val args, uint32_t *poolid,

@@ -80,7 +80,8 @@ static bool wanted(uint32_t domid, const uint32_t *ids, size_t n)
 
 static yajl_gen gen_domains(struct xltd *d, const libxl_dominfo *info, int n,
                             const uint32_t *ids, size_t nids,
-                            req_gen_domain *gen, void *arg)
+                            req_gen_domain *gen, void *arg,
+                            req_gen_more *more)
 {
     yajl_gen g = xlt_json_gen_new();
 
@@ -92,6 +93,8 @@ static yajl_gen gen_domains(struct xltd *d, const libxl_dominfo *info, int n,
     for (int k = 0; k < n; k++)
         if (wanted(info[k].domid, ids, nids))
             gen(d, g, &info[k], arg);
+    if (more)
+        more(d, g);
     yajl_gen_array_close(g);
     yajl_gen_map_close(g);
     return g;
@@ -99,6 +102,12 @@ static yajl_gen gen_domains(struct xltd *d, const libxl_dominfo *info, int n,
 
 int req_domains(struct xltd *d, struct request *r, yajl_val args,
                 req_gen_domain *gen, void *arg)
+{
+    return req_domains_and(d, r, args, gen, arg, NULL);
+}
+
+int req_domains_and(struct xltd *d, struct request *r, yajl_val args,
+                    req_gen_domain *gen, void *arg, req_gen_more *more)
 {
     libxl_dominfo *info = NULL;
     struct xlt_err err;
@@ -117,7 +126,8 @@ int req_domains(struct xltd *d, struct request *r, yajl_val args,
         rc = req_fail_err(r, &err);
         goto out;
     }
-    rc = req_done_gen(r, gen_domains(d, info, n, ids, nids, gen, arg));
+    rc = req_done_gen(r, gen_domains(d, info, n, ids, nids, gen, arg,
+                                     more));
 out:
     if (info)
         libxl_dominfo_list_free(info, n);

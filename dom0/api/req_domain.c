@@ -71,13 +71,12 @@ static libxl_domain_type type_of(struct xltd *d, const libxl_dominfo *i)
 }
 
 static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i,
-                     void *unused)
+                     void *defined)
 {
     char *name = libxl_domid_to_name(d->ctx, i->domid);
     char uuid[LIBXL_UUID_FMTLEN + 1], state[7];
     uint64_t kb;
 
-    (void)unused;
     snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(i->uuid));
     state_letters(i, state);
     yajl_gen_map_open(g);
@@ -96,13 +95,25 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i,
     xlt_json_kv_int(g, "max_vcpus", i->vcpu_max_id + 1);
     xlt_json_kv_double(g, "cpu_time", (double)i->cpu_time / 1e9);
     xlt_json_kv_uint(g, "uptime", uptime_of(d, i->domid));
+    if (i->domid != 0)
+        req_defined_members(g, defined, &i->uuid);
     yajl_gen_map_close(g);
     free(name);
 }
 
+/* {"domains": [REF...], "all": BOOL (the definitions that are off too)} */
 int req_list(struct xltd *d, struct request *r, yajl_val args)
 {
-    return req_domains(d, r, args, list_one, NULL);
+    struct defined_rows defined;
+    int rc;
+
+    req_defined_rows(d, &defined);
+    rc = req_domains_and(d, r, args, list_one, &defined,
+                         YAJL_IS_TRUE(xlt_json_get(args, "all"))
+                             ? req_list_defined
+                             : NULL);
+    req_defined_rows_dispose(&defined);
+    return rc;
 }
 
 /* ---- create, destroy, rename, pause -------------------------------------- */

@@ -257,6 +257,9 @@ void trail_begin(struct xltd *d, struct audit_subject *s,
              !xlt_domain_lookup(d->ctx, refs->u.array.values[0]->u.string,
                                 &domid, NULL))
         subject_domain(d, s, domid);
+    if (xlt_json_get_str(args, "definition"))
+        snprintf(s->vm, sizeof(s->vm), "%s",
+                 xlt_json_get_str(args, "definition"));
     if (xlt_json_get_str(cinfo, "name"))
         snprintf(s->vm, sizeof(s->vm), "%s", xlt_json_get_str(cinfo, "name"));
     if (xlt_json_get_str(cinfo, "uuid"))
@@ -411,6 +414,7 @@ static const struct virt_op {
     const char *reason;
 } virt_ops[] = {
     {"create", AUDIT_VIRT_CONTROL, "start", "booted"},
+    {"start", AUDIT_VIRT_CONTROL, "start", "booted"},
     {"restore", AUDIT_VIRT_CONTROL, "start", "restored"},
     {"destroy", AUDIT_VIRT_CONTROL, "stop", "destroyed"},
     {"shutdown", AUDIT_VIRT_CONTROL, "stop", "shutdown"},

@@ -162,10 +162,11 @@ int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n);
 int domain_check_identity(struct xltd *d, const libxl_domain_config *cfg,
                           struct xlt_err *err);
 /* What libxl would refuse later, with less helpful words: a new domain
- * from CFG needs a name, the identity above, and a kernel and ramdisk it
- * can read. */
+ * from CFG needs a name, the identity above, and the files below. */
 int domain_check_new(struct xltd *d, const libxl_domain_config *cfg,
                      struct xlt_err *err);
+/* CFG's kernel and ramdisk, if it names them, can be read. */
+int domain_check_files(const libxl_domain_config *cfg, struct xlt_err *err);
 /* CFG from JSON (libxl's domain config). */
 int domain_config_parse(struct xltd *d, const char *json,
                         libxl_domain_config *cfg, struct xlt_err *err);
@@ -197,6 +198,48 @@ int domain_restore(struct xltd *d, libxl_domain_config *cfg,
  * destroyed and its store entry dropped (logged: nobody asked for it). */
 void domain_soft_reset(struct xltd *d, uint32_t domid,
                        libxl_domain_config *cfg);
+
+/* ---- defined.c: domains defined to outlive their runs ---------------- */
+
+int defined_init(struct xltd *d);
+/* FN(UUID, DEF) for each readable definition (unreadable ones are logged
+ * and passed over) until FN returns non-zero, which is returned. */
+typedef int defined_fn(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
+                       void *arg);
+int defined_each(struct xltd *d, defined_fn *fn, void *arg);
+/* The definition named NAME in *DEF_R (the caller frees it) and its UUID
+ * in *UUID_R (if not NULL); -1 with ERR if there is none. */
+int defined_get(struct xltd *d, const char *name, yajl_val *def_r,
+                libxl_uuid *uuid_r, struct xlt_err *err);
+bool defined_has(struct xltd *d, const libxl_uuid *uuid);
+/* A domain runs with UUID: its id in *DOMID_R. */
+bool defined_running(struct xltd *d, const libxl_uuid *uuid,
+                     uint32_t *domid_r);
+/* Define CFG's domain (the config file's PATH and TEXT kept with it):
+ * its name valid and no definition's, its kernel readable.  Its UUID is
+ * the config's, or that of the running domain of its name (which is then
+ * defined), or a new one; written into CFG. */
+int defined_add(struct xltd *d, libxl_domain_config *cfg, const char *path,
+                const char *text, struct xlt_err *err);
+/* NAME's definition gets CFG (of the same name, and UUID if it has one)
+ * for its next start; autostart settings stay. */
+int defined_update(struct xltd *d, const char *name, libxl_domain_config *cfg,
+                   const char *path, const char *text, struct xlt_err *err);
+/* Forget NAME's definition (a domain of it running runs on). */
+int defined_remove(struct xltd *d, const char *name, struct xlt_err *err);
+/* Set member KEY of NAME's definition to VALUE. */
+int defined_set(struct xltd *d, const char *name, const char *key,
+                yajl_val value, struct xlt_err *err);
+/* No definition but UUID's own is named NAME. */
+int defined_name_free(struct xltd *d, const char *name,
+                      const libxl_uuid *uuid, struct xlt_err *err);
+/* The domain of UUID is now called NAME: so is its definition, if any. */
+void defined_renamed(struct xltd *d, const libxl_uuid *uuid,
+                     const char *name);
+/* Start NAME's domain, as domain_create does (JOB the same), with the
+ * definition's UUID; -1 with ERR if it runs or is starting. */
+int defined_start(struct xltd *d, const char *name, bool paused,
+                  struct job *job, struct xlt_err *err);
 
 /* ---- policy.c: what a domain may be ---------------------------------- */
 

@@ -232,18 +232,28 @@ int domain_check_identity(struct xltd *d, const libxl_domain_config *cfg,
     if (!libxl_name_to_domid(d->ctx, cfg->c_info.name, &other))
         return xlt_err_set(err, "a domain named %s already exists (id %u)",
                            cfg->c_info.name, other);
-    return policy_uuid_free(d, &cfg->c_info.uuid, NULL, err);
+    return policy_uuid_free(d, &cfg->c_info.uuid, NULL, err) ||
+                   defined_name_free(d, cfg->c_info.name, &cfg->c_info.uuid,
+                                     err)
+               ? -1
+               : 0;
 }
 
 int domain_check_new(struct xltd *d, const libxl_domain_config *cfg,
                      struct xlt_err *err)
 {
-    const libxl_domain_build_info *b = &cfg->b_info;
-
     if (!cfg->c_info.name)
         return xlt_err_set(err, "the configuration has no name");
-    if (domain_check_identity(d, cfg, err))
-        return -1;
+    return domain_check_identity(d, cfg, err) ||
+                   domain_check_files(cfg, err)
+               ? -1
+               : 0;
+}
+
+int domain_check_files(const libxl_domain_config *cfg, struct xlt_err *err)
+{
+    const libxl_domain_build_info *b = &cfg->b_info;
+
     if (b->kernel && access(b->kernel, R_OK))
         return xlt_err_errno(err, errno, "kernel %s", b->kernel);
     if (b->ramdisk && access(b->ramdisk, R_OK))

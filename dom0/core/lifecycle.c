@@ -94,6 +94,9 @@ int domain_rename(struct xltd *d, uint32_t domid, const char *name,
     if (!libxl_name_to_domid(d->ctx, name, &other))
         return xlt_err_set(err, "a domain named %s already exists (id %u)",
                            name, other);
+    domain_uuid(d, domid, &uuid);
+    if (defined_name_free(d, name, &uuid, err))
+        return -1;
     old = libxl_domid_to_name(d->ctx, domid);
     if (libxl_domain_rename(d->ctx, domid, NULL, name)) {
         free(old);
@@ -101,10 +104,10 @@ int domain_rename(struct xltd *d, uint32_t domid, const char *name,
                          domid);
     }
     log_info(&d->log, "domain %u: renamed to %s", domid, name);
-    domain_uuid(d, domid, &uuid);
     if (store_has(d, &uuid) && store_set_str(d, &uuid, "name", name))
         log_errx(&d->log, "domain %u: its store entry keeps the old name",
                  domid);
+    defined_renamed(d, &uuid, name);
     supervise_renamed(d, domid, name);
     events_emit(d, &(struct event){.kind = "renamed", .domid = domid,
                                    .name = name, .uuid = &uuid,

@@ -179,31 +179,14 @@ int store_set(struct xltd *d, const libxl_uuid *uuid, const char *key,
               yajl_val value)
 {
     yajl_val entry = NULL;
-    yajl_gen g = NULL;
     char *json = NULL;
     int rc = -1;
 
     if (store_get(d, uuid, &entry))
         return -1;
-    g = xlt_json_gen_new();
-    if (!g)
-        goto out;
-    yajl_gen_config(g, yajl_gen_beautify, 1);
-    yajl_gen_map_open(g);
-    for (size_t i = 0; i < entry->u.object.len; i++) {
-        if (!strcmp(entry->u.object.keys[i], key))
-            continue;
-        xlt_json_str(g, entry->u.object.keys[i]);
-        xlt_json_emit(g, entry->u.object.values[i]);
-    }
-    xlt_json_str(g, key);
-    xlt_json_emit(g, value);
-    if (yajl_gen_map_close(g) == yajl_gen_status_ok)
-        json = xlt_json_gen_take(g);
-    rc = json ? write_entry(d, uuid, json) : -1;
-out:
-    if (g)
-        yajl_gen_free(g);
+    json = xlt_json_with(entry, key, value);
+    if (json)
+        rc = write_entry(d, uuid, json);
     yajl_tree_free(entry);
     free(json);
     return rc;

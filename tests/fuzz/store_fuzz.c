@@ -1,7 +1,8 @@
 /*
- * store_fuzz.c: libFuzzer target for xltd's store entries as xltd reads
- * them back (dom0/core/store.c): JSON within its limits, the entry's
- * shape (xlt/lib/storeentry.c), then each kept vCPU pinning read as a CPU
+ * store_fuzz.c: libFuzzer target for xltd's store entries and definitions
+ * as xltd reads them back (dom0/core/store.c, defined.c): JSON within its
+ * limits, the entry's or the definition's shape (xlt/lib/storeentry.c),
+ * then each kept vCPU pinning read as a CPU
  * spec against a made-up 8-CPU, 2-node host (core/pinning.c does that on
  * a restart).  Any input must pass or fail with a message: no crash, no
  * leak, nothing read out of bounds (ASan + UBSan).
@@ -40,10 +41,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct xlt_err err;
     yajl_val v = NULL;
 
-    if (text && !xlt_json_parse(text, 1u << 16, "the entry", &v, &err) &&
-        !xlt_store_entry_check(v, &err)) {
-        read_specs(xlt_json_get(v, "pinning"), "hard");
-        read_specs(xlt_json_get(v, "pinning"), "soft");
+    if (text && !xlt_json_parse(text, 1u << 16, "the entry", &v, &err)) {
+        if (!xlt_store_entry_check(v, &err)) {
+            read_specs(xlt_json_get(v, "pinning"), "hard");
+            read_specs(xlt_json_get(v, "pinning"), "soft");
+        }
+        xlt_definition_check(v, &err);
     }
     yajl_tree_free(v);
     free(text);

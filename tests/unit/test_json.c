@@ -53,6 +53,36 @@ START_TEST(big_unsigned_kept_exact)
 }
 END_TEST
 
+/* TEXT without its whitespace (xlt_json_with indents). */
+static char *squeezed(char *text)
+{
+    char *out = text;
+
+    for (char *p = text; *p; p++)
+        if (*p != ' ' && *p != '\n')
+            *out++ = *p;
+    *out = '\0';
+    return text;
+}
+
+START_TEST(member_replaced_or_added_last)
+{
+    yajl_val v = yajl_tree_parse("{\"a\":1,\"b\":[2],\"c\":3}", NULL, 0);
+    yajl_val t = yajl_tree_parse("true", NULL, 0);
+    char *text;
+
+    text = xlt_json_with(v, "b", t);
+    ck_assert_str_eq(squeezed(text), "{\"a\":1,\"c\":3,\"b\":true}");
+    free(text);
+    text = xlt_json_with(v, "d", t);
+    ck_assert_str_eq(squeezed(text), "{\"a\":1,\"b\":[2],\"c\":3,\"d\":true}");
+    free(text);
+    ck_assert_ptr_null(xlt_json_with(t, "a", v)); /* not an object */
+    yajl_tree_free(v);
+    yajl_tree_free(t);
+}
+END_TEST
+
 Suite *json_suite(void)
 {
     Suite *s = suite_create("json");
@@ -61,6 +91,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, tree_emitted_back_unchanged);
     tcase_add_test(tc, getters_check_types);
     tcase_add_test(tc, big_unsigned_kept_exact);
+    tcase_add_test(tc, member_replaced_or_added_last);
     suite_add_tcase(s, tc);
     return s;
 }

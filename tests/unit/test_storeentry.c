@@ -5,15 +5,21 @@
 
 #define GOOD_HEAD "{\"xlt_store\":1,\"name\":\"web\",\"config\":{}"
 
-/* The check's verdict on TEXT: "" if it passes, else its message. */
-static const char *verdict(const char *text)
+/* CHECK's verdict on TEXT: "" if it passes, else its message. */
+static const char *verdict_of(int (*check)(yajl_val, struct xlt_err *),
+                              const char *text)
 {
     static struct xlt_err err;
     yajl_val v = yajl_tree_parse(text, NULL, 0);
-    int rc = xlt_store_entry_check(v, &err);
+    int rc = check(v, &err);
 
     yajl_tree_free(v);
     return rc ? err.msg : "";
+}
+
+static const char *verdict(const char *text)
+{
+    return verdict_of(xlt_store_entry_check, text);
 }
 
 START_TEST(entries_xltd_writes_pass)
@@ -56,6 +62,55 @@ START_TEST(entries_of_another_shape_are_refused)
 }
 END_TEST
 
+#define DEF_HEAD "{\"xlt_definition\":1,\"name\":\"web\",\"config\":{}," \
+                 "\"uuid\":\"6f1c2a1e-36a3-4a43-9b3c-0d2b8d3c9a10\""
+
+static const char *definition_verdict(const char *text)
+{
+    return verdict_of(xlt_definition_check, text);
+}
+
+START_TEST(definitions_xltd_writes_pass)
+{
+    ck_assert_str_eq(definition_verdict(DEF_HEAD "}"), "");
+    ck_assert_str_eq(definition_verdict(DEF_HEAD ",\"path\":\"/etc/xen/w\","
+                                        "\"text\":null,\"autostart\":true,"
+                                        "\"autostart_order\":-3,"
+                                        "\"autostart_delay\":3600}"),
+                     "");
+}
+END_TEST
+
+START_TEST(definitions_of_another_shape_are_refused)
+{
+    /* a store entry is not a definition, nor the other way round */
+    ck_assert_str_eq(definition_verdict(GOOD_HEAD "}"),
+                     "`xlt_definition' is not 1 (not a definition, or "
+                     "another version's)");
+    ck_assert_str_eq(verdict(DEF_HEAD "}"),
+                     "`xlt_store' is not 1 (not a store entry, or another "
+                     "version's)");
+    ck_assert_str_eq(definition_verdict("{\"xlt_definition\":1,\"name\":"
+                                        "\"w\",\"config\":{}}"),
+                     "`uuid' is missing or not a UUID");
+    ck_assert_str_eq(definition_verdict("{\"xlt_definition\":1,\"name\":"
+                                        "\"w\",\"config\":{},\"uuid\":"
+                                        "\"00000000-0000-0000-0000-"
+                                        "000000000000\"}"),
+                     "`uuid' is missing or not a UUID");
+    ck_assert_str_eq(definition_verdict(DEF_HEAD ",\"autostart\":1}"),
+                     "`autostart' is not true or false");
+    ck_assert_str_eq(definition_verdict(DEF_HEAD ",\"autostart_delay\":-1}"),
+                     "`autostart_delay' is not an integer from 0 to 3600");
+    ck_assert_str_eq(definition_verdict(DEF_HEAD
+                                        ",\"autostart_order\":\"1\"}"),
+                     "`autostart_order' is not an integer from -1000000 to "
+                     "1000000");
+    ck_assert_str_eq(definition_verdict(DEF_HEAD ",\"text\":[]}"),
+                     "`text' is not a string");
+}
+END_TEST
+
 Suite *storeentry_suite(void)
 {
     Suite *s = suite_create("storeentry");
@@ -63,6 +118,8 @@ Suite *storeentry_suite(void)
 
     tcase_add_test(tc, entries_xltd_writes_pass);
     tcase_add_test(tc, entries_of_another_shape_are_refused);
+    tcase_add_test(tc, definitions_xltd_writes_pass);
+    tcase_add_test(tc, definitions_of_another_shape_are_refused);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -82,6 +82,36 @@ yajl_gen cli_config_args_open(const char *path, const char *text,
     return g;
 }
 
+int cli_list_options(struct cli *cli, int argc, char **argv, bool *json,
+                     char **args_r)
+{
+    bool all = false;
+    yajl_gen g;
+    int c;
+
+    *json = false;
+    *args_r = NULL;
+    while ((c = cli_getopt(cli, argc, argv, "aj")) != -1) {
+        if (c == 'a')
+            all = true;
+        else if (c == 'j')
+            *json = true;
+        else
+            return 2;
+    }
+    if (all && optind != argc) {
+        fprintf(stderr, "%s %s: --all lists every domain; name none\n",
+                cli->prog, cli->cmd->name);
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    g = cli_domains_open(argc - optind, argv + optind);
+    if (g && all)
+        xlt_json_kv_bool(g, "all", true);
+    *args_r = cli_args_close(g);
+    return *args_r ? 0 : cli_fail(cli, "out of memory");
+}
+
 /* Exactly N operands and no options; false after printing the usage. */
 static bool operands(struct cli *cli, int argc, char **argv, int n)
 {

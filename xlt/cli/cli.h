@@ -77,6 +77,10 @@ char *cli_domain_args(int argc, char **argv);
  * members (NULL: out of memory). */
 yajl_gen cli_config_args_open(const char *path, const char *text,
                               libxl_domain_config *cfg, bool paused);
+/* list's options (-a, -j into *JSON) and operands as its request's
+ * arguments in *ARGS_R; 0, or 2 after printing the usage (1 on ENOMEM). */
+int cli_list_options(struct cli *cli, int argc, char **argv, bool *json,
+                     char **args_r);
 /* The one operand of a command that takes no options; NULL after printing
  * the usage. */
 const char *cli_one_operand(struct cli *cli, int argc, char **argv);
@@ -213,6 +217,18 @@ int cmd_domname(struct cli *cli, int argc, char **argv);
  * does; the text with the overrides in *TEXT_R.  -1 once it is said why. */
 int cli_config_load(struct cli *cli, const char *file, char **overrides,
                     int n, libxl_domain_config *cfg, char **text_r);
+/* "VERB domain NAME (id N)" of a create's or start's REPLY, then the
+ * console if CONSOLE. */
+int cli_report_start(struct cli *cli, const char *verb, const char *name,
+                     yajl_val reply, bool paused, bool console);
+
+/* ---- cmd_defined.c: define, start, undefine, config-update, autostart - */
+
+int cmd_define(struct cli *cli, int argc, char **argv);
+int cmd_config_update(struct cli *cli, int argc, char **argv);
+int cmd_start(struct cli *cli, int argc, char **argv);
+int cmd_undefine(struct cli *cli, int argc, char **argv);
+int cmd_autostart(struct cli *cli, int argc, char **argv);
 
 /* ---- cmd_lifecycle.c: shutdown, reboot, pause, unpause --------------- */
 

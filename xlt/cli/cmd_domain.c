@@ -10,10 +10,25 @@
 
 int cmd_list(struct cli *cli, int argc, char **argv)
 {
+    yajl_val reply = NULL, domains;
+    char *args;
+    bool json;
+    int rc;
+
     if (cli->host && cli->host[0] == '@')
         return cli_fanout_list(cli, argc, argv);
-    return cli_query(cli, argc, argv, cli->cmd->request, "domains",
-                     cli_print_domains);
+    rc = cli_list_options(cli, argc, argv, &json, &args);
+    if (rc)
+        return rc;
+    if (cli_call_owned(cli, cli->cmd->request, args, &reply))
+        return 1;
+    domains = xlt_json_get(xlt_json_get(reply, "result"), "domains");
+    if (json)
+        cli_print_json(domains);
+    else
+        cli_print_domains(domains);
+    yajl_tree_free(reply);
+    return 0;
 }
 
 int cmd_uptime(struct cli *cli, int argc, char **argv)
@@ -103,13 +118,28 @@ static int create_options(struct cli *cli, int argc, char **argv,
     return 0;
 }
 
+int cli_report_start(struct cli *cli, const char *verb, const char *name,
+                     yajl_val reply, bool paused, bool console)
+{
+    long long domid = -1;
+    char ref[24];
+
+    xlt_json_get_int(xlt_json_get(reply, "result"), "domid", &domid);
+    printf("%s domain %s (id %lld)%s\n", verb, name, domid,
+           paused ? ", paused" : "");
+    fflush(stdout);
+    if (!console)
+        return 0;
+    snprintf(ref, sizeof(ref), "%lld", domid);
+    return cli_console(cli, ref, NULL, 0, CONSOLE_WAIT_MS);
+}
+
 int cmd_create(struct cli *cli, int argc, char **argv)
 {
     libxl_domain_config cfg;
     struct create_opts o;
     yajl_val reply = NULL;
     char *text = NULL;
-    long long domid = -1;
     int rc = 1;
 
     libxl_domain_config_init(&cfg);
@@ -129,16 +159,8 @@ int cmd_create(struct cli *cli, int argc, char **argv)
                                                            &cfg, o.paused)),
                        &reply))
         goto out;
-    xlt_json_get_int(xlt_json_get(reply, "result"), "domid", &domid);
-    printf("created domain %s (id %lld)%s\n", cfg.c_info.name, domid,
-           o.paused ? ", paused" : "");
-    fflush(stdout);
-    rc = 0;
-    if (o.console) {
-        char ref[16];
-        snprintf(ref, sizeof(ref), "%lld", domid);
-        rc = cli_console(cli, ref, NULL, 0, CONSOLE_WAIT_MS);
-    }
+    rc = cli_report_start(cli, "created", cfg.c_info.name, reply, o.paused,
+                          o.console);
 out:
     libxl_domain_config_dispose(&cfg);
     free(text);

@@ -13,9 +13,12 @@ const struct xlt_command xlt_commands[] = {
     {"info", cmd_info, 0, "info", "[--json]",
      "Show the host: Xen version, CPUs, memory (like xl info).",
      "-j, --json  print the result as JSON"},
-    {"list", cmd_list, 0, "list", "[--json] [DOMAIN...]",
+    {"list", cmd_list, 0, "list", "[--all] [--json] [DOMAIN...]",
      "List domains: name, id, memory (MiB), vCPUs, state, CPU time.",
-     "-j, --json  print the result as JSON"},
+     "-a, --all   the defined domains that are off too (state off, id -, "
+     "the memory and vCPUs they start with)\n"
+     "-j, --json  print the result as JSON (\"defined\", \"autostart\" "
+     "too)"},
     {"audit", cmd_audit, 0, "audit", "[--since TIME] [--json] | verify [FILE]",
      "Show xltd's audit trail: who asked for what change (or was refused), "
      "when, and how it ended.  `audit verify' checks the trail file's hash "
@@ -54,6 +57,28 @@ const struct xlt_command xlt_commands[] = {
      "create nothing\n"
      "-p, --paused   leave the domain paused\n"
      "-c             attach to its console once created (Ctrl-] detaches)"},
+    {"define", cmd_define, CMD_ADMIN, "define", "FILE [KEY=VALUE...]",
+     "Define a domain from an xl.cfg file (checked as create checks it, "
+     "overrides as create's): kept by xltd, with a UUID of its own, and "
+     "not started.  A running domain of that name becomes defined.", NULL},
+    {"start", cmd_start, CMD_OPERATOR, "start", "[-p] [-c] NAME",
+     "Start a defined domain (it stays defined when it stops).",
+     "-p, --paused  leave the domain paused\n"
+     "-c            attach to its console once started (Ctrl-] detaches)"},
+    {"undefine", cmd_undefine, CMD_ADMIN, "undefine", "NAME",
+     "Forget a definition; a domain of it that runs runs on, undefined.",
+     NULL},
+    {"config-update", cmd_config_update, CMD_ADMIN, "config-update",
+     "NAME FILE [KEY=VALUE...]",
+     "Give a defined domain a new config (of the same name) for its next "
+     "start; a domain of it that runs is not changed.", NULL},
+    {"autostart", cmd_autostart, CMD_ADMIN, "autostart",
+     "[--order N] [--delay SECONDS] NAME on|off",
+     "Start a defined domain when the host boots, or not.",
+     "-O, --order N          lower first; equal orders start together "
+     "(default 0)\n"
+     "-W, --delay SECONDS    wait this long after starting it before "
+     "the next order (default 0)"},
     {"destroy", cmd_destroy, CMD_OPERATOR, "destroy", "DOMAIN",
      "Destroy a domain at once (like pulling its power cord).", NULL},
     {"save", cmd_save, CMD_ADMIN, "save",
@@ -430,6 +455,8 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"role", required_argument, NULL, 'r'},
         {"out", required_argument, NULL, 'o'},
         {"alt", required_argument, NULL, 'A'},
+        {"order", required_argument, NULL, 'O'},
+        {"delay", required_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];

@@ -218,19 +218,11 @@ int cli_fanout_list(struct cli *cli, int argc, char **argv)
     struct group g = {.n = 0};
     char *args = NULL;
     bool json = false;
-    int rc = 1;
+    int rc = cli_list_options(cli, argc, argv, &json, &args);
 
-    if (cli_json_option(cli, argc, argv, &json))
-        return 2;
-    if (group_of(cli, &g))
-        goto out;
-    args = cli_domain_args(argc - optind, argv + optind);
-    if (!args) {
-        cli_fail(cli, "out of memory");
-        goto out;
-    }
-    rc = ask_all(cli, &g, args, json);
-out:
+    if (rc)
+        return rc;
+    rc = group_of(cli, &g) ? 1 : ask_all(cli, &g, args, json);
     free(args);
     free(g.text);
     return rc;

@@ -187,6 +187,23 @@ static int parse_uuid(struct parse *p)
     return 0;
 }
 
+int xlt_config_names_uuid(const char *path, const char *text, size_t len,
+                          bool *given, struct xlt_err *err)
+{
+    struct xlt_cfgfile *cf = NULL;
+    const char *s;
+    int rc = xlt_cfgfile_open(&cf, path, text, len, len, err);
+
+    *given = false;
+    if (!rc) {
+        rc = xlt_cfgfile_string(cf, "uuid", &s, err);
+        *given = rc == 0;
+        rc = rc < 0 ? -1 : 0;
+    }
+    xlt_cfgfile_close(cf);
+    return rc;
+}
+
 /* ---- boot ------------------------------------------------------------- */
 
 static int parse_path_key(struct parse *p, const char *key, char **field)

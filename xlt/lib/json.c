@@ -138,6 +138,31 @@ bool xlt_json_get_int(yajl_val obj, const char *key, long long *n)
     return true;
 }
 
+char *xlt_json_with(yajl_val obj, const char *key, yajl_val value)
+{
+    yajl_gen g = xlt_json_gen_new();
+    char *s = NULL;
+
+    if (!g || !YAJL_IS_OBJECT(obj))
+        goto out;
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    yajl_gen_map_open(g);
+    for (size_t i = 0; i < obj->u.object.len; i++) {
+        if (!strcmp(obj->u.object.keys[i], key))
+            continue;
+        xlt_json_str(g, obj->u.object.keys[i]);
+        xlt_json_emit(g, obj->u.object.values[i]);
+    }
+    xlt_json_str(g, key);
+    xlt_json_emit(g, value);
+    if (yajl_gen_map_close(g) == yajl_gen_status_ok)
+        s = xlt_json_gen_take(g);
+out:
+    if (g)
+        yajl_gen_free(g);
+    return s;
+}
+
 char *xlt_json_to_text(yajl_val v)
 {
     yajl_gen g = xlt_json_gen_new();

@@ -135,6 +135,10 @@ int xlt_config_parse(const char *path, const char *text, size_t len,
                      size_t file_len, const struct xlt_topology *topo,
                      libxl_domain_config *cfg, FILE *warn,
                      struct xlt_err *err);
+/* Does TEXT (a config and its overrides) set uuid=?  (Without it,
+ * xlt_config_parse makes one up.) */
+int xlt_config_names_uuid(const char *path, const char *text, size_t len,
+                          bool *given, struct xlt_err *err);
 
 /* ---- config_devices.c: the device keys ------------------------------- */
 
@@ -236,6 +240,9 @@ yajl_gen_status xlt_json_emit(yajl_gen g, yajl_val v);
 yajl_val xlt_json_get(yajl_val obj, const char *key);
 const char *xlt_json_get_str(yajl_val obj, const char *key);
 bool xlt_json_get_int(yajl_val obj, const char *key, long long *v);
+/* The object OBJ with member KEY set to VALUE (replaced, or added last),
+ * as indented text; NULL if OBJ is not an object or on ENOMEM. */
+char *xlt_json_with(yajl_val obj, const char *key, yajl_val value);
 /* A tree back to compact text; NULL on ENOMEM. */
 char *xlt_json_to_text(yajl_val v);
 
@@ -417,6 +424,14 @@ int xlt_mem_size_kb(const char *s, uint64_t *kb_r);
  * (booleans), "pinning" {"hard"/"soft": [spec|null...]}}, all but the
  * first three optional; else -1 with ERR naming the key. */
 int xlt_store_entry_check(yajl_val e, struct xlt_err *err);
+/* 0 if E is a definition xltd can read (/var/lib/xlt/defined/UUID.json):
+ * {"xlt_definition": 1, "name", "uuid" (its text), "config" (libxl's),
+ * "path"/"text" (strings or null), "autostart" (a boolean),
+ * "autostart_order" (an integer), "autostart_delay" (0 to
+ * XLT_AUTOSTART_DELAY_MAX seconds)}, the last five optional; else -1
+ * with ERR naming the key. */
+#define XLT_AUTOSTART_DELAY_MAX 3600
+int xlt_definition_check(yajl_val e, struct xlt_err *err);
 
 /* ---- auditlog.c: the audit trail's hash-chained JSON lines ------------ */
 

@@ -1,0 +1,261 @@
+/*
+ * req_defined.c: define, undefine, start, config-update, autostart, and
+ * what list says of definitions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+/* {"config", "path", "text"} -> {"name", "uuid"} */
+int req_define(struct xltd *d, struct request *r, yajl_val args)
+{
+    char uuid[LIBXL_UUID_FMTLEN + 1];
+    libxl_domain_config cfg;
+    struct xlt_err err;
+    yajl_gen g;
+    int rc;
+
+    libxl_domain_config_init(&cfg);
+    if (args_config_only(d, args, &cfg, &err) ||
+        defined_add(d, &cfg, xlt_json_get_str(args, "path"),
+                    xlt_json_get_str(args, "text"), &err)) {
+        rc = req_fail_err(r, &err);
+        goto out;
+    }
+    snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
+             LIBXL_UUID_BYTES(cfg.c_info.uuid));
+    snprintf(r->subject.uuid, sizeof(r->subject.uuid), "%s", uuid);
+    g = xlt_json_gen_new();
+    if (g) {
+        yajl_gen_map_open(g);
+        xlt_json_kv_str(g, "name", cfg.c_info.name);
+        xlt_json_kv_str(g, "uuid", uuid);
+        yajl_gen_map_close(g);
+    }
+    rc = req_done_gen(r, g);
+out:
+    libxl_domain_config_dispose(&cfg);
+    return rc;
+}
+
+/* {"running": domid} if a domain of UUID runs, else {} */
+static int answer_running(struct xltd *d, struct request *r,
+                          const libxl_uuid *uuid)
+{
+    yajl_gen g = xlt_json_gen_new();
+    uint32_t domid;
+
+    if (g) {
+        yajl_gen_map_open(g);
+        if (defined_running(d, uuid, &domid))
+            xlt_json_kv_int(g, "running", domid);
+        yajl_gen_map_close(g);
+    }
+    return req_done_gen(r, g);
+}
+
+/* {"definition": NAME} -> {"running": domid} if a domain of it runs on */
+int req_undefine(struct xltd *d, struct request *r, yajl_val args)
+{
+    const char *name;
+    struct xlt_err err;
+    yajl_val def = NULL;
+    libxl_uuid uuid;
+
+    if (args_definition(args, &name, &err) ||
+        defined_get(d, name, &def, &uuid, &err))
+        return req_fail_err(r, &err);
+    yajl_tree_free(def);
+    if (defined_remove(d, name, &err))
+        return req_fail_err(r, &err);
+    return answer_running(d, r, &uuid);
+}
+
+/* {"definition": NAME, "paused"} -> as create's */
+int req_start(struct xltd *d, struct request *r, yajl_val args)
+{
+    const char *name;
+    struct xlt_err err;
+
+    if (args_definition(args, &name, &err))
+        return req_fail_err(r, &err);
+    return req_started(r, defined_start(d, name,
+                                        YAJL_IS_TRUE(xlt_json_get(args,
+                                                                  "paused")),
+                                        &r->job, &err),
+                       &err);
+}
+
+/* {"definition": NAME, "config", "path", "text"} -> {"running": domid}
+ * if a domain of it runs (the update waits for its next start) */
+int req_config_update(struct xltd *d, struct request *r, yajl_val args)
+{
+    libxl_domain_config cfg;
+    const char *name;
+    struct xlt_err err;
+    int rc;
+
+    libxl_domain_config_init(&cfg);
+    if (args_definition(args, &name, &err) ||
+        args_config_only(d, args, &cfg, &err) ||
+        defined_update(d, name, &cfg, xlt_json_get_str(args, "path"),
+                       xlt_json_get_str(args, "text"), &err)) {
+        rc = req_fail_err(r, &err);
+        goto out;
+    }
+    rc = answer_running(d, r, &cfg.c_info.uuid);
+out:
+    libxl_domain_config_dispose(&cfg);
+    return rc;
+}
+
+/* {"definition": NAME, "on": BOOL, "order": N, "delay": SECONDS}, the last
+ * two optional (kept as they were if absent) */
+int req_autostart(struct xltd *d, struct request *r, yajl_val args)
+{
+    static const struct {
+        const char *arg, *key;
+    } keys[] = {{"on", "autostart"},
+                {"order", "autostart_order"},
+                {"delay", "autostart_delay"}};
+    yajl_val on = xlt_json_get(args, "on");
+    const char *name;
+    struct xlt_err err;
+    long long n;
+
+    if (args_definition(args, &name, &err))
+        return req_fail_err(r, &err);
+    if (!YAJL_IS_TRUE(on) && !YAJL_IS_FALSE(on))
+        return req_fail(r, "on: expected true or false");
+    if (xlt_json_get(args, "order") &&
+        (!xlt_json_get_int(args, "order", &n) || n < -1000000 ||
+         n > 1000000))
+        return req_fail(r, "order: expected an integer from -1000000 to "
+                        "1000000");
+    if (xlt_json_get(args, "delay") &&
+        (!xlt_json_get_int(args, "delay", &n) || n < 0 ||
+         n > XLT_AUTOSTART_DELAY_MAX))
+        return req_fail(r, "delay: expected 0 to %d seconds",
+                        XLT_AUTOSTART_DELAY_MAX);
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        yajl_val v = xlt_json_get(args, keys[i].arg);
+        if (v && defined_set(d, name, keys[i].key, v, &err))
+            return req_fail_err(r, &err);
+    }
+    return REQ_DONE;
+}
+
+/* ---- list ---------------------------------------------------------------- */
+
+static void row_of_def(struct defined_row *row, const libxl_uuid *uuid,
+                       yajl_val def)
+{
+    long long n;
+
+    *row = (struct defined_row){.uuid = *uuid};
+    row->autostart = YAJL_IS_TRUE(xlt_json_get(def, "autostart"));
+    row->has_order = xlt_json_get_int(def, "autostart_order", &n);
+    row->order = row->has_order ? n : 0;
+    row->has_delay = xlt_json_get_int(def, "autostart_delay", &n);
+    row->delay = row->has_delay ? n : 0;
+}
+
+static int row_of_one(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
+                      void *arg)
+{
+    struct defined_rows *rows = arg;
+    struct defined_row *row, *grown;
+
+    (void)d;
+    grown = realloc(rows->row, (rows->n + 1) * sizeof(*rows->row));
+    if (!grown)
+        return -1;
+    rows->row = grown;
+    row = &rows->row[rows->n++];
+    row_of_def(row, uuid, def);
+    return 0;
+}
+
+void req_defined_rows(struct xltd *d, struct defined_rows *rows)
+{
+    *rows = (struct defined_rows){0};
+    if (defined_each(d, row_of_one, rows))
+        log_errx(&d->log, "list: out of memory for the definitions");
+}
+
+void req_defined_rows_dispose(struct defined_rows *rows)
+{
+    free(rows->row);
+    *rows = (struct defined_rows){0};
+}
+
+/* ROW's autostart members, as list shows them. */
+static void row_members(yajl_gen g, const struct defined_row *row)
+{
+    xlt_json_kv_bool(g, "autostart", row->autostart);
+    if (row->has_order)
+        xlt_json_kv_int(g, "autostart_order", row->order);
+    if (row->has_delay)
+        xlt_json_kv_int(g, "autostart_delay", row->delay);
+}
+
+void req_defined_members(yajl_gen g, const struct defined_rows *rows,
+                         const libxl_uuid *uuid)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        if (!libxl_uuid_compare(&rows->row[i].uuid, uuid)) {
+            xlt_json_kv_bool(g, "defined", true);
+            row_members(g, &rows->row[i]);
+            return;
+        }
+    xlt_json_kv_bool(g, "defined", false);
+}
+
+/* libxl's config JSON's KEY in SECTION, in KiB, as MiB (0 if absent). */
+static long long config_mib(yajl_val config, const char *section,
+                            const char *key)
+{
+    long long kb = 0;
+
+    xlt_json_get_int(xlt_json_get(config, section), key, &kb);
+    return kb > 0 ? kb / 1024 : 0;
+}
+
+static int off_row(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
+                   void *arg)
+{
+    yajl_val config = xlt_json_get(def, "config");
+    const char *type = xlt_json_get_str(xlt_json_get(config, "c_info"),
+                                        "type");
+    yajl_gen g = arg;
+    struct defined_row row;
+    uint32_t domid;
+    long long vcpus = 1;
+
+    if (defined_running(d, uuid, &domid))
+        return 0;
+    xlt_json_get_int(xlt_json_get(config, "b_info"), "max_vcpus", &vcpus);
+    row_of_def(&row, uuid, def);
+    yajl_gen_map_open(g);
+    xlt_json_kv_str(g, "name", xlt_json_get_str(def, "name"));
+    xlt_json_kv_str(g, "uuid", xlt_json_get_str(def, "uuid"));
+    xlt_json_kv_str(g, "type", type ? type : "pv");
+    xlt_json_kv_str(g, "state", "off");
+    /* what it will have when started */
+    xlt_json_kv_int(g, "memory",
+                    config_mib(config, "b_info", "target_memkb"));
+    xlt_json_kv_int(g, "max_memory",
+                    config_mib(config, "b_info", "max_memkb"));
+    xlt_json_kv_int(g, "vcpus", vcpus);
+    xlt_json_kv_int(g, "max_vcpus", vcpus);
+    xlt_json_kv_bool(g, "defined", true);
+    row_members(g, &row);
+    yajl_gen_map_close(g);
+    return 0;
+}
+
+void req_list_defined(struct xltd *d, yajl_gen g)
+{
+    defined_each(d, off_row, g);
+}
