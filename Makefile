@@ -249,7 +249,9 @@ install: all
 	           $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(DRIVER_DIR)
 	install -m 0755 $(XLT) $(XLTD) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 $(DRIVERS) $(DESTDIR)$(DRIVER_DIR)/
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dom0/xltd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/xltd.service
+	for u in xltd xlt-guests; do \
+	    sed 's|@SBINDIR@|$(PREFIX)/sbin|' dom0/$$u.service \
+	        > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service; done
 	install -m 0644 configs/xlt.conf configs/*.cfg $(DESTDIR)/etc/xlt/examples/
 # xlt.conf is the administrator's once it exists: never overwritten
 	[ -e $(DESTDIR)/etc/xlt/xlt.conf ] || \

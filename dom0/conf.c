@@ -53,6 +53,12 @@ void conf_init(struct xltd_conf *conf)
     conf->migrate.disk_dirs = strings_of(disk_dirs);
     conf->remote.pki_dir = strdup(XLT_PKI_DIR);
     conf->remote.allow_path = strdup(XLTD_REMOTE_ALLOW);
+    conf->host.mode = HOST_SHUTDOWN_SAVE;
+    conf->host.save_dir = strdup(XLTD_STATE_DIR "/save");
+    conf->host.shutdown_timeout_s = 300;
+    conf->host.migrate_to = strdup("");
+    conf->host.parallel = 4;
+    conf->boot_mark = strdup(XLTD_BOOT_MARK);
 }
 
 void conf_dispose(struct xltd_conf *conf)
@@ -75,6 +81,9 @@ void conf_dispose(struct xltd_conf *conf)
         free(conf->remote.listen[i]);
     free(conf->remote.pki_dir);
     free(conf->remote.allow_path);
+    free(conf->host.save_dir);
+    free(conf->host.migrate_to);
+    free(conf->boot_mark);
     memset(conf, 0, sizeof(*conf));
 }
 
@@ -219,6 +228,55 @@ static int conf_crash(struct xlt_cfgfile *cf, struct crash_conf *c,
                    conf_int(cf, "crash_restart_window", 1, 86400,
                             &c->window_s, err) ||
                    conf_int(cf, "dump_keep", 0, 1000, &c->dump_keep, err)
+               ? -1
+               : 0;
+}
+
+static const char *const shutdown_modes[] = {"save", "shutdown", "migrate"};
+
+int host_shutdown_mode_parse(const char *s, enum host_shutdown_mode *mode)
+{
+    for (size_t i = 0; i < sizeof(shutdown_modes) / sizeof(shutdown_modes[0]);
+         i++)
+        if (!strcmp(s, shutdown_modes[i])) {
+            *mode = (enum host_shutdown_mode)i;
+            return 0;
+        }
+    return -1;
+}
+
+const char *host_shutdown_mode_name(enum host_shutdown_mode mode)
+{
+    return shutdown_modes[mode];
+}
+
+static const char *any_text(const char *s)
+{
+    (void)s;
+    return NULL;
+}
+
+/* host_shutdown = "save" | "shutdown" | "migrate", host_save_dir,
+ * host_shutdown_timeout, host_migrate_to, host_parallel, boot_mark. */
+static int conf_host(struct xlt_cfgfile *cf, struct xltd_conf *conf,
+                     struct xlt_err *err)
+{
+    struct host_conf *h = &conf->host;
+    const char *s;
+    int rc = xlt_cfgfile_string(cf, "host_shutdown", &s, err);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0 && host_shutdown_mode_parse(s, &h->mode))
+        return xlt_cfgfile_bad(cf, err, "host_shutdown", "`%s' is not save, "
+                               "shutdown or migrate", s);
+    return conf_path(cf, "host_save_dir", &h->save_dir, err) ||
+                   conf_int(cf, "host_shutdown_timeout", 1, 86400,
+                            &h->shutdown_timeout_s, err) ||
+                   conf_string(cf, "host_migrate_to", &h->migrate_to,
+                               any_text, err) ||
+                   conf_int(cf, "host_parallel", 1, 64, &h->parallel, err) ||
+                   conf_path(cf, "boot_mark", &conf->boot_mark, err)
                ? -1
                : 0;
 }
@@ -414,6 +472,7 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_timeouts(cf, conf, err) ||
         conf_balloon(cf, &conf->balloon, err) ||
         conf_crash(cf, &conf->crash, err) ||
+        conf_host(cf, conf, err) ||
         conf_migrate(cf, &conf->migrate, err) ||
         conf_remote(cf, &conf->remote, err))
         goto out;

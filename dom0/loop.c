@@ -111,6 +111,8 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     soonest(timeout, reclaim_timeout_ms(d));
     soonest(timeout, drain_timeout_ms(d));
     soonest(timeout, devmodel_timeout_ms(d));
+    soonest(timeout, hostboot_timeout_ms(d));
+    soonest(timeout, hostdown_timeout_ms(d));
     return n + nlibxl;
 }
 
@@ -161,6 +163,8 @@ int loop_run(struct xltd *d)
         control_expire(d);
         reclaim_expire(d);
         devmodel_expire(d);
+        hostboot_expire(d);
+        hostdown_expire(d);
     }
     rc = 0;
 out:

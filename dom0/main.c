@@ -252,7 +252,8 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     }
     job_init_unattended(d);
     d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (store_init(d) || defined_init(d) || trail_open(d, conf->audit_path) || open_libxl(d) ||
+    if (store_init(d) || defined_init(d) ||
+        trail_open(d, conf->audit_path) || open_libxl(d) ||
         supervise_open_xenstore(d) || supervise_adopt_all(d) ||
         dedicated_init(d) || control_listen(d))
         return -1;
@@ -265,6 +266,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
              conf->socket_path);
     notify_systemd(&d->log, "READY=1");
+    hostboot_begin(d); /* if this is the host's boot: in the loop */
     return 0;
 }
 
@@ -354,6 +356,8 @@ static void apply_conf(struct xltd *d, const struct xltd_conf *conf)
     d->bridge = conf->bridge;
     d->migrate_conf = conf->migrate;
     d->pid_path = conf->pid_path;
+    d->host_conf = conf->host;
+    d->boot_mark = conf->boot_mark;
 }
 
 int main(int argc, char **argv)

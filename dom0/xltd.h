@@ -64,6 +64,8 @@ void log_msg_errno(struct xltd_log *log, enum log_level level,
 #define XLTD_PID_PATH "/run/xlt/xltd.pid"
 #define XLTD_LOG_PATH "/var/log/xlt/xltd.log"
 #define XLTD_STATE_DIR "/var/lib/xlt"
+/* There once xltd has started since the host booted (/run: a tmpfs). */
+#define XLTD_BOOT_MARK "/run/xlt/booted"
 
 enum autoballoon { AUTOBALLOON_AUTO, AUTOBALLOON_ON, AUTOBALLOON_OFF };
 
@@ -113,6 +115,20 @@ struct crash_conf {
     int dump_keep;      /* core dumps kept per domain name; 0: any */
 };
 
+/* The host's boot and shutdown (core/hostboot.c, core/hostdown.c). */
+enum host_shutdown_mode {
+    HOST_SHUTDOWN_SAVE,
+    HOST_SHUTDOWN_SHUTDOWN,
+    HOST_SHUTDOWN_MIGRATE
+};
+struct host_conf {
+    enum host_shutdown_mode mode; /* host_shutdown */
+    char *save_dir;               /* host_save_dir */
+    int shutdown_timeout_s;       /* host_shutdown_timeout */
+    char *migrate_to;             /* host_migrate_to ("": none) */
+    int parallel;  /* host_parallel: restores, saves, starts at once */
+};
+
 struct xltd_conf {
     char *socket_path;
     char *ro_socket_path; /* "": none */
@@ -129,6 +145,8 @@ struct xltd_conf {
     struct migrate_conf migrate;
     struct remote_conf remote;
     struct crash_conf crash;
+    struct host_conf host;
+    char *boot_mark;
 };
 
 void conf_init(struct xltd_conf *conf);
@@ -137,6 +155,9 @@ void conf_dispose(struct xltd_conf *conf);
  * MUST_EXIST. */
 int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
               struct xlt_err *err);
+/* "save", "shutdown" or "migrate" into *MODE; -1 if it is none. */
+int host_shutdown_mode_parse(const char *s, enum host_shutdown_mode *mode);
+const char *host_shutdown_mode_name(enum host_shutdown_mode mode);
 
 /* ---- the daemon's state ---------------------------------------------- */
 
@@ -166,6 +187,8 @@ struct trail;
 struct migration;
 struct incoming;
 struct volume_op;
+struct hostboot;
+struct hostdown;
 struct event;
 struct xltd;
 
@@ -228,6 +251,10 @@ struct xltd {
     struct migration *migrations;  /* outgoing */
     struct incoming *incomings;    /* incoming */
     struct volume_op *volumes;     /* volume-* requests under way */
+    struct host_conf host_conf;
+    const char *boot_mark;
+    struct hostboot *hostboot; /* the host's boot, while under way */
+    struct hostdown *hostdown; /* the host's shutdown, while under way */
     int volumes_fd;                /* their threads' eventfd (-1: none yet) */
     struct {
         events_listener *fn;

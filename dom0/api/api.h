@@ -190,6 +190,7 @@ int args_pool(struct xltd *d, yajl_val args, uint32_t *poolid,
 int req_info(struct xltd *d, struct request *r, yajl_val args);
 int req_audit(struct xltd *d, struct request *r, yajl_val args);
 int req_events(struct xltd *d, struct request *r, yajl_val args);
+int req_host_shutdown(struct xltd *d, struct request *r, yajl_val args);
 
 /* ---- req_domain.c ---------------------------------------------------- */
 

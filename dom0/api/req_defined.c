@@ -146,7 +146,7 @@ int req_autostart(struct xltd *d, struct request *r, yajl_val args)
     return REQ_DONE;
 }
 
-/* ---- list ---------------------------------------------------------------- */
+/* ---- list --------------------------------------------------------------- */
 
 static void row_of_def(struct defined_row *row, const libxl_uuid *uuid,
                        yajl_val def)

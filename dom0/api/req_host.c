@@ -154,3 +154,20 @@ int req_events(struct xltd *d, struct request *r, yajl_val args)
     gethostname(host, sizeof(host) - 1);
     return req_done_str(r, "host", host);
 }
+
+/* ---- host-shutdown ---------------------------------------------------------- */
+
+/* {"mode": "save"|"shutdown"|"migrate"} (xlt.conf's host_shutdown if
+ * absent) -> {"migrated": [NAME...], "saved", "shut_down", "destroyed",
+ * "failed"} once every guest is gone */
+int req_host_shutdown(struct xltd *d, struct request *r, yajl_val args)
+{
+    enum host_shutdown_mode mode = d->host_conf.mode;
+    const char *given = xlt_json_get_str(args, "mode");
+    struct xlt_err err;
+
+    if (given && host_shutdown_mode_parse(given, &mode))
+        return req_fail(r, "mode: `%s' is not save, shutdown or migrate",
+                        given);
+    return req_started(r, hostdown_run(d, mode, &r->job, &err), &err);
+}

@@ -26,6 +26,7 @@ const struct request_type request_types[] = {
     {"start", XLT_ROLE_OPERATOR, req_start},
     {"config-update", XLT_ROLE_ADMIN, req_config_update},
     {"autostart", XLT_ROLE_ADMIN, req_autostart},
+    {"host-shutdown", XLT_ROLE_ADMIN, req_host_shutdown},
     {"pause", XLT_ROLE_OPERATOR, req_pause},
     {"unpause", XLT_ROLE_OPERATOR, req_unpause},
     {"shutdown", XLT_ROLE_OPERATOR, req_shutdown},

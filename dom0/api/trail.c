@@ -537,13 +537,16 @@ void trail_end(struct xltd *d, struct audit_subject *s, const char *result,
 
 /* The trail's op for event KIND that changes a domain without a request
  * here: a restart its on_* action asked for, a migration a peer's request
- * sent in (recorded under that request's id, from that peer). */
+ * sent in (recorded under that request's id, from that peer), a start
+ * at the host's boot (or its failure). */
 static const char *unrequested_op(const char *kind)
 {
     if (!strcmp(kind, "restarted"))
         return "restart";
     if (!strcmp(kind, "migrated-in"))
         return "migrate-in";
+    if (!strcmp(kind, "autostarted") || !strcmp(kind, "autostart-failed"))
+        return "autostart";
     return NULL;
 }
 
@@ -573,7 +576,10 @@ static void trail_event(struct xltd *d, const struct event *e,
                                          : "?");
     snprintf(s.uuid, sizeof(s.uuid), "%s",
              xlt_json_get_str(v, "uuid") ? xlt_json_get_str(v, "uuid") : "");
-    trail_end(d, &s, "ok", NULL, NULL);
+    if (!strcmp(e->kind, "autostart-failed"))
+        trail_end(d, &s, "failed", e->detail, NULL);
+    else
+        trail_end(d, &s, "ok", NULL, NULL);
     yajl_tree_free(v);
 }
 

@@ -266,6 +266,13 @@ bool actions_apply(struct xltd *d, uint32_t domid, libxl_domain_config *cfg,
 
     if (what == LIBXL_ACTION_ON_SHUTDOWN_PRESERVE)
         return false;
+    if (hostdown_active(d) && what != LIBXL_ACTION_ON_SHUTDOWN_DESTROY &&
+        what != LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY) {
+        log_info(&d->log, "%s (%u): the host is shutting down: destroyed, "
+                 "not restarted", cfg->c_info.name, domid);
+        what = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+        dump = false;
+    }
     if (action_find(d, domid)) {
         log_info(&d->log, "%s (%u): its on_* action is under way already",
                  cfg->c_info.name, domid);

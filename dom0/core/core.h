@@ -241,6 +241,45 @@ void defined_renamed(struct xltd *d, const libxl_uuid *uuid,
 int defined_start(struct xltd *d, const char *name, bool paused,
                   struct job *job, struct xlt_err *err);
 
+/* ---- batch.c: many operations side by side, a few at a time -------- */
+
+struct batch_ops {
+    /* Start operation I with JOB, as a core function starts one. */
+    int (*start)(struct xltd *d, size_t i, struct job *job,
+                 struct xlt_err *err, void *arg);
+    /* Operation I ended: with RESULT, or ERROR (non-NULL). */
+    void (*end)(struct xltd *d, size_t i, const char *result,
+                const char *error, void *arg);
+    /* The batch ended: ENDED operations did (fewer than asked if xltd is
+     * stopping). */
+    void (*done)(struct xltd *d, size_t ended, void *arg);
+};
+/* Run N operations of OPS (ARG theirs), at most PARALLEL at once; -1 (and
+ * no done) if out of memory. */
+int batch_run(struct xltd *d, size_t n, size_t parallel,
+              const struct batch_ops *ops, void *arg);
+
+/* ---- hostboot.c: the host's boot: saved guests back, autostart ------- */
+
+/* If this is xltd's first start since the host booted: restore the saved
+ * guests, then start the autostart definitions (in the loop). */
+void hostboot_begin(struct xltd *d);
+/* An order's delay under way: ms until it is over (-1: none). */
+int hostboot_timeout_ms(const struct xltd *d);
+void hostboot_expire(struct xltd *d);
+
+/* ---- hostdown.c: the host's shutdown: guests saved, moved or stopped - */
+
+/* Every guest migrated, saved or shut down as MODE says (falling back
+ * to the next); JOB ends with {"migrated": [NAME...], "saved",
+ * "shut_down", "destroyed", "failed"}. */
+int hostdown_run(struct xltd *d, enum host_shutdown_mode mode,
+                 struct job *job, struct xlt_err *err);
+/* A host shutdown is under way: no guest is restarted. */
+bool hostdown_active(const struct xltd *d);
+int hostdown_timeout_ms(const struct xltd *d);
+void hostdown_expire(struct xltd *d);
+
 /* ---- policy.c: what a domain may be ---------------------------------- */
 
 /* A name: 1 to 128 characters, no `/' (it goes into file names), no

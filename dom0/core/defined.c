@@ -103,7 +103,7 @@ int defined_each(struct xltd *d, defined_fn *fn, void *arg)
     return rc;
 }
 
-/* ---- finding one ----------------------------------------------------------- */
+/* ---- finding one -------------------------------------------------------- */
 
 struct lookup {
     const char *name;      /* the definition named so, or */
@@ -187,7 +187,7 @@ bool defined_running(struct xltd *d, const libxl_uuid *uuid,
     return runs;
 }
 
-/* ---- writing one ------------------------------------------------------------ */
+/* ---- writing one -------------------------------------------------------- */
 
 /* The definition of CFG (whose UUID is set) as text, with the config
  * file's PATH and TEXT, and KEPT's autostart members if KEPT is not NULL. */
@@ -414,7 +414,7 @@ void defined_renamed(struct xltd *d, const libxl_uuid *uuid, const char *name)
     yajl_tree_free(def);
 }
 
-/* ---- starting one ----------------------------------------------------------- */
+/* ---- starting one ------------------------------------------------------- */
 
 int defined_start(struct xltd *d, const char *name, bool paused,
                   struct job *job, struct xlt_err *err)

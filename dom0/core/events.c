@@ -41,8 +41,10 @@ static void gen_uuid(struct xltd *d, yajl_gen g, const struct event *e)
 
     if (e->uuid)
         uuid = *e->uuid;
-    else
+    else if (e->domid != (uint32_t)INVALID_DOMID)
         domain_uuid(d, e->domid, &uuid);
+    else
+        libxl_uuid_clear(&uuid);
     if (libxl_uuid_is_nil(&uuid)) {
         xlt_json_kv_str(g, "uuid", NULL);
     } else {
@@ -67,7 +69,10 @@ static char *event_text(struct xltd *d, const struct event *e,
     xlt_json_kv_str(g, "time", when);
     xlt_json_kv_str(g, "host", host);
     xlt_json_kv_str(g, "event", e->kind);
-    xlt_json_kv_uint(g, "domid", e->domid);
+    if (e->domid == (uint32_t)INVALID_DOMID) /* a domain that failed to start */
+        xlt_json_kv_str(g, "domid", NULL);
+    else
+        xlt_json_kv_uint(g, "domid", e->domid);
     xlt_json_kv_str(g, "name", name);
     gen_uuid(d, g, e);
     if (e->detail_key)

@@ -397,6 +397,111 @@ START_TEST(crash_keys)
 }
 END_TEST
 
+/* host_shutdown and its company: defaults, set, refused. */
+START_TEST(host_keys)
+{
+    struct xltd_conf conf;
+    struct xlt_err err;
+
+    ck_assert_int_eq(read_conf("\n", &conf, &err), 0);
+    ck_assert_int_eq(conf.host.mode, HOST_SHUTDOWN_SAVE);
+    ck_assert_str_eq(conf.host.save_dir, "/var/lib/xlt/save");
+    ck_assert_int_eq(conf.host.shutdown_timeout_s, 300);
+    ck_assert_str_eq(conf.host.migrate_to, "");
+    ck_assert_int_eq(conf.host.parallel, 4);
+    ck_assert_str_eq(conf.boot_mark, "/run/xlt/booted");
+    conf_dispose(&conf);
+    ck_assert_int_eq(read_conf("host_shutdown = \"migrate\"\n"
+                               "host_migrate_to = \"hostb:8002\"\n"
+                               "host_save_dir = \"/srv/save\"\n"
+                               "host_shutdown_timeout = 8\n"
+                               "host_parallel = 1\n", &conf, &err),
+                     0);
+    ck_assert_int_eq(conf.host.mode, HOST_SHUTDOWN_MIGRATE);
+    ck_assert_str_eq(host_shutdown_mode_name(conf.host.mode), "migrate");
+    ck_assert_str_eq(conf.host.migrate_to, "hostb:8002");
+    ck_assert_str_eq(conf.host.save_dir, "/srv/save");
+    ck_assert_int_eq(conf.host.shutdown_timeout_s, 8);
+    ck_assert_int_eq(conf.host.parallel, 1);
+    conf_dispose(&conf);
+    conf_refused("host_shutdown = \"nap\"\n",
+                 "xlt.conf:1: host_shutdown: `nap' is not save, shutdown or "
+                 "migrate");
+    conf_refused("host_save_dir = \"save\"\n",
+                 "xlt.conf:1: host_save_dir: `save' is not an absolute path");
+    conf_refused("host_parallel = 0\n",
+                 "xlt.conf:1: host_parallel: `0' is out of range [1, 64]");
+}
+END_TEST
+
+/* A batch whose operations 1 and 3 fail at once and the others end when
+ * the test says: never more than 2 under way, each end told once, the
+ * batch's end once, after the last. */
+struct fake_batch {
+    struct job *jobs[5];
+    int running, most, ends, failures, done;
+};
+
+static int fake_start(struct xltd *d, size_t i, struct job *job,
+                      struct xlt_err *err, void *arg)
+{
+    struct fake_batch *f = arg;
+
+    (void)d;
+    if (i == 1 || i == 3)
+        return xlt_err_set(err, "operation %zu refused", i);
+    f->jobs[i] = job;
+    if (++f->running > f->most)
+        f->most = f->running;
+    return 0;
+}
+
+static void fake_end(struct xltd *d, size_t i, const char *result,
+                     const char *error, void *arg)
+{
+    struct fake_batch *f = arg;
+
+    (void)d;
+    f->ends++;
+    if (error) {
+        f->failures++;
+        ck_assert(i == 1 || i == 3);
+    } else {
+        ck_assert_str_eq(result, "{}");
+        f->running--;
+    }
+}
+
+static void fake_done(struct xltd *d, size_t ended, void *arg)
+{
+    struct fake_batch *f = arg;
+
+    (void)d;
+    ck_assert_int_eq((int)ended, 5);
+    f->done++;
+}
+
+START_TEST(batch_runs_a_few_at_a_time)
+{
+    static const struct batch_ops ops = {fake_start, fake_end, fake_done};
+    struct fake_batch f = {0};
+    struct xltd d;
+    FILE *log = quiet_daemon(&d, LOGL_INFO);
+
+    ck_assert_int_eq(batch_run(&d, 5, 2, &ops, &f), 0);
+    ck_assert_int_eq(f.running, 2); /* 0 and 2 (1 failed at once) */
+    job_done(f.jobs[0], NULL);      /* 3 fails, 4 starts */
+    ck_assert_int_eq(f.failures, 2);
+    job_done(f.jobs[2], NULL);
+    ck_assert_int_eq(f.done, 0);
+    job_done(f.jobs[4], NULL);
+    ck_assert_int_eq(f.done, 1);
+    ck_assert_int_eq(f.ends, 5);
+    ck_assert_int_eq(f.most, 2);
+    fclose(log);
+}
+END_TEST
+
 /* stop_timeout and control_idle_timeout: defaults, set, out of range. */
 START_TEST(timeout_keys)
 {
@@ -797,6 +902,8 @@ Suite *xltd_suite(void)
     tcase_add_test(tc, incoming_keys);
     tcase_add_test(tc, timeout_keys);
     tcase_add_test(tc, crash_keys);
+    tcase_add_test(tc, host_keys);
+    tcase_add_test(tc, batch_runs_a_few_at_a_time);
     tcase_add_test(tc, changes_refused_while_stopping);
     tcase_add_test(tc, trail_file_chains_records);
     tcase_add_test(tc, inflight_listed_until_they_end);

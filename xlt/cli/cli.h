@@ -180,9 +180,10 @@ int console_join(struct cli_conn *conn, struct xlt_err *err);
 
 /* The command handlers, cmd_<verb>(): one file per command group. */
 
-/* ---- cmd_host.c: info ------------------------------------------------ */
+/* ---- cmd_host.c: info, host-shutdown --------------------------------- */
 
 int cmd_info(struct cli *cli, int argc, char **argv);
+int cmd_host_shutdown(struct cli *cli, int argc, char **argv);
 
 /* ---- cmd_pki.c: the remote API's certificates ------------------------ */
 

@@ -79,6 +79,15 @@ const struct xlt_command xlt_commands[] = {
      "(default 0)\n"
      "-W, --delay SECONDS    wait this long after starting it before "
      "the next order (default 0)"},
+    {"host-shutdown", cmd_host_shutdown, CMD_ADMIN, "host-shutdown",
+     "[--mode save|shutdown|migrate]",
+     "What the host's shutdown does to its guests (xlt-guests.service "
+     "runs it): migrate each to host_migrate_to, or save it to "
+     "host_save_dir (restored when xltd next starts after a boot), or ask "
+     "it to shut down, destroying it after host_shutdown_timeout; a failed "
+     "migration falls back to a save, a failed save to a shutdown.  "
+     "Prints which guests went which way; exit 1 if any failed.",
+     "-m, --mode MODE  this instead of xlt.conf's host_shutdown"},
     {"destroy", cmd_destroy, CMD_OPERATOR, "destroy", "DOMAIN",
      "Destroy a domain at once (like pulling its power cord).", NULL},
     {"save", cmd_save, CMD_ADMIN, "save",
@@ -457,6 +466,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"alt", required_argument, NULL, 'A'},
         {"order", required_argument, NULL, 'O'},
         {"delay", required_argument, NULL, 'W'},
+        {"mode", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];
