@@ -7,7 +7,8 @@
 #   make layers      scripts/check-layers: no object refers to a layer above it
 #   make depgraph    scripts/depgraph: which dom0 file uses which, and the cycles
 #   make lab-check   the system tests on real Xen in QEMU (also: demo, bench)
-#   make install     PREFIX, DESTDIR; an existing /etc/xlt/xlt.conf is kept
+#   make install     PREFIX, DESTDIR (and OCF_ROOT for ocf:xlt:domain); an
+#                    existing /etc/xlt/xlt.conf is kept
 #   make clean       what the build made, but the lab's base images; distclean: all
 
 PREFIX  ?= /usr/local
@@ -23,6 +24,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 XLTD_LIBS  := $(shell pkg-config --libs libsystemd audit)
 # Where the device drivers (libxl's hotplug scripts) are installed
 DRIVER_DIR ?= $(PREFIX)/lib/xlt
+# Where Pacemaker looks for resource agents (OCF_ROOT; not under PREFIX)
+OCF_ROOT ?= /usr/lib/ocf
 # Where Xen keeps pvgrub (xl's XENFIRMWAREDIR; Debian: /usr/lib/xen-X.Y/boot)
 XEN_VERSION := $(shell pkg-config --modversion xenlight | cut -d. -f1,2)
 XEN_FIRMWARE_DIR ?= /usr/lib/xen-$(XEN_VERSION)/boot
@@ -249,6 +252,8 @@ install: all
 	           $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(DRIVER_DIR)
 	install -m 0755 $(XLT) $(XLTD) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 $(DRIVERS) $(DESTDIR)$(DRIVER_DIR)/
+	install -d $(DESTDIR)$(OCF_ROOT)/resource.d/xlt
+	install -m 0755 ocf/domain $(DESTDIR)$(OCF_ROOT)/resource.d/xlt/domain
 	for u in xltd xlt-guests; do \
 	    sed 's|@SBINDIR@|$(PREFIX)/sbin|' dom0/$$u.service \
 	        > $(DESTDIR)$(PREFIX)/lib/systemd/system/$$u.service; done

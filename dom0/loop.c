@@ -113,6 +113,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     soonest(timeout, devmodel_timeout_ms(d));
     soonest(timeout, hostboot_timeout_ms(d));
     soonest(timeout, hostdown_timeout_ms(d));
+    soonest(timeout, migrate_timeout_ms(d));
     return n + nlibxl;
 }
 
@@ -165,6 +166,7 @@ int loop_run(struct xltd *d)
         devmodel_expire(d);
         hostboot_expire(d);
         hostdown_expire(d);
+        migrate_expire(d);
     }
     rc = 0;
 out:

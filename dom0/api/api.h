@@ -155,8 +155,9 @@ typedef void req_gen_domain(struct xltd *d, yajl_gen g,
  * "domains" names (every domain if it names none). */
 int req_domains(struct xltd *d, struct request *r, yajl_val args,
                 req_gen_domain *gen, void *arg);
-/* The same, with what MORE adds to the list after the domains. */
-typedef void req_gen_more(struct xltd *d, yajl_gen g);
+/* The same, with what MORE (ARG too) adds to the list after the
+ * domains. */
+typedef void req_gen_more(struct xltd *d, yajl_gen g, void *arg);
 int req_domains_and(struct xltd *d, struct request *r, yajl_val args,
                     req_gen_domain *gen, void *arg, req_gen_more *more);
 
@@ -226,8 +227,10 @@ void req_defined_rows_dispose(struct defined_rows *rows);
  * if it is, "autostart"...). */
 void req_defined_members(yajl_gen g, const struct defined_rows *rows,
                          const libxl_uuid *uuid);
-/* What list --all adds: a row per definition whose domain is off. */
-void req_list_defined(struct xltd *d, yajl_gen g);
+/* What list --all adds (DEFINED: struct defined_rows): a row per
+ * definition whose domain is off, and one per domain being built (state
+ * "starting": a create, a start or an on_* restart under way). */
+void req_list_more(struct xltd *d, yajl_gen g, void *defined);
 
 /* ---- req_debug.c ----------------------------------------------------- */
 

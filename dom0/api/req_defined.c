@@ -222,40 +222,69 @@ static long long config_mib(yajl_val config, const char *section,
     return kb > 0 ? kb / 1024 : 0;
 }
 
-static int off_row(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
-                   void *arg)
+/* What list --all adds, and from what. */
+struct more_rows {
+    yajl_gen g;
+    const struct defined_rows *defined;
+};
+
+/* A row for a domain that does not run, in STATE, from FILE (a
+ * definition or a store entry: its name and libxl's config) of UUID: the
+ * memory and vCPUs it will have when it runs. */
+static void config_row(struct more_rows *m, const libxl_uuid *uuid,
+                       yajl_val file, const char *state)
 {
-    yajl_val config = xlt_json_get(def, "config");
+    yajl_val config = xlt_json_get(file, "config");
     const char *type = xlt_json_get_str(xlt_json_get(config, "c_info"),
                                         "type");
-    yajl_gen g = arg;
-    struct defined_row row;
-    uint32_t domid;
+    char text[LIBXL_UUID_FMTLEN + 1];
     long long vcpus = 1;
+    yajl_gen g = m->g;
 
-    if (defined_running(d, uuid, &domid))
-        return 0;
+    snprintf(text, sizeof(text), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(*uuid));
     xlt_json_get_int(xlt_json_get(config, "b_info"), "max_vcpus", &vcpus);
-    row_of_def(&row, uuid, def);
     yajl_gen_map_open(g);
-    xlt_json_kv_str(g, "name", xlt_json_get_str(def, "name"));
-    xlt_json_kv_str(g, "uuid", xlt_json_get_str(def, "uuid"));
+    xlt_json_kv_str(g, "name", xlt_json_get_str(file, "name"));
+    xlt_json_kv_str(g, "uuid", text);
     xlt_json_kv_str(g, "type", type ? type : "pv");
-    xlt_json_kv_str(g, "state", "off");
-    /* what it will have when started */
+    xlt_json_kv_str(g, "state", state);
     xlt_json_kv_int(g, "memory",
                     config_mib(config, "b_info", "target_memkb"));
     xlt_json_kv_int(g, "max_memory",
                     config_mib(config, "b_info", "max_memkb"));
     xlt_json_kv_int(g, "vcpus", vcpus);
     xlt_json_kv_int(g, "max_vcpus", vcpus);
-    xlt_json_kv_bool(g, "defined", true);
-    row_members(g, &row);
+    req_defined_members(g, m->defined, uuid);
     yajl_gen_map_close(g);
+}
+
+/* A definition whose domain is off (not running, not being built). */
+static int off_row(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
+                   void *arg)
+{
+    uint32_t domid;
+
+    if (!defined_running(d, uuid, &domid) && !store_has(d, uuid))
+        config_row(arg, uuid, def, "off");
     return 0;
 }
 
-void req_list_defined(struct xltd *d, yajl_gen g)
+/* A domain xltd is building (a create, a start, an on_* restart) that
+ * does not run yet. */
+static int starting_row(struct xltd *d, const libxl_uuid *uuid,
+                        yajl_val entry, void *arg)
 {
-    defined_each(d, off_row, g);
+    uint32_t domid;
+
+    if (!defined_running(d, uuid, &domid))
+        config_row(arg, uuid, entry, "starting");
+    return 0;
+}
+
+void req_list_more(struct xltd *d, yajl_gen g, void *defined)
+{
+    struct more_rows m = {g, defined};
+
+    defined_each(d, off_row, &m);
+    store_each(d, starting_row, &m);
 }

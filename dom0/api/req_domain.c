@@ -110,7 +110,7 @@ int req_list(struct xltd *d, struct request *r, yajl_val args)
     req_defined_rows(d, &defined);
     rc = req_domains_and(d, r, args, list_one, &defined,
                          YAJL_IS_TRUE(xlt_json_get(args, "all"))
-                             ? req_list_defined
+                             ? req_list_more
                              : NULL);
     req_defined_rows_dispose(&defined);
     return rc;

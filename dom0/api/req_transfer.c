@@ -50,13 +50,19 @@ int req_migrate(struct xltd *d, struct request *r, yajl_val args)
 {
     uint32_t domid = INVALID_DOMID;
     struct xlt_err err;
+    long long timeout = 0;
 
     if (args_the_domain(d, args, &domid, &err))
         return req_fail_err(r, &err);
+    if (xlt_json_get(args, "timeout") &&
+        (!xlt_json_get_int(args, "timeout", &timeout) || timeout < 0 ||
+         timeout > MIGRATE_DEADLINE_MAX))
+        return req_fail(r, "timeout: expected 0 (none) to %d seconds",
+                        MIGRATE_DEADLINE_MAX);
     return req_started(r, migrate_start(d, domid,
                                         xlt_json_get_str(args, "host"),
                                         !YAJL_IS_FALSE(xlt_json_get(args,
                                                                     "live")),
-                                        &r->job, &err),
+                                        (int)timeout, &r->job, &err),
                        &err);
 }

@@ -154,6 +154,17 @@ int store_write_atomic(struct xltd *d, const char *path, const char *json);
 /* Drop the entries of domains not among INFO (at start-up); returns how
  * many entries remain, -1 on error. */
 int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n);
+/* FN(DIR, NAME) for each file of STATE_DIR/SUBDIR but the dot files,
+ * until FN returns non-zero, which is returned (-1, logged, if the
+ * folder cannot be read). */
+typedef int store_visit(struct xltd *d, const char *dir, const char *name,
+                        void *arg);
+int store_scan(struct xltd *d, const char *subdir, store_visit *fn,
+               void *arg);
+/* FN(UUID, ENTRY) for each readable store entry, as store_scan. */
+typedef int store_entry_fn(struct xltd *d, const libxl_uuid *uuid,
+                           yajl_val entry, void *arg);
+int store_each(struct xltd *d, store_entry_fn *fn, void *arg);
 
 /* ---- domain.c: building domains ---------------------------------- */
 
@@ -211,7 +222,6 @@ int defined_each(struct xltd *d, defined_fn *fn, void *arg);
  * in *UUID_R (if not NULL); -1 with ERR if there is none. */
 int defined_get(struct xltd *d, const char *name, yajl_val *def_r,
                 libxl_uuid *uuid_r, struct xlt_err *err);
-bool defined_has(struct xltd *d, const libxl_uuid *uuid);
 /* A domain runs with UUID: its id in *DOMID_R. */
 bool defined_running(struct xltd *d, const libxl_uuid *uuid,
                      uint32_t *domid_r);
@@ -732,10 +742,18 @@ int mworker_key(const struct migrate_conf *conf, char **key_r,
 /* ---- migrate.c: sending a domain to another xltd -------------------- */
 
 /* Send DOMID to the xltd of TARGET (HOST, HOST:PORT or [V6]:PORT), live
- * unless not LIVE.  JOB ends with {"name", "host", "live", "tls",
+ * unless not LIVE; cancelled (the domain runs on here) if not handed over
+ * within DEADLINE_S seconds (0: no deadline; at most
+ * MIGRATE_DEADLINE_MAX).  JOB ends with {"name", "host", "live", "tls",
  * "bytes", "seconds", "iterations", "downtime"}. */
+#define MIGRATE_DEADLINE_MAX 86400
 int migrate_start(struct xltd *d, uint32_t domid, const char *target,
-                  bool live, struct job *job, struct xlt_err *err);
+                  bool live, int deadline_s, struct job *job,
+                  struct xlt_err *err);
+/* The soonest deadline's ms (-1: none), and the migrations past it
+ * cancelled. */
+int migrate_timeout_ms(const struct xltd *d);
+void migrate_expire(struct xltd *d);
 /* DOMID has suspended (supervise.c): the downtime of its migration
  * starts. */
 void migrate_domain_suspended(struct xltd *d, uint32_t domid);

@@ -7,7 +7,6 @@
  * it is a create with that UUID, and it stays defined when it stops.
  * Each file carries "xlt_definition": 1, its format's version.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,33 +73,35 @@ static bool definition_file(const char *name, libxl_uuid *uuid)
     return !libxl_uuid_from_string(uuid, head);
 }
 
+struct each_definition {
+    defined_fn *fn;
+    void *arg;
+};
+
+static int each_definition(struct xltd *d, const char *dir, const char *name,
+                           void *arg)
+{
+    struct each_definition *e = arg;
+    char path[4600];
+    libxl_uuid uuid;
+    yajl_val def;
+    int rc = 0;
+
+    if (!definition_file(name, &uuid))
+        return 0;
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    def = definition_read(d, path);
+    if (def)
+        rc = e->fn(d, &uuid, def, e->arg);
+    yajl_tree_free(def);
+    return rc;
+}
+
 int defined_each(struct xltd *d, defined_fn *fn, void *arg)
 {
-    char dir[4096], path[4600];
-    struct dirent *e;
-    libxl_uuid uuid;
-    int rc = 0;
-    DIR *dh;
+    struct each_definition e = {fn, arg};
 
-    snprintf(dir, sizeof(dir), "%s/defined", d->state_dir);
-    dh = opendir(dir);
-    if (!dh) {
-        log_err(&d->log, "reading %s", dir);
-        return -1;
-    }
-    while (!rc && (e = readdir(dh))) {
-        yajl_val def;
-
-        if (!definition_file(e->d_name, &uuid))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        def = definition_read(d, path);
-        if (def)
-            rc = fn(d, &uuid, def, arg);
-        yajl_tree_free(def);
-    }
-    closedir(dh);
-    return rc;
+    return store_scan(d, "defined", each_definition, &e);
 }
 
 /* ---- finding one -------------------------------------------------------- */
@@ -158,15 +159,6 @@ int defined_get(struct xltd *d, const char *name, yajl_val *def_r,
         return xlt_err_set(err, "%s: no such definition (xlt list --all "
                            "shows them)", name);
     return 0;
-}
-
-bool defined_has(struct xltd *d, const libxl_uuid *uuid)
-{
-    yajl_val def = NULL;
-    bool has = !definition_find(d, NULL, uuid, &def, NULL);
-
-    yajl_tree_free(def);
-    return has;
 }
 
 bool defined_running(struct xltd *d, const libxl_uuid *uuid,

@@ -123,8 +123,8 @@ static int step_start(struct xltd *d, size_t i, struct job *job,
     if (h->phase == PHASE_MIGRATE) {
         log_info(&d->log, "host shutdown: migrating %s to %s", g->name,
                  d->host_conf.migrate_to);
-        return migrate_start(d, g->domid, d->host_conf.migrate_to, true, job,
-                             err);
+        return migrate_start(d, g->domid, d->host_conf.migrate_to, true, 0,
+                             job, err);
     }
     snprintf(file, sizeof(file), "%s/%s.save", d->host_conf.save_dir,
              g->name);

@@ -18,6 +18,7 @@
  * event) to the target's "running".
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,9 @@ struct migration {
     struct mworker w;
     struct transfer *transfer;
     struct timespec suspended, running;
+    struct timespec deadline; /* cancelled if not handed over by then
+                                 (tv_sec 0: none) */
+    int deadline_s;
     yajl_val entry; /* the store entry, while the target takes over */
     struct inflight op;
 };
@@ -416,6 +420,45 @@ void migrate_stop(struct xltd *d, bool all)
     }
 }
 
+/* ms until M's deadline (0: passed; -1: none, or it no longer counts). */
+static long long until_deadline(const struct migration *m)
+{
+    struct timespec now;
+    long long ms;
+
+    if (!m->deadline.tv_sec || m->state >= HANDOVER || m->failure[0])
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms = (long long)(m->deadline.tv_sec - now.tv_sec) * 1000 +
+         (m->deadline.tv_nsec - now.tv_nsec) / 1000000;
+    return ms < 0 ? 0 : ms;
+}
+
+int migrate_timeout_ms(const struct xltd *d)
+{
+    long long soonest = -1;
+
+    for (const struct migration *m = d->migrations; m; m = m->next) {
+        long long ms = until_deadline(m);
+        if (ms >= 0 && (soonest < 0 || ms < soonest))
+            soonest = ms;
+    }
+    return soonest > INT_MAX ? INT_MAX : (int)soonest;
+}
+
+void migrate_expire(struct xltd *d)
+{
+    for (struct migration *m = d->migrations; m; m = m->next) {
+        if (until_deadline(m) != 0)
+            continue;
+        log_warnx(&d->log, "%s: migration to %s: its deadline of %d s "
+                  "passed: cancelling it", m->name, m->host, m->deadline_s);
+        fail(m, "not handed over within its deadline of %d s: cancelled",
+             m->deadline_s);
+        mworker_cancel(&m->w);
+    }
+}
+
 size_t migrate_count(const struct xltd *d)
 {
     size_t n = 0;
@@ -589,18 +632,27 @@ fail:
 }
 
 int migrate_start(struct xltd *d, uint32_t domid, const char *target,
-                  bool live, struct job *job, struct xlt_err *err)
+                  bool live, int deadline_s, struct job *job,
+                  struct xlt_err *err)
 {
     struct migration *m;
 
     if (domid == 0)
         return xlt_err_set(err, "dom0 cannot migrate");
+    if (deadline_s < 0 || deadline_s > MIGRATE_DEADLINE_MAX)
+        return xlt_err_set(err, "timeout: %d is not 0 (none) to %d seconds",
+                           deadline_s, MIGRATE_DEADLINE_MAX);
     for (m = d->migrations; m; m = m->next)
         if (m->domid == domid)
             return xlt_err_set(err, "%s is migrating already", m->name);
     m = migration_new(d, domid, target, live, job, err);
     if (!m)
         return xlt_err_set(err, "%s; nothing done", err->msg);
+    if (deadline_s > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &m->deadline);
+        m->deadline.tv_sec += deadline_s;
+        m->deadline_s = deadline_s;
+    }
     if (retrieve_config(d, domid, migrate_go, m, err)) {
         migration_free(m);
         return xlt_err_set(err, "%s; nothing done", err->msg);

@@ -305,33 +305,85 @@ static enum store_file store_file_of(const char *name, libxl_uuid *uuid)
     return STORE_FILE_OTHER;
 }
 
-int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n)
+int store_scan(struct xltd *d, const char *subdir, store_visit *fn,
+               void *arg)
 {
-    char dir[4096], path[4600];
+    char dir[4096];
     struct dirent *e;
-    libxl_uuid uuid;
-    int kept = 0;
+    int rc = 0;
     DIR *dh;
 
-    snprintf(dir, sizeof(dir), "%s/domains", d->state_dir);
+    snprintf(dir, sizeof(dir), "%s/%s", d->state_dir, subdir);
     dh = opendir(dir);
     if (!dh) {
         log_err(&d->log, "reading %s", dir);
         return -1;
     }
-    while ((e = readdir(dh))) {
-        enum store_file kind = store_file_of(e->d_name, &uuid);
-
-        if (kind == STORE_FILE_OTHER)
-            continue;
-        if (uuid_running(info, n, &uuid)) {
-            kept += kind == STORE_FILE_ENTRY;
-            continue;
-        }
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        log_info(&d->log, "forgetting %s: that domain no longer runs", path);
-        unlink(path);
-    }
+    while (!rc && (e = readdir(dh)))
+        if (e->d_name[0] != '.')
+            rc = fn(d, dir, e->d_name, arg);
     closedir(dh);
-    return kept;
+    return rc;
+}
+
+struct forgetting {
+    const libxl_dominfo *info;
+    int n, kept;
+};
+
+static int forget_one(struct xltd *d, const char *dir, const char *name,
+                      void *arg)
+{
+    struct forgetting *f = arg;
+    enum store_file kind;
+    libxl_uuid uuid;
+    char path[4600];
+
+    kind = store_file_of(name, &uuid);
+    if (kind == STORE_FILE_OTHER)
+        return 0;
+    if (uuid_running(f->info, f->n, &uuid)) {
+        f->kept += kind == STORE_FILE_ENTRY;
+        return 0;
+    }
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    log_info(&d->log, "forgetting %s: that domain no longer runs", path);
+    unlink(path);
+    return 0;
+}
+
+int store_forget_stopped(struct xltd *d, const libxl_dominfo *info, int n)
+{
+    struct forgetting f = {info, n, 0};
+
+    return store_scan(d, "domains", forget_one, &f) ? -1 : f.kept;
+}
+
+struct each_entry {
+    store_entry_fn *fn;
+    void *arg;
+};
+
+static int each_entry(struct xltd *d, const char *dir, const char *name,
+                      void *arg)
+{
+    struct each_entry *e = arg;
+    yajl_val entry = NULL;
+    libxl_uuid uuid;
+    int rc = 0;
+
+    (void)dir;
+    if (store_file_of(name, &uuid) != STORE_FILE_ENTRY ||
+        store_get(d, &uuid, &entry))
+        return 0;
+    rc = e->fn(d, &uuid, entry, e->arg);
+    yajl_tree_free(entry);
+    return rc;
+}
+
+int store_each(struct xltd *d, store_entry_fn *fn, void *arg)
+{
+    struct each_entry e = {fn, arg};
+
+    return store_scan(d, "domains", each_entry, &e);
 }

@@ -122,6 +122,17 @@ note "a migration of pvh-mig sends $total MiB"
 
 # ---- failures: nothing moves, nothing is left --------------------------------
 id=$(xl domid pvh-mig)
+# a deadline (what Pacemaker's migrate_to needs): cancelled in time, the
+# guest runs on here
+n=$(beat pvh-mig)
+check_not "migrate --timeout 1: cancelled ($total MiB take longer)" sh -c \
+    "xlt migrate --timeout 1 pvh-mig localhost >/tmp/dl.out 2>/tmp/dl.err"
+check "it says the deadline passed and the guest runs on here" sh -c \
+    "grep -q 'not handed over within its deadline of 1 s: cancelled; it runs on here' /tmp/dl.err"
+check "pvh-mig still runs here, same id" sh -c "[ \$(xl domid pvh-mig) = $id ]"
+check "its heartbeat goes on after the cancel" beats_past pvh-mig "$n"
+check "no --incoming copy left after the cancel" wait_until 20 leftovers
+check_not "migrate --timeout 0: refused" xlt migrate --timeout 0 pvh-mig localhost
 check_not "migrate to a port nobody listens on fails" xlt migrate pvh-mig localhost:8009
 check "pvh-mig still runs here, same id" test "$(xl domid pvh-mig)" = "$id"
 mv /etc/xlt/migrate.key /tmp/key

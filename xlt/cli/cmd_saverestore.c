@@ -157,16 +157,26 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
 {
     bool live = true, json = false;
     yajl_val reply = NULL, result;
+    long long timeout = -1;
+    char *end;
     yajl_gen g;
     int c, rc = 1;
 
-    while ((c = cli_getopt(cli, argc, argv, "Nj")) != -1) {
-        if (c == 'N')
+    while ((c = cli_getopt(cli, argc, argv, "NjT:")) != -1) {
+        if (c == 'N') {
             live = false;
-        else if (c == 'j')
+        } else if (c == 'j') {
             json = true;
-        else
+        } else if (c == 'T') {
+            timeout = strtoll(optarg, &end, 10);
+            if (!*optarg || *end || timeout < 1 || timeout > 86400) {
+                cli_fail(cli, "--timeout %s: expected 1 to 86400 seconds",
+                         optarg);
+                return 2;
+            }
+        } else {
             return 2;
+        }
     }
     if (argc - optind != 2) {
         xlt_usage(stderr, cli->cmd);
@@ -176,6 +186,8 @@ int cmd_migrate(struct cli *cli, int argc, char **argv)
     if (g) {
         xlt_json_kv_str(g, "host", argv[optind + 1]);
         xlt_json_kv_bool(g, "live", live);
+        if (timeout > 0)
+            xlt_json_kv_int(g, "timeout", timeout);
     }
     if (cli_call_owned(cli, cli->cmd->request, cli_args_close(g), &reply))
         goto out;

@@ -105,14 +105,17 @@ const struct xlt_command xlt_commands[] = {
      "-p, --paused  leave the domain paused\n"
      "-j, --json    print the summary as JSON"},
     {"migrate", cmd_migrate, CMD_OPERATOR, "migrate",
-     "[--non-live] [--json] DOMAIN HOST[:PORT]",
+     "[--non-live] [--timeout SECONDS] [--json] DOMAIN HOST[:PORT]",
      "Move a running domain to HOST's xltd (port 8002 unless given), over "
      "TLS with the pool's key: live (memory copied while it runs) unless "
      "--non-live.  It keeps its name, UUID, pinning, memory target and "
      "devices; if anything fails before the handover it runs on here.",
-     "-N, --non-live  suspend it, then move it (for PV guests where Xen "
-     "cannot track their dirty pages); the downtime is the whole transfer\n"
-     "-j, --json      print the summary as JSON"},
+     "-N, --non-live       suspend it, then move it (for PV guests where "
+     "Xen cannot track their dirty pages); the downtime is the whole "
+     "transfer\n"
+     "-T, --timeout SECONDS  cancel it if the target has not taken the "
+     "domain over by then: it runs on here\n"
+     "-j, --json           print the summary as JSON"},
     {"shutdown", cmd_shutdown, CMD_OPERATOR, "shutdown",
      "[-w] [-F] (-a | DOMAIN)",
      "Ask a domain to shut down; xltd then applies its on_poweroff action.",
@@ -467,6 +470,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"order", required_argument, NULL, 'O'},
         {"delay", required_argument, NULL, 'W'},
         {"mode", required_argument, NULL, 'm'},
+        {"timeout", required_argument, NULL, 'T'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];
