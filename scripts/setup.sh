@@ -23,7 +23,7 @@ packages=(
   # the audit trail's readers in the lab's dom0 (t-13): auditd and
   # ausearch; journald and journalctl come with systemd
   auditd systemd
-  # ocf:xlt:domain's tests in the lab's dom0 (t-44): Pacemaker's resource
+  # ocf:xlt:domain's tests in the lab's dom0 (t-98): Pacemaker's resource
   # agent library (ocf-shellfuncs), ocf-tester and the DTD it checks
   # meta-data against with xmllint
   resource-agents libxml2-utils

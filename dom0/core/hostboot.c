@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -301,11 +302,21 @@ static int collect_saved(struct xltd *d, struct hostboot *hb)
 
 /* ---- the boot ----------------------------------------------------------- */
 
-/* Is this xltd's first start since the host booted?  Marks it so. */
+/* Is this xltd's first start since the host booted?  Marks it so (its
+ * folder made if /run has none yet). */
 static bool first_start_since_boot(struct xltd *d)
 {
-    int fd = open(d->boot_mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                  0644);
+    char dir[4096], *slash;
+    int fd;
+
+    snprintf(dir, sizeof(dir), "%s", d->boot_mark);
+    slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (mkdir(dir, 0755) && errno != EEXIST)
+            log_err(&d->log, "creating %s", dir);
+    }
+    fd = open(d->boot_mark, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
     if (fd >= 0) {
         close(fd);

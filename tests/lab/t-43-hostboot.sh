@@ -13,8 +13,11 @@ log=/var/log/xlt/xltd.log
 trail=/var/log/xlt/audit.log
 # saves go to /tmp (a tmpfs; dom0's root file system is too small)
 savedir=/tmp/xlt-save
-printf 'host_save_dir = "%s"\n' "$savedir" >/tmp/hb-save.conf
-mark=/run/xlt/booted
+# and the boot's mark in a folder /run does not have yet: xltd makes it
+mark=/run/xlt-lab/booted
+rm -rf /run/xlt-lab
+printf 'host_save_dir = "%s"\nboot_mark = "%s"\n' "$savedir" "$mark" \
+    >/tmp/hb-save.conf
 # play_boot: what xltd sees when the host has booted.
 play_boot() {
   pkill -x xltd
@@ -57,6 +60,7 @@ check "xltd restarted alone" xltd_restart
 check "starts nothing" sh -c 'sleep 2; ! xl domid ab1'
 before=$(wc -l <"$log")
 check "xltd's start after a boot" play_boot -f /tmp/hb-save.conf
+check "it marks the boot done, making the mark's folder" test -e "$mark"
 check "host boot: autostart ends, ab1..ab3 started, abbig failed" \
     wait_for_log "$log" "host boot: 0 of 0 saved guest\(s\) restored, 3 autostarted, 1 failed to start" 180
 sed -n "$((before + 1)),\$p" "$log" | grep -E "autostart|host boot" |

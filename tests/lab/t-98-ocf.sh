@@ -1,5 +1,6 @@
 #!/bin/bash
-# ocf:xlt:domain (issue 19), on one host: its meta-data valid against
+# ocf:xlt:domain (issue 19), on one host (its own boot: xmllint, which
+# ocf-tester needs, comes in build/lab/ha-overlay): its meta-data valid against
 # resource-agents' ra-api-1.dtd, Debian's ocf-tester passing it on a real
 # guest, and what ocf:heartbeat:Xen got wrong: a guest rebooting under
 # xltd's on_reboot and one crashing under on_crash=restart stay
