@@ -214,6 +214,9 @@ int req_autostart(struct xltd *d, struct request *r, yajl_val args);
 /* What list says of each definition, read once per list. */
 struct defined_row {
     libxl_uuid uuid;
+    char *name;
+    char type[8];          /* pv, pvh, hvm */
+    long long memory, max_memory, vcpus; /* MiB, from its config */
     bool autostart, has_order, has_delay;
     long long order, delay;
 };

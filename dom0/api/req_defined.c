@@ -148,32 +148,59 @@ int req_autostart(struct xltd *d, struct request *r, yajl_val args)
 
 /* ---- list --------------------------------------------------------------- */
 
-static void row_of_def(struct defined_row *row, const libxl_uuid *uuid,
-                       yajl_val def)
+/* libxl's config JSON's KEY in SECTION, in KiB, as MiB (0 if absent). */
+static long long config_mib(yajl_val config, const char *section,
+                            const char *key)
 {
+    long long kb = 0;
+
+    xlt_json_get_int(xlt_json_get(config, section), key, &kb);
+    return kb > 0 ? kb / 1024 : 0;
+}
+
+/* ROW of UUID from FILE (a definition or a store entry: its name, libxl's
+ * config, and for a definition its autostart members); -1 on ENOMEM. */
+static int row_of_file(struct defined_row *row, const libxl_uuid *uuid,
+                       yajl_val file)
+{
+    yajl_val config = xlt_json_get(file, "config");
+    const char *type = xlt_json_get_str(xlt_json_get(config, "c_info"),
+                                        "type");
     long long n;
 
-    *row = (struct defined_row){.uuid = *uuid};
-    row->autostart = YAJL_IS_TRUE(xlt_json_get(def, "autostart"));
-    row->has_order = xlt_json_get_int(def, "autostart_order", &n);
+    *row = (struct defined_row){.uuid = *uuid, .vcpus = 1};
+    row->name = strdup(xlt_json_get_str(file, "name")
+                           ? xlt_json_get_str(file, "name")
+                           : "");
+    snprintf(row->type, sizeof(row->type), "%s", type ? type : "pv");
+    row->memory = config_mib(config, "b_info", "target_memkb");
+    row->max_memory = config_mib(config, "b_info", "max_memkb");
+    xlt_json_get_int(xlt_json_get(config, "b_info"), "max_vcpus",
+                     &row->vcpus);
+    row->autostart = YAJL_IS_TRUE(xlt_json_get(file, "autostart"));
+    row->has_order = xlt_json_get_int(file, "autostart_order", &n);
     row->order = row->has_order ? n : 0;
-    row->has_delay = xlt_json_get_int(def, "autostart_delay", &n);
+    row->has_delay = xlt_json_get_int(file, "autostart_delay", &n);
     row->delay = row->has_delay ? n : 0;
+    return row->name ? 0 : -1;
 }
 
 static int row_of_one(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
                       void *arg)
 {
     struct defined_rows *rows = arg;
-    struct defined_row *row, *grown;
+    struct defined_row *grown;
 
     (void)d;
     grown = realloc(rows->row, (rows->n + 1) * sizeof(*rows->row));
     if (!grown)
         return -1;
     rows->row = grown;
-    row = &rows->row[rows->n++];
-    row_of_def(row, uuid, def);
+    if (row_of_file(&rows->row[rows->n], uuid, def)) {
+        free(rows->row[rows->n].name);
+        return -1;
+    }
+    rows->n++;
     return 0;
 }
 
@@ -186,6 +213,8 @@ void req_defined_rows(struct xltd *d, struct defined_rows *rows)
 
 void req_defined_rows_dispose(struct defined_rows *rows)
 {
+    for (size_t i = 0; i < rows->n; i++)
+        free(rows->row[i].name);
     free(rows->row);
     *rows = (struct defined_rows){0};
 }
@@ -212,61 +241,43 @@ void req_defined_members(yajl_gen g, const struct defined_rows *rows,
     xlt_json_kv_bool(g, "defined", false);
 }
 
-/* libxl's config JSON's KEY in SECTION, in KiB, as MiB (0 if absent). */
-static long long config_mib(yajl_val config, const char *section,
-                            const char *key)
-{
-    long long kb = 0;
-
-    xlt_json_get_int(xlt_json_get(config, section), key, &kb);
-    return kb > 0 ? kb / 1024 : 0;
-}
-
-/* What list --all adds, and from what. */
+/* What list --all adds, and from what: the definitions read once for
+ * the list, the domains that run, listed once. */
 struct more_rows {
     yajl_gen g;
     const struct defined_rows *defined;
+    libxl_dominfo *info;
+    int n;
 };
 
-/* A row for a domain that does not run, in STATE, from FILE (a
- * definition or a store entry: its name and libxl's config) of UUID: the
- * memory and vCPUs it will have when it runs. */
-static void config_row(struct more_rows *m, const libxl_uuid *uuid,
-                       yajl_val file, const char *state)
+static bool runs(const struct more_rows *m, const libxl_uuid *uuid)
 {
-    yajl_val config = xlt_json_get(file, "config");
-    const char *type = xlt_json_get_str(xlt_json_get(config, "c_info"),
-                                        "type");
-    char text[LIBXL_UUID_FMTLEN + 1];
-    long long vcpus = 1;
-    yajl_gen g = m->g;
-
-    snprintf(text, sizeof(text), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(*uuid));
-    xlt_json_get_int(xlt_json_get(config, "b_info"), "max_vcpus", &vcpus);
-    yajl_gen_map_open(g);
-    xlt_json_kv_str(g, "name", xlt_json_get_str(file, "name"));
-    xlt_json_kv_str(g, "uuid", text);
-    xlt_json_kv_str(g, "type", type ? type : "pv");
-    xlt_json_kv_str(g, "state", state);
-    xlt_json_kv_int(g, "memory",
-                    config_mib(config, "b_info", "target_memkb"));
-    xlt_json_kv_int(g, "max_memory",
-                    config_mib(config, "b_info", "max_memkb"));
-    xlt_json_kv_int(g, "vcpus", vcpus);
-    xlt_json_kv_int(g, "max_vcpus", vcpus);
-    req_defined_members(g, m->defined, uuid);
-    yajl_gen_map_close(g);
+    for (int i = 0; i < m->n; i++)
+        if (!libxl_uuid_compare(&m->info[i].uuid, uuid))
+            return true;
+    return false;
 }
 
-/* A definition whose domain is off (not running, not being built). */
-static int off_row(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
-                   void *arg)
+/* A row for a domain that does not run, in STATE: the memory and vCPUs
+ * it will have when it runs. */
+static void config_row(struct more_rows *m, const struct defined_row *row,
+                       const char *state)
 {
-    uint32_t domid;
+    char text[LIBXL_UUID_FMTLEN + 1];
+    yajl_gen g = m->g;
 
-    if (!defined_running(d, uuid, &domid) && !store_has(d, uuid))
-        config_row(arg, uuid, def, "off");
-    return 0;
+    snprintf(text, sizeof(text), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(row->uuid));
+    yajl_gen_map_open(g);
+    xlt_json_kv_str(g, "name", row->name);
+    xlt_json_kv_str(g, "uuid", text);
+    xlt_json_kv_str(g, "type", row->type);
+    xlt_json_kv_str(g, "state", state);
+    xlt_json_kv_int(g, "memory", row->memory);
+    xlt_json_kv_int(g, "max_memory", row->max_memory);
+    xlt_json_kv_int(g, "vcpus", row->vcpus);
+    xlt_json_kv_int(g, "max_vcpus", row->vcpus);
+    req_defined_members(g, m->defined, &row->uuid);
+    yajl_gen_map_close(g);
 }
 
 /* A domain xltd is building (a create, a start, an on_* restart) that
@@ -274,17 +285,33 @@ static int off_row(struct xltd *d, const libxl_uuid *uuid, yajl_val def,
 static int starting_row(struct xltd *d, const libxl_uuid *uuid,
                         yajl_val entry, void *arg)
 {
-    uint32_t domid;
+    struct more_rows *m = arg;
+    struct defined_row row;
 
-    if (!defined_running(d, uuid, &domid))
-        config_row(arg, uuid, entry, "starting");
+    (void)d;
+    if (runs(m, uuid))
+        return 0;
+    if (!row_of_file(&row, uuid, entry))
+        config_row(m, &row, "starting");
+    free(row.name);
     return 0;
 }
 
 void req_list_more(struct xltd *d, yajl_gen g, void *defined)
 {
-    struct more_rows m = {g, defined};
+    struct more_rows m = {g, defined, NULL, 0};
+    const struct defined_rows *rows = defined;
 
-    defined_each(d, off_row, &m);
+    m.info = libxl_list_domain(d->ctx, &m.n);
+    if (!m.info) {
+        log_errx(&d->log, "list --all: cannot list the domains");
+        return;
+    }
+    /* the definitions whose domain is off: not running, not being built */
+    for (size_t i = 0; i < rows->n; i++)
+        if (!runs(&m, &rows->row[i].uuid) &&
+            !store_has(d, &rows->row[i].uuid))
+            config_row(&m, &rows->row[i], "off");
     store_each(d, starting_row, &m);
+    libxl_dominfo_list_free(m.info, m.n);
 }

@@ -535,30 +535,38 @@ void trail_end(struct xltd *d, struct audit_subject *s, const char *result,
 
 /* ---- what xltd does without a request of its own ---------------------------- */
 
-/* The trail's op for event KIND that changes a domain without a request
- * here: a restart its on_* action asked for, a migration a peer's request
- * sent in (recorded under that request's id, from that peer), a start
- * at the host's boot (or its failure). */
-static const char *unrequested_op(const char *kind)
+/* The events that change a domain without a request here, as the trail
+ * records them: a restart its on_* action asked for, a migration a
+ * peer's request sent in (recorded under that request's id, from that
+ * peer), a start at the host's boot, and its failure (the event's detail
+ * the reason). */
+static const struct unrequested {
+    const char *kind, *op;
+    bool failed;
+} unrequested[] = {
+    {"restarted", "restart", false},
+    {"migrated-in", "migrate-in", false},
+    {"autostarted", "autostart", false},
+    {"autostart-failed", "autostart", true},
+};
+
+static const struct unrequested *unrequested_of(const char *kind)
 {
-    if (!strcmp(kind, "restarted"))
-        return "restart";
-    if (!strcmp(kind, "migrated-in"))
-        return "migrate-in";
-    if (!strcmp(kind, "autostarted") || !strcmp(kind, "autostart-failed"))
-        return "autostart";
+    for (size_t i = 0; i < sizeof(unrequested) / sizeof(unrequested[0]); i++)
+        if (!strcmp(unrequested[i].kind, kind))
+            return &unrequested[i];
     return NULL;
 }
 
 static void trail_event(struct xltd *d, const struct event *e,
                         const char *json, void *arg)
 {
-    const char *op = unrequested_op(e->kind);
+    const struct unrequested *u = unrequested_of(e->kind);
     struct audit_subject s = {.old_value = -1};
     yajl_val v = NULL;
 
     (void)arg;
-    if (!op || xlt_json_parse(json, strlen(json) + 1, "event", &v, NULL))
+    if (!u || xlt_json_parse(json, strlen(json) + 1, "event", &v, NULL))
         return;
     if (e->request && *e->request)
         snprintf(s.id, sizeof(s.id), "%s", e->request);
@@ -570,16 +578,14 @@ static void trail_event(struct xltd *d, const struct event *e,
     snprintf(s.caller.who, sizeof(s.caller.who), "xltd");
     if (e->peer)
         snprintf(s.caller.from, sizeof(s.caller.from), "%s", e->peer);
-    snprintf(s.op, sizeof(s.op), "%s", op);
+    snprintf(s.op, sizeof(s.op), "%s", u->op);
     snprintf(s.vm, sizeof(s.vm), "%s", 
              xlt_json_get_str(v, "name") ? xlt_json_get_str(v, "name")
                                          : "?");
     snprintf(s.uuid, sizeof(s.uuid), "%s",
              xlt_json_get_str(v, "uuid") ? xlt_json_get_str(v, "uuid") : "");
-    if (!strcmp(e->kind, "autostart-failed"))
-        trail_end(d, &s, "failed", e->detail, NULL);
-    else
-        trail_end(d, &s, "ok", NULL, NULL);
+    trail_end(d, &s, u->failed ? "failed" : "ok",
+              u->failed ? e->detail : NULL, NULL);
     yajl_tree_free(v);
 }
 

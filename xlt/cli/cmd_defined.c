@@ -41,50 +41,33 @@ out:
     return rc;
 }
 
-int cmd_define(struct cli *cli, int argc, char **argv)
+/* define FILE..., or (UPDATE) config-update NAME FILE...; what xltd did. */
+static int define_or_update(struct cli *cli, int argc, char **argv,
+                            bool update)
 {
     libxl_domain_config cfg;
-    yajl_val reply = NULL;
-    int rc = 2;
-
-    libxl_domain_config_init(&cfg);
-    if (cli_getopt(cli, argc, argv, "") != -1)
-        goto out;
-    if (optind >= argc) {
-        xlt_usage(stderr, cli->cmd);
-        goto out;
-    }
-    rc = send_config(cli, argc, argv, NULL, &cfg, &reply);
-    if (!rc)
-        printf("defined domain %s (uuid %s)\n", cfg.c_info.name,
-               xlt_json_get_str(xlt_json_get(reply, "result"), "uuid"));
-out:
-    libxl_domain_config_dispose(&cfg);
-    if (reply)
-        yajl_tree_free(reply);
-    return rc;
-}
-
-int cmd_config_update(struct cli *cli, int argc, char **argv)
-{
-    libxl_domain_config cfg;
-    yajl_val reply = NULL;
+    yajl_val reply = NULL, result;
+    const char *name = NULL;
     long long domid;
-    const char *name;
     int rc = 2;
 
     libxl_domain_config_init(&cfg);
     if (cli_getopt(cli, argc, argv, "") != -1)
         goto out;
-    if (optind + 2 > argc) {
+    if (optind + (update ? 2 : 1) > argc) {
         xlt_usage(stderr, cli->cmd);
         goto out;
     }
-    name = argv[optind++];
+    if (update)
+        name = argv[optind++];
     rc = send_config(cli, argc, argv, name, &cfg, &reply);
     if (rc)
         goto out;
-    if (xlt_json_get_int(xlt_json_get(reply, "result"), "running", &domid))
+    result = xlt_json_get(reply, "result");
+    if (!update)
+        printf("defined domain %s (uuid %s)\n", cfg.c_info.name,
+               xlt_json_get_str(result, "uuid"));
+    else if (xlt_json_get_int(result, "running", &domid))
         printf("%s: definition updated; it runs (id %lld) as it was until "
                "its next start\n", name, domid);
     else
@@ -94,6 +77,16 @@ out:
     if (reply)
         yajl_tree_free(reply);
     return rc;
+}
+
+int cmd_define(struct cli *cli, int argc, char **argv)
+{
+    return define_or_update(cli, argc, argv, false);
+}
+
+int cmd_config_update(struct cli *cli, int argc, char **argv)
+{
+    return define_or_update(cli, argc, argv, true);
 }
 
 int cmd_start(struct cli *cli, int argc, char **argv)
