@@ -27,6 +27,9 @@ packages=(
   # agent library (ocf-shellfuncs), ocf-tester and the DTD it checks
   # meta-data against with xmllint
   resource-agents libxml2-utils
+  # the two-node cluster in the lab (t-99, scripts/lab/ha-overlay): the
+  # cluster engine Debian ships, and sbd's fencing on a shared disk
+  corosync pacemaker pacemaker-cli-utils sbd
 )
 
 missing=()

@@ -199,6 +199,7 @@ int req_list(struct xltd *d, struct request *r, yajl_val args);
 int req_create(struct xltd *d, struct request *r, yajl_val args);
 int req_destroy(struct xltd *d, struct request *r, yajl_val args);
 int req_rename(struct xltd *d, struct request *r, yajl_val args);
+int req_cluster_resource(struct xltd *d, struct request *r, yajl_val args);
 int req_pause(struct xltd *d, struct request *r, yajl_val args);
 int req_unpause(struct xltd *d, struct request *r, yajl_val args);
 int req_shutdown(struct xltd *d, struct request *r, yajl_val args);

@@ -1,6 +1,6 @@
 /*
- * req_domain.c: list, create, destroy, rename, pause, unpause, shutdown
- * and reboot.
+ * req_domain.c: list, create, destroy, rename, pause, unpause, the
+ * cluster resource a domain is, shutdown and reboot.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +74,7 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i,
                      void *defined)
 {
     char *name = libxl_domid_to_name(d->ctx, i->domid);
-    char uuid[LIBXL_UUID_FMTLEN + 1], state[7];
+    char uuid[LIBXL_UUID_FMTLEN + 1], state[7], *rsc = NULL;
     uint64_t kb;
 
     snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(i->uuid));
@@ -95,9 +95,14 @@ static void list_one(struct xltd *d, yajl_gen g, const libxl_dominfo *i,
     xlt_json_kv_int(g, "max_vcpus", i->vcpu_max_id + 1);
     xlt_json_kv_double(g, "cpu_time", (double)i->cpu_time / 1e9);
     xlt_json_kv_uint(g, "uptime", uptime_of(d, i->domid));
-    if (i->domid != 0)
+    if (i->domid != 0) {
         req_defined_members(g, defined, &i->uuid);
+        rsc = cluster_resource_of(d, &i->uuid);
+        if (rsc)
+            xlt_json_kv_str(g, "cluster_resource", rsc);
+    }
     yajl_gen_map_close(g);
+    free(rsc);
     free(name);
 }
 
@@ -183,6 +188,22 @@ int req_pause(struct xltd *d, struct request *r, yajl_val args)
 int req_unpause(struct xltd *d, struct request *r, yajl_val args)
 {
     return pause_or_unpause(d, r, args, false);
+}
+
+/* {"domains": [REF], "resource": ID or null (no resource)} */
+int req_cluster_resource(struct xltd *d, struct request *r, yajl_val args)
+{
+    yajl_val rsc = xlt_json_get(args, "resource");
+    uint32_t domid = INVALID_DOMID;
+    struct xlt_err err;
+
+    if (!YAJL_IS_STRING(rsc) && !YAJL_IS_NULL(rsc))
+        return req_fail(r, "`resource' is not a string or null");
+    if (args_the_domain(d, args, &domid, &err) ||
+        cluster_mark(d, domid, YAJL_IS_STRING(rsc) ? rsc->u.string : NULL,
+                     &err))
+        return req_fail_err(r, &err);
+    return REQ_DONE;
 }
 
 /* ---- shutdown, reboot ----------------------------------------------------- */

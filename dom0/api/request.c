@@ -21,6 +21,7 @@ const struct request_type request_types[] = {
     {"create", XLT_ROLE_ADMIN, req_create},
     {"destroy", XLT_ROLE_OPERATOR, req_destroy},
     {"rename", XLT_ROLE_ADMIN, req_rename},
+    {"cluster-resource", XLT_ROLE_OPERATOR, req_cluster_resource},
     {"define", XLT_ROLE_ADMIN, req_define},
     {"undefine", XLT_ROLE_ADMIN, req_undefine},
     {"start", XLT_ROLE_OPERATOR, req_start},

@@ -329,6 +329,15 @@ int domain_ask(struct xltd *d, const uint32_t *domids, size_t n, bool reboot,
 /* The UUID of DOMID (nil if it is unknown). */
 void domain_uuid(struct xltd *d, uint32_t domid, libxl_uuid *uuid);
 
+/* ---- cluster.c: the cluster resource a domain is ------------------------ */
+
+/* Mark domain DOMID (one xltd manages) as the cluster's resource RESOURCE
+ * (an XML id); NULL clears the mark. */
+int cluster_mark(struct xltd *d, uint32_t domid, const char *resource,
+                 struct xlt_err *err);
+/* The resource the domain of UUID is (malloc'd), or NULL: none. */
+char *cluster_resource_of(struct xltd *d, const libxl_uuid *uuid);
+
 /* ---- xenctrl.c: what libxl does not offer ---------------------------- */
 
 /* Shut DOMID down for REASON from outside, without asking the guest, as a

@@ -21,9 +21,10 @@
 #include "core.h"
 
 /* Store entry members that are not in libxl's config: the config file's,
- * and the tuning libxl does not keep. */
+ * and the tuning libxl does not keep (and the cluster resource it is). */
 static const char *const kept_file[] = {"path", "text"};
-static const char *const kept_tuning[] = {"pinning", "dedicated"};
+static const char *const kept_tuning[] = {"pinning", "dedicated",
+                                          "cluster_resource"};
 #define N_KEPT(a) (sizeof(a) / sizeof((a)[0]))
 
 static void emit_members(yajl_gen g, yajl_val obj, const char *const *keys,

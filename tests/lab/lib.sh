@@ -320,3 +320,57 @@ fleet_up() {
   xltd_restart || return 1
   printf 'all %s %s\n' "$a" "$b" >/etc/xlt/hosts.conf
 }
+
+# ---- the two-node cluster (t-99; build/lab/ha-overlay) -----------------------
+
+# sbd_disk: the 8 MiB disk both lab hosts share for sbd (serial lab-sbd).
+sbd_disk() {
+  local b
+  for b in /sys/block/vd*; do
+    [ "$(cat "$b/serial" 2>/dev/null)" = lab-sbd ] || continue
+    echo "/dev/${b##*/}"
+    return 0
+  done
+  return 1
+}
+
+# cluster_node_up: this host's part of the cluster, as the Debian units
+# start it: the hacluster user, softdog, sbd watching its slot on
+# sbd_disk (made by sbd create) with Pacemaker's health too (-P),
+# corosync (/etc/corosync written by the test), pacemakerd.
+cluster_node_up() {
+  local dev m
+  dev=$(sbd_disk) || { echo "no sbd disk (serial lab-sbd)"; return 1; }
+  grep -q '^haclient:' /etc/group || echo 'haclient:x:189:' >>/etc/group
+  grep -q '^hacluster:' /etc/passwd ||
+    echo 'hacluster:x:189:189:cluster:/var/lib/pacemaker:/bin/false' >>/etc/passwd
+  mkdir -p /var/lib/pacemaker/cib /var/lib/pacemaker/pengine \
+    /var/lib/pacemaker/blackbox /var/lib/pacemaker/cores /var/log/pacemaker \
+    /var/lib/corosync /var/log/corosync
+  chown -R hacluster:haclient /var/lib/pacemaker /var/log/pacemaker
+  for m in /lab/modules/*.ko; do
+    [ -d "/sys/module/$(basename "${m#*-}" .ko)" ] || insmod "$m" || return 1
+  done
+  [ -c /dev/watchdog ] || { echo "no /dev/watchdog"; return 1; }
+  # daemons: none may keep this shell's output open (peer waits for its end)
+  sbd -d "$dev" -W -w /dev/watchdog -P -p /run/sbd.pid watch \
+    </dev/null >/var/log/sbd.out 2>&1 || { cat /var/log/sbd.out; return 1; }
+  corosync </dev/null >/var/log/corosync/corosync.out 2>&1 ||
+    { tail -n 5 /var/log/corosync/corosync.log; return 1; }
+  setsid pacemakerd </dev/null >/var/log/pacemaker/pacemakerd.out 2>&1 &
+}
+
+# cluster_node_down: pacemakerd, corosync and sbd stopped, in that order
+# (sbd disarms the watchdog as it leaves).
+cluster_node_down() {
+  local i
+  pkill -TERM -x pacemakerd
+  for i in $(seq 120); do pgrep -x pacemakerd >/dev/null || break; sleep 0.5; done
+  pgrep -x pacemakerd >/dev/null && { echo "pacemakerd does not stop"; return 1; }
+  corosync-cfgtool -H --force >/dev/null 2>&1
+  for i in $(seq 60); do pgrep -x corosync >/dev/null || break; sleep 0.5; done
+  kill -TERM "$(cat /run/sbd.pid)" 2>/dev/null
+  for i in $(seq 60); do pgrep -x sbd >/dev/null || return 0; sleep 0.5; done
+  echo "corosync or sbd does not stop"
+  return 1
+}

@@ -31,6 +31,9 @@ START_TEST(entries_xltd_writes_pass)
                              "[\"0-1\",null],\"soft\":[]},\"future\":7}"),
                      "");
     ck_assert_str_eq(verdict(GOOD_HEAD ",\"path\":null,\"text\":null}"), "");
+    ck_assert_str_eq(verdict(GOOD_HEAD ",\"cluster_resource\":\"vm-web\"}"),
+                     "");
+    ck_assert_str_eq(verdict(GOOD_HEAD ",\"cluster_resource\":null}"), "");
 }
 END_TEST
 
@@ -51,6 +54,8 @@ START_TEST(entries_of_another_shape_are_refused)
                      "`path' is not a string");
     ck_assert_str_eq(verdict(GOOD_HEAD ",\"building\":\"yes\"}"),
                      "`building' is not true or false");
+    ck_assert_str_eq(verdict(GOOD_HEAD ",\"cluster_resource\":[\"a\"]}"),
+                     "`cluster_resource' is not a string");
     ck_assert_str_eq(verdict(GOOD_HEAD ",\"pinning\":[]}"),
                      "`pinning' is not an object");
     ck_assert_str_eq(verdict(GOOD_HEAD ",\"pinning\":{\"hard\":\"0\"}}"),

@@ -212,6 +212,7 @@ int cmd_create(struct cli *cli, int argc, char **argv);
 int cmd_destroy(struct cli *cli, int argc, char **argv);
 int cmd_domid(struct cli *cli, int argc, char **argv);
 int cmd_rename(struct cli *cli, int argc, char **argv);
+int cmd_cluster_resource(struct cli *cli, int argc, char **argv);
 int cmd_uptime(struct cli *cli, int argc, char **argv);
 int cmd_domname(struct cli *cli, int argc, char **argv);
 /* Read config FILE with the N KEY=VALUE OVERRIDES into CFG, as create

@@ -169,9 +169,71 @@ out:
     return rc;
 }
 
+/* The cluster resource DOM is (from its row in the list), or NULL. */
+static char *resource_of_domain(struct cli *cli, char *dom)
+{
+    yajl_val reply = NULL, doms;
+    const char *rsc = NULL;
+    bool quiet = cli->quiet;
+    char *copy = NULL;
+
+    cli->quiet = true; /* destroy itself says what is wrong */
+    if (!cli_call_owned(cli, "list", cli_domain_args(1, &dom), &reply)) {
+        doms = xlt_json_get(xlt_json_get(reply, "result"), "domains");
+        if (YAJL_IS_ARRAY(doms) && doms->u.array.len == 1)
+            rsc = xlt_json_get_str(doms->u.array.values[0],
+                                   "cluster_resource");
+        if (rsc)
+            copy = strdup(rsc);
+    }
+    cli->quiet = quiet;
+    yajl_tree_free(reply);
+    return copy;
+}
+
+/* destroy: as every one-domain command, then a warning for a cluster's
+ * resource, which its cluster manager will start again. */
 int cmd_destroy(struct cli *cli, int argc, char **argv)
 {
-    return cli_one_domain(cli, argc, argv);
+    char *rsc = NULL;
+    int rc;
+
+    if (argc == 2 && argv[1][0] != '-')
+        rsc = resource_of_domain(cli, argv[1]);
+    rc = cli_one_domain(cli, argc, argv);
+    if (rc == 0 && rsc)
+        fprintf(stderr, "%s: destroy: warning: %s is the cluster resource "
+                "%s: the cluster will start it again (to stop it for good: "
+                "crm_resource --resource %s --set-parameter target-role "
+                "--meta --parameter-value Stopped)\n",
+                cli->prog, argv[1], rsc, rsc);
+    free(rsc);
+    return rc;
+}
+
+/* cluster-resource DOMAIN RESOURCE, or -c DOMAIN */
+int cmd_cluster_resource(struct cli *cli, int argc, char **argv)
+{
+    bool clear = false;
+    yajl_gen g;
+    int c;
+
+    while ((c = cli_getopt(cli, argc, argv, "c")) != -1) {
+        if (c != 'c')
+            return 2;
+        clear = true;
+    }
+    if (optind + (clear ? 1 : 2) != argc) {
+        xlt_usage(stderr, cli->cmd);
+        return 2;
+    }
+    g = cli_domains_open(1, argv + optind);
+    if (g && clear) {
+        xlt_json_str(g, "resource");
+        yajl_gen_null(g);
+    } else if (g)
+        xlt_json_kv_str(g, "resource", argv[optind + 1]);
+    return cli_run(cli, cli->cmd->request, cli_args_close(g));
 }
 
 /* domid and domname: one domain's entry in the list, one field printed

@@ -136,6 +136,12 @@ const struct xlt_command xlt_commands[] = {
      "Unpause a paused domain.", NULL},
     {"rename", cmd_rename, CMD_ADMIN, "rename", "DOMAIN NEWNAME",
      "Rename a domain.", NULL},
+    {"cluster-resource", cmd_cluster_resource, CMD_OPERATOR,
+     "cluster-resource", "(DOMAIN RESOURCE | -c DOMAIN)",
+     "Mark a domain as a cluster manager's resource (ocf:xlt:domain does, "
+     "for Pacemaker): list shows it, destroy warns that the cluster will "
+     "start it again; the mark goes with the domain's migrations.",
+     "-c  clear the mark"},
     {"console", cmd_console, CMD_OPERATOR, "console",
      "[-t pv|serial] [-n NUM] DOMAIN",
      "Attach this terminal to a domain's console; Ctrl-] detaches.",

@@ -90,16 +90,21 @@ void cli_print_domain_rows(yajl_val domains, const char *host)
         yajl_val t = xlt_json_get(d, "cpu_time");
         const char *name = xlt_json_get_str(d, "name");
         const char *state = xlt_json_get_str(d, "state");
+        const char *rsc = xlt_json_get_str(d, "cluster_resource");
         char domid[24] = "-"; /* a defined domain that is off has none */
         long long id;
         if (xlt_json_get_int(d, "domid", &id))
             snprintf(domid, sizeof(domid), "%lld", id);
         if (host)
             printf("%-16s ", host);
-        printf("%-40s %5s %5lld %5lld     %-6s  %8.1f\n",
+        printf("%-40s %5s %5lld %5lld     %-6s  %8.1f",
                name ? name : "(null)", domid, get_ll(d, "memory"),
                get_ll(d, "vcpus"), state ? state : "------",
                YAJL_IS_NUMBER(t) ? YAJL_GET_DOUBLE(t) : 0.0);
+        /* a cluster's resource: a seventh field, after xl's six */
+        if (rsc)
+            printf("  cluster:%s", rsc);
+        putchar('\n');
     }
 }
 

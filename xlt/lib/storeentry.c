@@ -82,7 +82,8 @@ int xlt_store_entry_check(yajl_val e, struct xlt_err *err)
 
     if (common_members(e, "xlt_store", "a store entry", err) ||
         bool_or_absent(e, "building", err) ||
-        bool_or_absent(e, "dedicated", err))
+        bool_or_absent(e, "dedicated", err) ||
+        string_or_absent(e, "cluster_resource", true, err))
         return -1;
     if (pinning && !YAJL_IS_OBJECT(pinning))
         return xlt_err_set(err, "`pinning' is not an object");
