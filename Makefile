@@ -212,7 +212,7 @@ lab-prepare: all $(HOSTILE)
 # save, restore and migration to this host; autoballoon and migration
 # between hosts (a second host, B, booted for t-95); the cluster's
 # resource agent (t-98) and a two-node Pacemaker cluster (t-99, B booted
-# for it: about 410 s of its own), both with HA_OVERLAY.  All run even if
+# for it: about 370 s of its own), both with HA_OVERLAY.  All run even if
 # one fails.
 LAB_BOOT1 := $(sort $(wildcard tests/lab/t-[1-3]*.sh tests/lab/t-5*.sh))
 LAB_BOOT2 := $(sort $(wildcard tests/lab/t-4[0-5]*.sh))
@@ -242,7 +242,7 @@ demo: lab-prepare
 # The raw runs go to $(BENCH_JSON); the table is printed at the end.
 # perf goes into dom0 for scripts/bench/profile.sh (an overlay of its own);
 # 4 GiB for the host, so that density.sh's 20 guests fit; a second host
-# for migrate-hosts.sh.
+# for migrate-hosts.sh and pacemaker.sh (with HA_OVERLAY: the cluster).
 BENCH_JSON := $(BUILD)/bench/runs.json
 BENCH_OVERLAY := $(BUILD)/lab/bench-overlay
 bench: lab-prepare
@@ -251,7 +251,7 @@ bench: lab-prepare
 	cp -L /usr/bin/perf $(BENCH_OVERLAY)/usr/bin/perf
 	rc=0; LAB_QEMU_MEM=4096 LAB_TEST_TIMEOUT=1500 \
 	    scripts/lab/run --timeout 4000 --peer --bench $(BENCH_JSON) \
-	    --overlay $(LAB_OVERLAY) --overlay $(BENCH_OVERLAY) \
+	    --overlay $(LAB_OVERLAY) --overlay $(HA_OVERLAY) --overlay $(BENCH_OVERLAY) \
 	    $(sort $(wildcard scripts/bench/*.sh)) || rc=1; \
 	if [ -s $(BENCH_JSON) ]; then scripts/bench/report $(BENCH_JSON); fi; \
 	exit $$rc

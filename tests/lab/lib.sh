@@ -374,3 +374,132 @@ cluster_node_down() {
   echo "corosync or sbd does not stop"
   return 1
 }
+
+# to_peer FILE...: the same files on host B, same paths and modes.
+to_peer() {
+  local f
+  for f in "$@"; do
+    peer "mkdir -p $(dirname "$f") &&
+      echo $(base64 -w0 "$f") | base64 -d >$f && chmod $(stat -c %a "$f") $f" ||
+      return 1
+  done
+}
+
+# cluster_storage VG/LV: sbd's slots on sbd_disk (watchdog 10 s, msgwait
+# 20 s), and the LV (16 MiB, inactive) in a new VG on /dev/vda.
+cluster_storage() {
+  local dev
+  dev=$(sbd_disk) || { echo "no sbd disk (serial lab-sbd)"; return 1; }
+  sbd -d "$dev" -1 10 -4 20 create >/dev/null &&
+    pvcreate -q /dev/vda >/dev/null && vgcreate -q "${1%/*}" /dev/vda >/dev/null &&
+    lvcreate -q -L 16M -n "${1#*/}" "${1%/*}" >/dev/null && lvchange -an "$1"
+}
+
+# cluster_files: corosync's configuration for the two lab hosts (knet,
+# aes256/sha256 through OpenSSL, two-node quorum) and a new authkey.
+cluster_files() {
+  mkdir -p /etc/corosync
+  cat >/etc/corosync/corosync.conf <<CONF
+totem {
+    version: 2
+    cluster_name: xltlab
+    transport: knet
+    crypto_model: openssl
+    crypto_cipher: aes256
+    crypto_hash: sha256
+}
+nodelist {
+    node {
+        name: lab-a
+        nodeid: 1
+        ring0_addr: ${LAB_ADDR%/*}
+    }
+    node {
+        name: lab-b
+        nodeid: 2
+        ring0_addr: $LAB_PEER
+    }
+}
+quorum {
+    provider: corosync_votequorum
+    two_node: 1
+}
+logging {
+    to_logfile: yes
+    logfile: /var/log/corosync/corosync.log
+    to_stderr: no
+    to_syslog: no
+    timestamp: on
+}
+CONF
+  (umask 077 && head -c 256 /dev/urandom >/etc/corosync/authkey) &&
+    chmod 400 /etc/corosync/authkey
+}
+
+# cluster_guest_config NAME UUID VG/LV: /tmp/NAME.cfg, the PVH example
+# with that UUID, the LV as its disk, sysrq, on_crash and on_reboot restart.
+cluster_guest_config() {
+  lab_config pvh-busybox "$1" >/dev/null &&
+    sed -i '/^on_crash/d; /^extra/d' "/tmp/$1.cfg" &&
+    cat >>"/tmp/$1.cfg" <<CFG
+uuid = "$2"
+disk = [ "phy:/dev/$3,xvda,w" ]
+extra = "console=hvc0 sysrq_always_enabled"
+on_crash = "restart"
+on_reboot = "restart"
+CFG
+}
+
+# cluster_peer_up: cluster_node_up on host B, in the background there (its
+# output in B's /tmp/cluster-up.log), waited for.
+cluster_peer_up() {
+  peer "(. /lab/lib.sh; cluster_node_up && echo CLUSTER-UP) </dev/null >/tmp/cluster-up.log 2>&1 &"
+  wait_until 120 peer 'grep -q CLUSTER-UP /tmp/cluster-up.log' && return 0
+  peer 'cat /tmp/cluster-up.log; ps -ef | grep -E "sbd|corosync|pacemaker" | grep -v grep'
+  return 1
+}
+
+# cluster_online: both nodes online in Pacemaker, within 240 s.
+cluster_online() {
+  wait_until 240 sh -c "crm_mon -1 2>/dev/null | grep -q 'Online: \[ lab-a lab-b \]'"
+}
+
+# cluster_resources RSC DOMAIN NODE: fencing on (stonith-timeout 60 s,
+# above 1.2 x msgwait), stickiness 100, the fence device (external/sbd on
+# sbd_disk, through fence_legacy; timeout_bypass: its check needs Perl),
+# and RSC, ocf:xlt:domain of DOMAIN (defined on both hosts), migrations
+# allowed, preferring NODE.
+cluster_resources() {
+  local rsc=$1 dom=$2 node=$3 dev
+  dev=$(sbd_disk) || return 1
+  crm_attribute --type crm_config --name stonith-enabled --update true &&
+    crm_attribute --type crm_config --name stonith-timeout --update 60s &&
+    crm_attribute --type rsc_defaults --name resource-stickiness --update 100 &&
+    cibadmin --create -o resources -X "
+<primitive id='fence-sbd' class='stonith' type='external/sbd'>
+  <instance_attributes id='fence-sbd-params'>
+    <nvpair id='fence-sbd-device' name='sbd_device' value='$dev'/>
+    <nvpair id='fence-sbd-bypass' name='timeout_bypass' value='yes'/>
+    <nvpair id='fence-sbd-hosts' name='pcmk_host_list' value='lab-a lab-b'/>
+  </instance_attributes>
+</primitive>" &&
+    cibadmin --create -o resources -X "
+<primitive id='$rsc' class='ocf' provider='xlt' type='domain'>
+  <instance_attributes id='$rsc-params'>
+    <nvpair id='$rsc-name' name='name' value='$dom'/>
+    <nvpair id='$rsc-hosts' name='migrate_hosts' value='lab-a=${LAB_ADDR%/*} lab-b=$LAB_PEER'/>
+  </instance_attributes>
+  <meta_attributes id='$rsc-meta'>
+    <nvpair id='$rsc-migrate' name='allow-migrate' value='true'/>
+  </meta_attributes>
+  <operations>
+    <op id='$rsc-monitor' name='monitor' interval='10s' timeout='60s'/>
+    <op id='$rsc-start' name='start' interval='0' timeout='120s'/>
+    <op id='$rsc-stop' name='stop' interval='0' timeout='120s'/>
+    <op id='$rsc-migrate-to' name='migrate_to' interval='0' timeout='180s'/>
+    <op id='$rsc-migrate-from' name='migrate_from' interval='0' timeout='60s'/>
+  </operations>
+</primitive>" &&
+    cibadmin --create -o constraints -X \
+      "<rsc_location id='$rsc-prefers-$node' rsc='$rsc' node='$node' score='50'/>"
+}

@@ -7,13 +7,14 @@
 # both hosts (xlt define, one UUID); xlt's block driver activates its LV
 # on the host it runs on only (Pacemaker runs it on one host at a time,
 # and fencing makes sure of a host it cannot reach).  Checked:
-# - the resource starts on B (its preferred node), xlt list marks it;
+# - the resource starts on A (its preferred node), xlt list marks it;
 # - a crash is restarted by xltd's on_crash, and Pacemaker lets it be
 #   (no failure counted, no restart of its own);
-# - crm_resource --move (what crm resource move and pcs run) makes xlt
-#   migrate it live: its heartbeat goes on, it does not boot again;
 # - xlt destroy of it warns that Pacemaker will start it again, which
 #   Pacemaker does;
+# - crm_resource --move (what crm resource move and pcs run) makes xlt
+#   migrate it live to B: its heartbeat goes on, it does not boot again;
+#   (scripts/bench/pacemaker.sh compares that with xlt migrate by hand)
 # - B's QEMU killed: A fences B through sbd (B's slot gets the reset) and
 #   starts the guest; the failover time is noted;
 # - stopping the resource shuts the guest down cleanly.
@@ -21,7 +22,6 @@
 
 printf 'LAB-PEER-START\n'
 
-a=${LAB_ADDR%/*}
 b=$LAB_PEER
 key=$(migrate_key)
 check "xltd with the migration key" xltd_restart
@@ -60,7 +60,7 @@ cluster_why() {
   grep -iE 'fenc|stonith|sbd' /var/log/pacemaker/pacemaker.log 2>/dev/null | tail -n 40
   return 1
 }
-export -f wait_until now_ms
+export -f wait_until now_ms to_peer
 export -f on ups_on beat_on ups_reach beats_past located settled lv_active_on peer \
   cluster_why
 export ups_cmd beat_cmd lv
@@ -68,76 +68,21 @@ export ups_cmd beat_cmd lv
 # ---- the shared storage, the cluster's configuration ---------------------------
 sbd=$(sbd_disk)
 check "the sbd disk is there (serial lab-sbd): $sbd" test -b "$sbd"
-check "sbd's slots on it: watchdog 10 s, msgwait 20 s" sh -c \
-    "sbd -d $sbd -1 10 -4 20 create >/dev/null"
-check "a volume group xltshared on /dev/vda, LV $lv, inactive" sh -c \
-    "pvcreate -q /dev/vda >/dev/null && vgcreate -q xltshared /dev/vda >/dev/null &&
-     lvcreate -q -L 16M -n ha-disk xltshared >/dev/null && lvchange -an $lv"
-mkdir -p /etc/corosync
-cat >/etc/corosync/corosync.conf <<EOF
-totem {
-    version: 2
-    cluster_name: xltlab
-    transport: knet
-    crypto_model: openssl
-    crypto_cipher: aes256
-    crypto_hash: sha256
-}
-nodelist {
-    node {
-        name: lab-a
-        nodeid: 1
-        ring0_addr: $a
-    }
-    node {
-        name: lab-b
-        nodeid: 2
-        ring0_addr: $b
-    }
-}
-quorum {
-    provider: corosync_votequorum
-    two_node: 1
-}
-logging {
-    to_logfile: yes
-    logfile: /var/log/corosync/corosync.log
-    to_stderr: no
-    to_syslog: no
-    timestamp: on
-}
-EOF
-head -c 256 /dev/urandom >/etc/corosync/authkey
-chmod 400 /etc/corosync/authkey
-lab_config pvh-busybox ha-g >/dev/null
-sed -i '/^on_crash/d; /^extra/d' /tmp/ha-g.cfg
-cat >>/tmp/ha-g.cfg <<EOF
-uuid = "$uuid"
-disk = [ "phy:/dev/$lv,xvda,w" ]
-extra = "console=hvc0 sysrq_always_enabled"
-on_crash = "restart"
-on_reboot = "restart"
-EOF
+check "sbd's slots on it (watchdog 10 s, msgwait 20 s); VG xltshared on /dev/vda, LV $lv" \
+    cluster_storage "$lv"
+check "corosync's files for both hosts" cluster_files
+check "ha-g's config: $lv as its disk, sysrq, restarts" cluster_guest_config ha-g "$uuid" "$lv"
 check "define ha-g on A" xlt define /tmp/ha-g.cfg
 
 # ---- host B, then the cluster --------------------------------------------------
 check "host B answers on the link" wait_until 240 peer true
-check "B: the key, xltd, the same corosync files and definition" peer "
-  umask 077; printf %s $key >/etc/xlt/migrate.key && xltd &&
-  mkdir -p /etc/corosync &&
-  echo $(base64 -w0 /etc/corosync/corosync.conf) | base64 -d >/etc/corosync/corosync.conf &&
-  echo $(base64 -w0 /etc/corosync/authkey) | base64 -d >/etc/corosync/authkey &&
-  chmod 400 /etc/corosync/authkey &&
-  echo $(base64 -w0 /tmp/ha-g.cfg) | base64 -d >/tmp/ha-g.cfg &&
-  xlt define /tmp/ha-g.cfg && vgs xltshared >/dev/null"
+check "B: the key, xltd, the same corosync files and definition" bash -c "
+  peer 'umask 077; printf %s $key >/etc/xlt/migrate.key && xltd' &&
+  to_peer /etc/corosync/corosync.conf /etc/corosync/authkey /tmp/ha-g.cfg &&
+  peer 'xlt define /tmp/ha-g.cfg && vgs xltshared >/dev/null'"
 check "A: sbd, corosync and pacemaker up" cluster_node_up
-# in the background on B, its output kept there (peer answers at once)
-peer "(. /lab/lib.sh; cluster_node_up && echo CLUSTER-UP) </dev/null >/tmp/cluster-up.log 2>&1 &"
-check "B: sbd, corosync and pacemaker up" bash -c \
-    "wait_until 120 peer 'grep -q CLUSTER-UP /tmp/cluster-up.log' ||
-     { peer 'cat /tmp/cluster-up.log; ps -ef | grep -E \"sbd|corosync|pacemaker|insmod\" | grep -v grep'; false; }"
-check "both nodes online in Pacemaker" wait_until 240 sh -c \
-    "crm_mon -1 2>/dev/null | grep -q 'Online: \[ lab-a lab-b \]'"
+check "B: sbd, corosync and pacemaker up" cluster_peer_up
+check "both nodes online in Pacemaker" cluster_online
 check "corosync: quorate, two-node" sh -c \
     "corosync-quorumtool -s | grep -q 'Quorate: *Yes' &&
      corosync-quorumtool -s | grep -q '2Node'"
@@ -145,104 +90,60 @@ check "sbd: a slot each, clear" sh -c \
     "sbd -d $sbd list | grep -q 'lab-a.*clear' && sbd -d $sbd list | grep -q 'lab-b.*clear'"
 note "$(crm_mon -1 | head -n 3 | tr '\n' ' ')"
 
-check "properties: fencing on, its timeout above sbd's msgwait" sh -c \
-    "crm_attribute --type crm_config --name stonith-enabled --update true &&
-     crm_attribute --type crm_config --name stonith-timeout --update 60s &&
-     crm_attribute --type rsc_defaults --name resource-stickiness --update 100"
-check "the fence device: stonith:external/sbd on $sbd" cibadmin --create -o resources -X "
-<primitive id='fence-sbd' class='stonith' type='external/sbd'>
-  <instance_attributes id='fence-sbd-params'>
-    <nvpair id='fence-sbd-device' name='sbd_device' value='$sbd'/>
-    <nvpair id='fence-sbd-bypass' name='timeout_bypass' value='yes'/>
-    <nvpair id='fence-sbd-hosts' name='pcmk_host_list' value='lab-a lab-b'/>
-  </instance_attributes>
-</primitive>"
-check "the guest: ocf:xlt:domain ha-guest, migrations allowed" cibadmin --create -o resources -X "
-<primitive id='ha-guest' class='ocf' provider='xlt' type='domain'>
-  <instance_attributes id='ha-guest-params'>
-    <nvpair id='ha-guest-name' name='name' value='ha-g'/>
-    <nvpair id='ha-guest-hosts' name='migrate_hosts' value='lab-a=$a lab-b=$b'/>
-  </instance_attributes>
-  <meta_attributes id='ha-guest-meta'>
-    <nvpair id='ha-guest-migrate' name='allow-migrate' value='true'/>
-  </meta_attributes>
-  <operations>
-    <op id='ha-guest-monitor' name='monitor' interval='10s' timeout='60s'/>
-    <op id='ha-guest-start' name='start' interval='0' timeout='120s'/>
-    <op id='ha-guest-stop' name='stop' interval='0' timeout='120s'/>
-    <op id='ha-guest-migrate-to' name='migrate_to' interval='0' timeout='180s'/>
-    <op id='ha-guest-migrate-from' name='migrate_from' interval='0' timeout='60s'/>
-  </operations>
-</primitive>"
-check "it prefers lab-b" cibadmin --create -o constraints -X \
-    "<rsc_location id='ha-guest-prefers-b' rsc='ha-guest' node='lab-b' score='50'/>"
+check "resources: fencing by external/sbd, ha-guest (ocf:xlt:domain ha-g) preferring lab-a" \
+    cluster_resources ha-guest ha-g lab-a
 check "crm_verify finds nothing wrong" crm_verify --live-check
 
-# ---- started on B ------------------------------------------------------------------
-check "Pacemaker starts it on lab-b" wait_until 240 located lab-b
-check "it boots on B" ups_reach b 1
-check "its heartbeat, on B" beats_past b 1
-check "B's driver activated $lv, A did not" bash -c "lv_active_on b && ! lv_active_on a"
-check "A runs nothing of it" sh -c "! xl list ha-g >/dev/null 2>&1"
-check "xlt list on B marks it as cluster resource ha-guest" \
-    peer "xlt list ha-g | awk 'NR == 2 { exit !(\$7 == \"cluster:ha-guest\") }'"
-check "and list --json says so" peer "xlt list --json ha-g | grep -q '\"cluster_resource\": \"ha-guest\"'"
+# ---- started on A ------------------------------------------------------------------
+check "Pacemaker starts it on lab-a" wait_until 240 located lab-a
+check "it boots on A" ups_reach a 1
+check "its heartbeat, on A" beats_past a 1
+check "A's driver activated $lv, B did not" bash -c "lv_active_on a && ! lv_active_on b"
+check "B runs nothing of it" peer "! xl list ha-g >/dev/null 2>&1"
+check "xlt list marks it as cluster resource ha-guest" sh -c \
+    "xlt list ha-g | awk 'NR == 2 { exit !(\$7 == \"cluster:ha-guest\") }'"
+check "and list --json says so" sh -c \
+    "xlt list --json ha-g | grep -q '\"cluster_resource\": \"ha-guest\"'"
 check "the fence device runs" bash -c \
     "crm_mon -1 | grep -q 'fence-sbd.*Started' || cluster_why"
 
 # ---- a crash: xltd's on_crash, not Pacemaker's business -------------------------------
-id=$(peer "xl domid ha-g")
-check "crash it on B (sysrq c)" peer "xenstore-write /local/domain/$id/control/sysrq c"
-check "xltd restarts it (on_crash=restart): it boots again" ups_reach b 2
-sleep 25 # two of the resource's monitors
-check "Pacemaker counted no failure" test "$(failcount_on lab-b)" = 0
-check "and restarted nothing itself: two boots, not three" test "$(ups_on b)" = 2
-check "it still runs on lab-b" located lab-b
-
-# ---- crm_resource --move: a live migration ------------------------------------------
-n=$(beat_on b)
-t0=$(now_ms)
-check "crm_resource --move --resource ha-guest --node lab-a" \
-    crm_resource --move --resource ha-guest --node lab-a
-check "the cluster settles with it on lab-a" bash -c "settled && located lab-a"
-ms_pcmk=$(($(now_ms) - t0))
-check "its heartbeat goes on, on A" beats_past a "$n"
-check "it did not boot on A" test "$(ups_on a)" = 0
-check "Pacemaker migrated it (migrate_to on B, migrate_from on A)" sh -c \
-    "grep -q 'ha-guest_migrate_from_0' /var/log/pacemaker/pacemaker.log"
-check "A's driver activated $lv, B's deactivated it" bash -c "lv_active_on a && ! lv_active_on b"
-check "B has nothing of it left" peer "! xl list ha-g >/dev/null 2>&1"
-check "A's xlt list marks it too" sh -c \
-    "xlt list ha-g | awk 'NR == 2 { exit !(\$7 == \"cluster:ha-guest\") }'"
-check "crm_resource --clear: it stays (stickiness)" bash -c \
-    "crm_resource --clear --resource ha-guest && settled && located lab-a"
-
-# ---- by hand, for the comparison: xlt migrate, Pacemaker told to keep out ----------
-check "unmanage it" crm_resource --resource ha-guest --meta \
-    --set-parameter is-managed --parameter-value false
-n=$(beat_on a)
-t0=$(now_ms)
-check "xlt migrate ha-g $b (by hand)" sh -c "xlt migrate ha-g $b >/tmp/ha-mig.out 2>&1"
-ms_hand=$(($(now_ms) - t0))
-check "its heartbeat goes on, on B" beats_past b "$n"
-check "refresh: Pacemaker finds it on lab-b" bash -c \
-    "crm_resource --refresh --resource ha-guest >/dev/null && settled && located lab-b"
-check "manage it again; it stays on lab-b" bash -c \
-    "crm_resource --resource ha-guest --meta --set-parameter is-managed --parameter-value true &&
-     settled && located lab-b"
-note "a live migration: through Pacemaker (crm_resource --move until settled) $ms_pcmk ms; xlt migrate by hand $ms_hand ms ($(tail -n 1 /tmp/ha-mig.out))"
+check "crash it (sysrq c)" xenstore-write "/local/domain/$(xl domid ha-g)/control/sysrq" c
+check "xltd restarts it (on_crash=restart): it boots again" ups_reach a 2
+sleep 21 # two of the resource's monitors
+check "Pacemaker counted no failure" test "$(failcount_on lab-a)" = 0
+check "and restarted nothing itself: two boots, not three" test "$(ups_on a)" = 2
+check "it still runs on lab-a" located lab-a
 
 # ---- xlt destroy of a cluster resource -----------------------------------------------
-ups=$(ups_on b)
-check "xlt destroy ha-g on B warns that Pacemaker will start it again" bash -c \
-    "peer 'xlt destroy ha-g' >/tmp/ha-destroy.out 2>&1;
+check "xlt destroy ha-g warns that Pacemaker will start it again" bash -c \
+    "xlt destroy ha-g >/tmp/ha-destroy.out 2>&1;
      cat /tmp/ha-destroy.out;
      grep -q 'xlt: destroy: warning: ha-g is the cluster resource ha-guest: the cluster will start it again' /tmp/ha-destroy.out"
-check "which it does, on B" ups_reach b $((ups + 1))
-check "one failure counted there" test "$(failcount_on lab-b)" = 1
+beats=$(grep -c XLT-GUEST-HEARTBEAT "$(guest_log ha-g)") # the old one's, all
+check "which it does, on A" ups_reach a 3
+check "one failure counted there" test "$(failcount_on lab-a)" = 1
 check "clean up the failure" bash -c \
-    "crm_resource --cleanup --resource ha-guest >/dev/null && settled && located lab-b"
-check "its heartbeat, on B" beats_past b 1
+    "crm_resource --cleanup --resource ha-guest >/dev/null && settled && located lab-a"
+check "its heartbeat, on A" wait_for_count "$(guest_log ha-g)" XLT-GUEST-HEARTBEAT $((beats + 1)) 60
+
+# ---- crm_resource --move: a live migration ------------------------------------------
+n=$(beat_on a)
+t0=$(now_ms)
+check "crm_resource --move --resource ha-guest --node lab-b" \
+    crm_resource --move --resource ha-guest --node lab-b
+check "the cluster settles with it on lab-b" bash -c "settled && located lab-b"
+note "a live migration through Pacemaker (crm_resource --move until settled): $(($(now_ms) - t0)) ms"
+check "its heartbeat goes on, on B" beats_past b "$n"
+check "it did not boot on B" test "$(ups_on b)" = 0
+check "Pacemaker migrated it (migrate_from on B)" \
+    peer "grep -q 'ha-guest_migrate_from_0' /var/log/pacemaker/pacemaker.log"
+check "B's driver activated $lv, A's deactivated it" bash -c "lv_active_on b && ! lv_active_on a"
+check "A has nothing of it left" sh -c "! xl list ha-g >/dev/null 2>&1"
+check "B's xlt list marks it too (the mark went with it)" \
+    peer "xlt list ha-g | awk 'NR == 2 { exit !(\$7 == \"cluster:ha-guest\") }'"
+check "crm_resource --clear: it stays (stickiness)" bash -c \
+    "crm_resource --clear --resource ha-guest && settled && located lab-b"
 
 # ---- B loses its power: fenced, the guest on A ---------------------------------------
 check "B's sbd watches its slot" peer "pgrep -x sbd >/dev/null"
