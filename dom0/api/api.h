@@ -156,8 +156,9 @@ typedef void req_gen_domain(struct xltd *d, yajl_gen g,
 int req_domains(struct xltd *d, struct request *r, yajl_val args,
                 req_gen_domain *gen, void *arg);
 /* The same, with what MORE (ARG too) adds to the list after the
- * domains. */
-typedef void req_gen_more(struct xltd *d, yajl_gen g, void *arg);
+ * domains; MORE is given the N domains listed (INFO), all of them. */
+typedef void req_gen_more(struct xltd *d, yajl_gen g,
+                          const libxl_dominfo *info, int n, void *arg);
 int req_domains_and(struct xltd *d, struct request *r, yajl_val args,
                     req_gen_domain *gen, void *arg, req_gen_more *more);
 
@@ -234,7 +235,8 @@ void req_defined_members(yajl_gen g, const struct defined_rows *rows,
 /* What list --all adds (DEFINED: struct defined_rows): a row per
  * definition whose domain is off, and one per domain being built (state
  * "starting": a create, a start or an on_* restart under way). */
-void req_list_more(struct xltd *d, yajl_gen g, void *defined);
+void req_list_more(struct xltd *d, yajl_gen g, const libxl_dominfo *info,
+                   int n, void *defined);
 
 /* ---- req_debug.c ----------------------------------------------------- */
 

@@ -94,7 +94,7 @@ static yajl_gen gen_domains(struct xltd *d, const libxl_dominfo *info, int n,
         if (wanted(info[k].domid, ids, nids))
             gen(d, g, &info[k], arg);
     if (more)
-        more(d, g, arg);
+        more(d, g, info, n, arg);
     yajl_gen_array_close(g);
     yajl_gen_map_close(g);
     return g;

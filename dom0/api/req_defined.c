@@ -246,7 +246,7 @@ void req_defined_members(yajl_gen g, const struct defined_rows *rows,
 struct more_rows {
     yajl_gen g;
     const struct defined_rows *defined;
-    libxl_dominfo *info;
+    const libxl_dominfo *info;
     int n;
 };
 
@@ -297,21 +297,16 @@ static int starting_row(struct xltd *d, const libxl_uuid *uuid,
     return 0;
 }
 
-void req_list_more(struct xltd *d, yajl_gen g, void *defined)
+void req_list_more(struct xltd *d, yajl_gen g, const libxl_dominfo *info,
+                   int n, void *defined)
 {
-    struct more_rows m = {g, defined, NULL, 0};
+    struct more_rows m = {g, defined, info, n};
     const struct defined_rows *rows = defined;
 
-    m.info = libxl_list_domain(d->ctx, &m.n);
-    if (!m.info) {
-        log_errx(&d->log, "list --all: cannot list the domains");
-        return;
-    }
     /* the definitions whose domain is off: not running, not being built */
     for (size_t i = 0; i < rows->n; i++)
         if (!runs(&m, &rows->row[i].uuid) &&
             !store_has(d, &rows->row[i].uuid))
             config_row(&m, &rows->row[i], "off");
     store_each(d, starting_row, &m);
-    libxl_dominfo_list_free(m.info, m.n);
 }
