@@ -20,8 +20,9 @@ PKGS    := xenlight xlutil xenstore xencontrol xenguest xentoollog yajl uuid \
            gnutls
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
-# xltd's audit trail goes to the journal and to auditd too
-XLTD_LIBS  := $(shell pkg-config --libs libsystemd audit)
+# xltd's audit trail goes to the journal and to auditd too; its
+# statistics come from libxenstat
+XLTD_LIBS  := $(shell pkg-config --libs libsystemd audit xenstat)
 # Where the device drivers (libxl's hotplug scripts) are installed
 DRIVER_DIR ?= $(PREFIX)/lib/xlt
 # Where Pacemaker looks for resource agents (OCF_ROOT; not under PREFIX)
@@ -104,7 +105,8 @@ $(D_UPPER_SRC:%.c=$(BUILD)/%.o): CFLAGS += $(D_UPPER_INC)
 $(D_CORE_SRC:%.c=$(BUILD)/%.o): CFLAGS += $(D_CORE_INC)
 
 # xenctrl.h needs GNU C (anonymous unions)
-$(BUILD)/dom0/core/xenctrl.o: CFLAGS += -std=gnu11
+GNU_SRC := dom0/core/xenctrl.c dom0/core/stats.c
+$(GNU_SRC:%.c=$(BUILD)/%.o): CFLAGS += -std=gnu11
 
 $(LIBXLT): $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -308,7 +310,6 @@ depgraph: $(D_OBJ)
 # headers' sections list what each file defines?  (check-index wants all
 # the headers of a folder at once, private ones too.)
 INDEXED := $(wildcard xlt/lib/*.h xlt/cli/*.h dom0/*.h dom0/*/*.h drivers/*.h)
-GNU_SRC := dom0/core/xenctrl.c
 TIDY_FLAGS = $(filter-out -MMD -MP,$(CFLAGS))
 tidy:
 	clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) -- $(TIDY_FLAGS)

@@ -55,9 +55,10 @@ static void soonest(int *timeout, int ms)
 }
 
 /* The fds before the control fds: [0] the signal fd, [1] xenstore's,
- * [2] the autoballoon timer, [3] the transfers', [4] the core dumps' and
- * [5] the volume requests' (-1, ignored, when idle). */
-#define OURS_FIXED 6
+ * [2] the autoballoon timer, [3] the transfers', [4] the core dumps',
+ * [5] the volume requests' and [6] the statistics' sampler's (-1,
+ * ignored, when idle). */
+#define OURS_FIXED 7
 
 /* Fill PS: the OURS_FIXED fds above, then the control fds, the
  * migrations', the listener's, the reclaims' and the remote API's (their
@@ -82,6 +83,7 @@ static int gather(struct xltd *d, struct pollset *ps, int *timeout,
     ps->fds[3] = (struct pollfd){.fd = transfer_fd(d), .events = POLLIN};
     ps->fds[4] = (struct pollfd){.fd = actions_fd(d), .events = POLLIN};
     ps->fds[5] = (struct pollfd){.fd = volumes_fd(d), .events = POLLIN};
+    ps->fds[6] = (struct pollfd){.fd = stats_fd(d), .events = POLLIN};
     parts[0] = control_pollfds(d, ps->fds + OURS_FIXED,
                                (size_t)ps->cap - OURS_FIXED);
     n = OURS_FIXED + (int)parts[0];
@@ -150,6 +152,8 @@ int loop_run(struct xltd *d)
             actions_ready(d);
         if (ps.fds[5].revents)
             volumes_ready(d);
+        if (ps.fds[6].revents)
+            stats_ready(d);
         control_handle(d, ps.fds + OURS_FIXED, parts[0]);
         migrate_handle(d, ps.fds + OURS_FIXED + parts[0], parts[1]);
         receive_handle(d, ps.fds + OURS_FIXED + parts[0] + parts[1],

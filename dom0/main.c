@@ -281,6 +281,7 @@ static void stop(struct xltd *d)
 {
     notify_systemd(&d->log, "STOPPING=1");
     balloon_stop(d); /* tells its client, so before the sockets close */
+    stats_stop(d);   /* the same */
     control_close(d);
     remote_close(d);
     trail_close(d);

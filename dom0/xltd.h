@@ -189,6 +189,7 @@ struct incoming;
 struct volume_op;
 struct hostboot;
 struct hostdown;
+struct stats;
 struct event;
 struct xltd;
 
@@ -256,6 +257,8 @@ struct xltd {
     struct hostboot *hostboot; /* the host's boot, while under way */
     struct hostdown *hostdown; /* the host's shutdown, while under way */
     int volumes_fd;                /* their threads' eventfd (-1: none yet) */
+    struct stats *stats; /* the statistics' sampler (core/stats.c), once
+                            asked for */
     struct {
         events_listener *fn;
         void *arg;

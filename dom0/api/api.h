@@ -194,6 +194,10 @@ int req_audit(struct xltd *d, struct request *r, yajl_val args);
 int req_events(struct xltd *d, struct request *r, yajl_val args);
 int req_host_shutdown(struct xltd *d, struct request *r, yajl_val args);
 
+/* ---- req_stats.c ----------------------------------------------------- */
+
+int req_stats(struct xltd *d, struct request *r, yajl_val args);
+
 /* ---- req_domain.c ---------------------------------------------------- */
 
 int req_list(struct xltd *d, struct request *r, yajl_val args);

@@ -18,6 +18,7 @@ const struct request_type request_types[] = {
     {"list", XLT_ROLE_READ_ONLY, req_list},
     {"audit", XLT_ROLE_READ_ONLY, req_audit},
     {"events", XLT_ROLE_READ_ONLY, req_events},
+    {"stats", XLT_ROLE_READ_ONLY, req_stats},
     {"create", XLT_ROLE_ADMIN, req_create},
     {"destroy", XLT_ROLE_OPERATOR, req_destroy},
     {"rename", XLT_ROLE_ADMIN, req_rename},

@@ -581,6 +581,31 @@ int volumes_fd(const struct xltd *d);
 void volumes_ready(struct xltd *d);
 size_t volumes_running(const struct xltd *d);
 
+/* ---- stats.c: the host's and its domains' counters, off the loop ----- */
+
+struct stats_sample;
+/* S, a sample no older than was asked, or NULL with ERROR. */
+typedef void stats_fn(struct xltd *d, const struct xlt_stats *s,
+                      const char *error, void *arg);
+/* FN is called with a sample no older than MAX_AGE_MS: before this
+ * returns if the latest is, else from the loop once the sampler (a
+ * thread, started on the first request) has taken one; -1 with ERR if
+ * it cannot be asked. */
+int stats_request(struct xltd *d, int max_age_ms, stats_fn *fn, void *arg,
+                  struct xlt_err *err);
+/* For threads other than the loop's: waits for a sample no older than
+ * MAX_AGE_MS, referenced (stats_sample_put), or NULL with ERROR. */
+struct stats_sample *stats_wait(struct stats *st, int max_age_ms,
+                                char *error, size_t len);
+const struct xlt_stats *stats_sample_get(const struct stats_sample *sample);
+void stats_sample_put(struct stats_sample *sample);
+/* The sampler's eventfd (-1 while none runs), and what the loop does
+ * when it is readable: tells the readers waiting. */
+int stats_fd(const struct xltd *d);
+void stats_ready(struct xltd *d);
+/* Stops the sampler; readers still waiting are told xltd is stopping. */
+void stats_stop(struct xltd *d);
+
 /* ---- retrieve.c: a running domain's configuration, off the loop ------ */
 
 /* CFG: libxl's current config of the domain (NULL if RC, which the

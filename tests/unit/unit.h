@@ -21,6 +21,7 @@ Suite *storeentry_suite(void);
 Suite *auditlog_suite(void);
 Suite *pki_suite(void);
 Suite *remote_suite(void);
+Suite *stats_suite(void);
 /* The made-up host the config tests parse cpus= against (test_cpumap.c). */
 extern const struct xlt_topology unit_topology;
 /* XLT_SRCDIR/REL (the tests' fixtures); the caller frees. */

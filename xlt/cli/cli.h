@@ -196,6 +196,19 @@ int cmd_events(struct cli *cli, int argc, char **argv);
  * NULL), until xltd ends them: 1 then (said, quietly if CLI is). */
 int cli_follow_events(struct cli *cli, bool json, pthread_mutex_t *lock);
 
+/* ---- cmd_stats.c: what the domains use -------------------------------- */
+int cmd_stats(struct cli *cli, int argc, char **argv);
+/* "SECONDS" of --interval (0.1 to 3600) into *SECONDS; -1 with ERR. */
+int cli_interval(const char *text, double *seconds, struct xlt_err *err);
+void cli_sleep(double seconds);
+/* A fresh sample of xltd's counters for the N DOMAINS named (all if 0)
+ * into *S; -1 (said) if not. */
+int cli_stats_sample(struct cli *cli, int n, char **domains,
+                     struct xlt_stats *s);
+/* AFTER - BEFORE per second over SECONDS; 0 if the counter went back. */
+double cli_rate(uint64_t before, uint64_t after, double seconds);
+/* What xlt stats --json prints: the rates from WAS to NOW (NULL: ENOMEM). */
+char *cli_stats_json(const struct xlt_stats *was, const struct xlt_stats *now);
 /* ---- cmd_audit.c: the audit trail ------------------------------------ */
 
 int cmd_audit(struct cli *cli, int argc, char **argv);

@@ -36,6 +36,15 @@ const struct xlt_command xlt_commands[] = {
      "changes.  One line each (TIME HOST EVENT NAME (ID) KEY=VALUE...); "
      "ends when xltd does.  With -H @GROUP, every host of the group.",
      "-j, --json  one JSON object a line"},
+    {"stats", cmd_stats, 0, "stats", "[--interval SECONDS] [--json] [DOMAIN...]",
+     "Show what the domains use, over an interval (default 1 s): CPU "
+     "seconds and %, per vCPU too; memory now, its target and maximum; "
+     "network KiB/s received and sent; block requests/s read and "
+     "written; each physical CPU's idle % (--json).  From xltd's "
+     "counters (libxenstat), two samples an interval apart.",
+     "-i, --interval SECONDS  the interval, 0.1 to 3600 (default 1)\n"
+     "-j, --json              print the result as JSON, counters and "
+     "rates, per vCPU, vbd and vif"},
     {"pki", cmd_pki, 0, NULL,
      "init [NAME] | issue host NAME [--alt ADDR]... | issue user NAME "
      "--role ROLE | revoke NAME|FILE | show FILE",
@@ -477,6 +486,7 @@ int cli_getopt(struct cli *cli, int argc, char **argv, const char *opts)
         {"delay", required_argument, NULL, 'W'},
         {"mode", required_argument, NULL, 'm'},
         {"timeout", required_argument, NULL, 'T'},
+        {"interval", required_argument, NULL, 'i'},
         {NULL, 0, NULL, 0},
     };
     char shortopts[64];

@@ -574,6 +574,56 @@ int xlt_pki_revoke(const char *dir, const char *cert,
 int xlt_pki_describe(const char *path, struct xlt_cert_info *info,
                      struct xlt_err *err);
 
+/* ---- stats.c: one sample of the host's and its domains' counters ----- */
+
+struct xlt_stats_vcpu {
+    bool online;
+    uint64_t ns; /* time run */
+};
+struct xlt_stats_vbd {
+    char device[16]; /* the guest's name for it: xvda */
+    uint64_t rd_reqs, wr_reqs, rd_sects, wr_sects, oo_reqs;
+};
+/* As the guest sees it: rx is what it received. */
+struct xlt_stats_vif {
+    unsigned id; /* the vif's devid: vifDOMID.ID in dom0 */
+    char bridge[32];
+    uint64_t rx_bytes, rx_packets, rx_drops, rx_errs;
+    uint64_t tx_bytes, tx_packets, tx_drops, tx_errs;
+};
+struct xlt_stats_domain {
+    uint32_t domid;
+    char *name;
+    char uuid[LIBXL_UUID_FMTLEN + 1];
+    char state[7]; /* xentop's: d s b c p r, '-' when not */
+    uint64_t cpu_ns;
+    uint64_t mem_bytes, target_bytes, max_bytes; /* target 0: unknown */
+    size_t n_vcpus, n_vbds, n_vifs;
+    struct xlt_stats_vcpu *vcpus;
+    struct xlt_stats_vbd *vbds;
+    struct xlt_stats_vif *vifs;
+};
+struct xlt_stats {
+    uint64_t mono_ns; /* when taken, CLOCK_MONOTONIC of the host */
+    uint64_t mem_total, mem_free, cpu_hz;
+    size_t n_pcpus, n_domains;
+    uint64_t *pcpu_idle_ns; /* each physical CPU's idle time */
+    struct xlt_stats_domain *domains;
+};
+
+void xlt_stats_init(struct xlt_stats *s);
+void xlt_stats_dispose(struct xlt_stats *s);
+/* The domain of that UUID and id in S, or NULL. */
+const struct xlt_stats_domain *xlt_stats_find(const struct xlt_stats *s,
+                                              const char *uuid,
+                                              uint32_t domid);
+/* S as a JSON object, with only the domains of IDS (all when N_IDS is
+ * 0). */
+void xlt_stats_gen(yajl_gen g, const struct xlt_stats *s,
+                   const uint32_t *ids, size_t n_ids);
+/* xlt_stats_gen's object back into *S (disposed on failure). */
+int xlt_stats_parse(yajl_val v, struct xlt_stats *s, struct xlt_err *err);
+
 /* ---- util.c: small I/O helpers, the time ----------------------------- */
 
 /* Read PATH whole into a NUL-terminated buffer the caller frees. */
