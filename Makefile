@@ -21,8 +21,8 @@ PKGS    := xenlight xlutil xenstore xencontrol xenguest xentoollog yajl uuid \
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 # xltd's audit trail goes to the journal and to auditd too; its
-# statistics come from libxenstat
-XLTD_LIBS  := $(shell pkg-config --libs libsystemd audit xenstat)
+# statistics come from libxenstat, its /metrics is libmicrohttpd's
+XLTD_LIBS  := $(shell pkg-config --libs libsystemd audit xenstat libmicrohttpd)
 # Where the device drivers (libxl's hotplug scripts) are installed
 DRIVER_DIR ?= $(PREFIX)/lib/xlt
 # Where Pacemaker looks for resource agents (OCF_ROOT; not under PREFIX)
@@ -139,7 +139,8 @@ $(BUILD)/man/%: dom0/%
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-$(BUILD)/tests/unit/test_xltd.o: CFLAGS += $(D_UPPER_INC)
+$(BUILD)/tests/unit/test_xltd.o $(BUILD)/tests/unit/test_promtext.o: \
+    CFLAGS += $(D_UPPER_INC)
 $(BUILD)/tests/unit/test_antispoof.o: CFLAGS += -Idrivers
 $(UNIT): $(TEST_OBJ) $(CLI_LIBOBJ) $(D_LIBOBJ) $(LIBXLT) $(DRV_PART:%.c=$(BUILD)/%.o)
 	@mkdir -p $(dir $@)
@@ -195,6 +196,11 @@ LAB_OVERLAY := $(BUILD)/lab/overlay
 # sbd, xmllint; their libraries, ICU's 31 MiB of data among them, come with
 # them): not in every boot's RAM disk
 HA_OVERLAY := $(BUILD)/lab/ha-overlay
+# what only the statistics' boot needs (t-65, t-66): Debian's prometheus
+# and promtool (static, ~48 MiB each), curl, and tmux with the terminfo
+# entry it runs in and the C.UTF-8 locale it needs (run copies the
+# libraries)
+METRICS_OVERLAY := $(BUILD)/lab/metrics-overlay
 lab-prepare: all $(HOSTILE)
 	rm -rf $(LAB_OVERLAY)
 	$(MAKE) --no-print-directory install PREFIX=/usr DESTDIR=$(CURDIR)/$(LAB_OVERLAY)
@@ -202,14 +208,22 @@ lab-prepare: all $(HOSTILE)
 	install -m 0755 $(HOSTILE) $(LAB_OVERLAY)/lab/bin/
 	cp tests/unit/config/*.cfg configs/*.cfg $(LAB_OVERLAY)/lab/configs/
 	LAB_DIR=$(BUILD)/lab scripts/lab/ha-overlay
+	rm -rf $(METRICS_OVERLAY)
+	mkdir -p $(METRICS_OVERLAY)/usr/bin $(METRICS_OVERLAY)/lib/terminfo/s
+	cp /usr/bin/prometheus /usr/bin/promtool /usr/bin/curl /usr/bin/tmux \
+	    $(METRICS_OVERLAY)/usr/bin/
+	cp /lib/terminfo/s/screen $(METRICS_OVERLAY)/lib/terminfo/s/
+	mkdir -p $(METRICS_OVERLAY)/usr/lib/locale
+	cp -r /usr/lib/locale/C.utf8 $(METRICS_OVERLAY)/usr/lib/locale/
 	scripts/lab/build-base
 
 # Eight boots, each well inside the runner's 900 s (at most about 450 s on
 # a 2-core machine like the one in README, which has run the same boot
 # half as fast again at times): the daemon, roles and the audit trail,
 # PV and PVH guests' basics;
-# lifecycle, vCPUs and memory; dedicated cores, CPU pools and HVM (slow
-# to boot under emulation, its soft reset and migration in one boot);
+# lifecycle, vCPUs and memory; dedicated cores, CPU pools, HVM (slow
+# to boot under emulation, its soft reset and migration in one boot) and
+# the statistics (with METRICS_OVERLAY: Prometheus);
 # devices, stopping in the middle, full disks and a stopped device model;
 # save, restore and migration to this host; autoballoon and migration
 # between hosts (a second host, B, booted for t-95); the cluster's
@@ -229,7 +243,7 @@ lab-check: lab-prepare
 	rc=0; \
 	$(LAB_RUN) $(LAB_BOOT1) tests/lab/boot/sanity-end.sh || rc=1; \
 	$(LAB_RUN) $(LAB_BOOT2) tests/lab/boot/sanity-end.sh || rc=1; \
-	$(LAB_RUN) $(LAB_BOOT3) tests/lab/boot/sanity-end.sh || rc=1; \
+	$(LAB_RUN) --overlay $(METRICS_OVERLAY) $(LAB_BOOT3) tests/lab/boot/sanity-end.sh || rc=1; \
 	$(LAB_RUN) $(LAB_BOOT4) tests/lab/boot/sanity-end.sh || rc=1; \
 	$(LAB_RUN) $(LAB_BOOT5) tests/lab/boot/sanity-end.sh || rc=1; \
 	$(LAB_RUN) --peer $(LAB_BOOT6) tests/lab/boot/sanity-end.sh || rc=1; \

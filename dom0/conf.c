@@ -53,6 +53,7 @@ void conf_init(struct xltd_conf *conf)
     conf->migrate.disk_dirs = strings_of(disk_dirs);
     conf->remote.pki_dir = strdup(XLT_PKI_DIR);
     conf->remote.allow_path = strdup(XLTD_REMOTE_ALLOW);
+    conf->metrics.token_path = strdup("");
     conf->host.mode = HOST_SHUTDOWN_SAVE;
     conf->host.save_dir = strdup(XLTD_STATE_DIR "/save");
     conf->host.shutdown_timeout_s = 300;
@@ -81,6 +82,9 @@ void conf_dispose(struct xltd_conf *conf)
         free(conf->remote.listen[i]);
     free(conf->remote.pki_dir);
     free(conf->remote.allow_path);
+    for (size_t i = 0; i < conf->metrics.n_listen; i++)
+        free(conf->metrics.listen[i]);
+    free(conf->metrics.token_path);
     free(conf->host.save_dir);
     free(conf->host.migrate_to);
     free(conf->boot_mark);
@@ -445,6 +449,30 @@ static int conf_remote(struct xlt_cfgfile *cf, struct remote_conf *r,
                : 0;
 }
 
+/* metrics_port (0: no /metrics), metrics_listen, metrics_tls,
+ * metrics_token_file. */
+static int conf_metrics(struct xlt_cfgfile *cf, struct metrics_conf *m,
+                        struct xlt_err *err)
+{
+    long n;
+    int rc = xlt_cfgfile_long(cf, "metrics_port", 0, 65535, &n, err);
+
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        m->port = (int)n;
+    rc = xlt_cfgfile_long(cf, "metrics_tls", 0, 1, &n, err);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        m->tls = n == 1;
+    return conf_listen(cf, "metrics_listen", m->listen, &m->n_listen, err) ||
+                   conf_string(cf, "metrics_token_file", &m->token_path,
+                               absolute_path_or_none, err)
+               ? -1
+               : 0;
+}
+
 int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
               struct xlt_err *err)
 {
@@ -474,7 +502,8 @@ int conf_read(struct xltd_conf *conf, const char *path, bool must_exist,
         conf_crash(cf, &conf->crash, err) ||
         conf_host(cf, conf, err) ||
         conf_migrate(cf, &conf->migrate, err) ||
-        conf_remote(cf, &conf->remote, err))
+        conf_remote(cf, &conf->remote, err) ||
+        conf_metrics(cf, &conf->metrics, err))
         goto out;
     rc = 0;
 out:

@@ -252,7 +252,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     }
     job_init_unattended(d);
     d->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (store_init(d) || defined_init(d) ||
+    if (opstats_init(d) || store_init(d) || defined_init(d) ||
         trail_open(d, conf->audit_path) || open_libxl(d) ||
         supervise_open_xenstore(d) || supervise_adopt_all(d) ||
         dedicated_init(d) || control_listen(d))
@@ -261,6 +261,7 @@ static int start(struct xltd *d, const struct xltd_conf *conf)
     crashes_sweep_parts(d);
     receive_listen(d); /* logs why not; the rest of xltd works without */
     remote_listen(d, &conf->remote); /* the same */
+    metrics_start(d, &conf->metrics, conf->remote.pki_dir); /* the same */
     reclaim_taken_sweep(d);
     reclaim_all(d);    /* after the listener: a target may be this host */
     log_info(&d->log, "ready: pid %d, socket %s", (int)getpid(),
@@ -281,13 +282,15 @@ static void stop(struct xltd *d)
 {
     notify_systemd(&d->log, "STOPPING=1");
     balloon_stop(d); /* tells its client, so before the sockets close */
-    stats_stop(d);   /* the same */
+    metrics_stop(d); /* its threads wait for samples: before the sampler */
+    stats_stop(d);   /* tells its clients too */
     control_close(d);
     remote_close(d);
     trail_close(d);
     receive_close(d);
     reclaim_stop(d);
     actions_stop(d);
+    opstats_dispose(d);
     libxl_bitmap_dispose(&d->dedicated_pending);
     if (!d->stop_unfinished) { /* libxl asserts on operations in flight */
         supervise_stop(d);

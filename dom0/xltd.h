@@ -107,6 +107,15 @@ struct remote_conf {
     char *allow_path;  /* which certificates' subjects get which role */
 };
 
+/* The statistics' /metrics endpoint, for Prometheus (api/metrics.c). */
+struct metrics_conf {
+    int port;          /* 0: none */
+    char *listen[LISTEN_MAX]; /* as migrate_listen's */
+    size_t n_listen;
+    bool tls;          /* HTTPS with the remote API's host certificate */
+    char *token_path;  /* a bearer token scrapers must send ("": none) */
+};
+
 /* Domains that crash again and again (on_crash/on_watchdog restarts),
  * and their core dumps. */
 struct crash_conf {
@@ -144,6 +153,7 @@ struct xltd_conf {
     struct balloon_conf balloon;
     struct migrate_conf migrate;
     struct remote_conf remote;
+    struct metrics_conf metrics;
     struct crash_conf crash;
     struct host_conf host;
     char *boot_mark;
@@ -190,6 +200,8 @@ struct volume_op;
 struct hostboot;
 struct hostdown;
 struct stats;
+struct opstats;
+struct metrics;
 struct event;
 struct xltd;
 
@@ -259,6 +271,8 @@ struct xltd {
     int volumes_fd;                /* their threads' eventfd (-1: none yet) */
     struct stats *stats; /* the statistics' sampler (core/stats.c), once
                             asked for */
+    struct opstats *opstats; /* what operations took (core/opstats.c) */
+    struct metrics *metrics; /* the /metrics endpoint (api/metrics.c) */
     struct {
         events_listener *fn;
         void *arg;

@@ -8,6 +8,10 @@ packages=(
   build-essential pkg-config libxen-dev libyajl-dev uuid-dev check
   libnl-3-dev libnl-route-3-dev libnftables-dev libgnutls28-dev
   libsystemd-dev libaudit-dev
+  # xltd's statistics: libxenstat comes with libxen-dev; its /metrics
+  # endpoint is served by libmicrohttpd (HTTP parsing, limits and TLS
+  # through GnuTLS, which xlt already uses)
+  libmicrohttpd-dev
   clang libclang-rt-14-dev
   # lab: the hypervisor, dom0 userland and the device model
   qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 qemu-system-xen
@@ -30,6 +34,11 @@ packages=(
   # the two-node cluster in the lab (t-99, scripts/lab/ha-overlay): the
   # cluster engine Debian ships, and sbd's fencing on a shared disk
   corosync pacemaker pacemaker-cli-utils sbd
+  # the statistics' tests (t-65, t-66): curl in the lab's dom0 fetches
+  # /metrics (HTTPS, a bearer token); promtool (Debian's prometheus) checks
+  # what xltd serves against Prometheus's own rules; tmux is the terminal
+  # xlt top is driven in
+  curl prometheus tmux
 )
 
 missing=()

@@ -194,6 +194,21 @@ int req_audit(struct xltd *d, struct request *r, yajl_val args);
 int req_events(struct xltd *d, struct request *r, yajl_val args);
 int req_host_shutdown(struct xltd *d, struct request *r, yajl_val args);
 
+/* ---- metrics.c: GET /metrics for Prometheus, off the loop ------------- */
+
+/* Serve /metrics as CONF says (port 0: not at all), TLS with PKI_DIR's
+ * host certificate if it asks; -1 (logged) if it cannot: none served. */
+int metrics_start(struct xltd *d, const struct metrics_conf *conf,
+                  const char *pki_dir);
+/* Stop serving (before the sampler stops). */
+void metrics_stop(struct xltd *d);
+
+/* ---- promtext.c: Prometheus's text format --------------------------- */
+
+/* S and OPS as the exposition text (*LEN bytes; NULL on ENOMEM). */
+char *promtext_render(const struct xlt_stats *s,
+                      const struct opstats_copy *ops, size_t *len);
+
 /* ---- req_stats.c ----------------------------------------------------- */
 
 int req_stats(struct xltd *d, struct request *r, yajl_val args);

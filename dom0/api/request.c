@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 
@@ -117,6 +118,13 @@ static void request_end(struct job *job, const char *result,
                         const char *error)
 {
     struct request *r = (struct request *)job;
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    opstats_ended(r->d, r->subject.op,
+                  (double)(now.tv_sec - r->subject.start.tv_sec) +
+                      (double)(now.tv_nsec - r->subject.start.tv_nsec) / 1e9,
+                  error != NULL);
 
     answer(r->d, r->conn, r->subject.op, r->subject.id, result, error);
     if (audited(r))

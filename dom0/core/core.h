@@ -584,6 +584,8 @@ size_t volumes_running(const struct xltd *d);
 /* ---- stats.c: the host's and its domains' counters, off the loop ----- */
 
 struct stats_sample;
+/* The sampler's thread started (if it is not yet); -1 with ERR. */
+int stats_start(struct xltd *d, struct xlt_err *err);
 /* S, a sample no older than was asked, or NULL with ERROR. */
 typedef void stats_fn(struct xltd *d, const struct xlt_stats *s,
                       const char *error, void *arg);
@@ -605,6 +607,39 @@ int stats_fd(const struct xltd *d);
 void stats_ready(struct xltd *d);
 /* Stops the sampler; readers still waiting are told xltd is stopping. */
 void stats_stop(struct xltd *d);
+
+/* ---- opstats.c: what the operations took, for the metrics ------------ */
+
+#define OPSTATS_BUCKETS 9  /* and +Inf, which is the count */
+#define OPSTATS_TIMED 5    /* the operations whose durations are kept */
+#define OPSTATS_MAX_OPS 64 /* the kinds of request whose failures are */
+extern const double opstats_duration_bounds[OPSTATS_BUCKETS];
+extern const double opstats_downtime_bounds[OPSTATS_BUCKETS];
+extern const char *const opstats_timed[OPSTATS_TIMED];
+struct opstats_histogram {
+    uint64_t buckets[OPSTATS_BUCKETS]; /* cumulative: v <= bound */
+    uint64_t count;
+    double sum;
+};
+struct opstats_failures {
+    char op[XLT_PROTO_MAX_CMD + 1];
+    uint64_t count;
+};
+struct opstats_copy {
+    struct opstats_histogram durations[OPSTATS_TIMED]; /* successes */
+    struct opstats_histogram downtime; /* migrations' (seconds) */
+    struct opstats_failures failures[OPSTATS_MAX_OPS];
+    size_t n_failures;
+};
+int opstats_init(struct xltd *d);
+void opstats_dispose(struct xltd *d);
+/* OP (a request's name) ended after SECONDS, FAILED or not. */
+void opstats_ended(struct xltd *d, const char *op, double seconds,
+                   bool failed);
+/* A migration out whose guest was paused SECONDS. */
+void opstats_downtime(struct xltd *d, double seconds);
+/* What was recorded so far (any thread). */
+void opstats_copy(struct xltd *d, struct opstats_copy *out);
 
 /* ---- retrieve.c: a running domain's configuration, off the loop ------ */
 

@@ -254,6 +254,8 @@ static void end_done(struct migration *m)
                                seconds_between(&m->suspended, &m->running));
         yajl_gen_map_close(g);
     }
+    if (suspended)
+        opstats_downtime(m->d, seconds_between(&m->suspended, &m->running));
     events_emit(m->d, &(struct event){.kind = "migrated-out",
                                       .domid = m->domid, .name = m->name,
                                       .uuid = &m->uuid, .peer = m->host});

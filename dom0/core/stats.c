@@ -43,6 +43,7 @@ struct stats {
     pthread_cond_t done; /* from it: a sample (or an error) is there */
     bool want, quit;
     unsigned long generation; /* samples taken (or failed) so far */
+    uint64_t taken;           /* samples taken (the thread's) */
     struct stats_sample *latest;
     char error[256]; /* why the latest attempt failed; "" if it did not */
     int post_fd;     /* the loop's eventfd */
@@ -291,6 +292,7 @@ static int take_sample(struct stats *st, struct xlt_stats *s, char *why,
         return snprintf(why, len, "cannot open xenstore: %s",
                         strerror(errno)),
                -1;
+    s->took_ns = mono_ns();
     node = xenstat_get_node(st->xsh, XENSTAT_VCPU | XENSTAT_NETWORK |
                                          XENSTAT_VBD);
     if (!node)
@@ -307,6 +309,7 @@ static int take_sample(struct stats *st, struct xlt_stats *s, char *why,
     else
         rc = 0;
     xenstat_free_node(node);
+    s->took_ns = mono_ns() - s->took_ns;
     return rc;
 }
 
@@ -356,13 +359,14 @@ static void *sampler_thread(void *arg)
             sample = NULL;
         } else if (sample) {
             atomic_init(&sample->refs, 1);
+            sample->s.number = ++st->taken;
         }
         publish(st, sample, why);
     }
     return NULL;
 }
 
-static int sampler_start(struct xltd *d, struct xlt_err *err)
+int stats_start(struct xltd *d, struct xlt_err *err)
 {
     struct stats *st;
     int rc;
@@ -414,7 +418,7 @@ int stats_request(struct xltd *d, int max_age_ms, stats_fn *fn, void *arg,
     struct stats_waiter *w;
     struct stats_sample *s;
 
-    if (sampler_start(d, err))
+    if (stats_start(d, err))
         return -1;
     w = calloc(1, sizeof(*w));
     if (!w)

@@ -1,10 +1,12 @@
 #!/bin/bash
-# Statistics: `xlt stats` (xltd's sampler: libxenstat, libxenctrl,
+# Statistics: `xlt stats` and `xlt top` (xltd's sampler: libxenstat, libxenctrl,
 # xenstore, off xltd's loop) of a PV guest with a vif on a bridge and an
-# LV disk, whose CPU a busy loop in it raises (xlt_busy=8: from its 8th
-# heartbeat on).  Second opinions: xentop -b for the CPU, xl list for the
-# memory, the guest's own ping for the vif.  Bad input: an unknown
-# domain, an interval out of bounds.
+# LV disk, whose CPU a busy loop in it raises (xlt_busy=12: from its
+# 12th heartbeat on).  Second opinions: xentop -b for the CPU, xl list for the
+# memory, the guest's own ping for the vif.  xlt top runs in a tmux
+# terminal (build/lab/metrics-overlay) and shows the guest's CPU go up;
+# its keys sort and quit; its batch mode.  Bad input: an unknown domain,
+# an interval out of bounds, top's options.
 . /lab/lib.sh
 
 pgrep -x xltd >/dev/null || xltd
@@ -17,7 +19,7 @@ lab_vg
 lvcreate -q -y -L 8M -n stats xltvg >/dev/null
 cfg=$(lab_config pv-busybox $name)
 cat >>"$cfg" <<'EOF'
-extra = "console=hvc0 xlt_ip=10.9.7.2/24 xlt_ping=10.9.7.1 xlt_busy=8"
+extra = "console=hvc0 xlt_ip=10.9.7.2/24 xlt_ping=10.9.7.1 xlt_busy=12"
 vif = ["bridge=xenbr-st"]
 disk = ["/dev/xltvg/stats,raw,xvda,w"]
 EOF
@@ -26,6 +28,16 @@ check "create $name (a vif, an LV disk)" xlt create "$cfg"
 check "it boots and pings dom0 over its vif" \
   wait_for_log "$log" "XLT-GUEST-PING 10.9.7.1 ok" 120
 check "it beats" wait_for_log "$log" "XLT-GUEST-HEARTBEAT 3" 60
+
+# xlt top in a terminal of tmux's, 150 x 30, refreshed every second
+export TERM=screen LC_ALL=C.UTF-8
+tmux new-session -d -s top -x 150 -y 30 "xlt top -d 1"
+# top_cpu: pv-stats's CPU(%) on tmux's screen now
+top_cpu() {
+  tmux capture-pane -p -t top | awk -v n=$name '$1 == n { print int($5) }'
+}
+check "xlt top shows $name" wait_until 20 sh -c "tmux capture-pane -p -t top | grep -q '^$name '"
+top_idle=$(top_cpu)
 
 # jq-less reading of stats --json: FIELD of the domain's object (the
 # first match), by a small awk over the pretty-printed JSON
@@ -61,7 +73,24 @@ check "the host's two CPUs, idle % between 0 and 100" sh -c \
    ! grep '\"idle_percent\"' /tmp/st-idle.json | grep -q -- '-'"
 
 check "the busy loop starts" wait_for_log "$log" XLT-GUEST-BUSY 120
-sleep 2
+sleep 3
+top_busy=$(top_cpu)
+note "xlt top: $name at ${top_idle}% CPU idle, ${top_busy}% busy"
+check "xlt top saw it idle (< 40%)" test "${top_idle:-100}" -lt 40
+check "and saw the loop raise it (> 50%)" test "${top_busy:-0}" -gt 50
+tmux capture-pane -p -t top | head -n 4 | while IFS= read -r line; do note "top: $line"; done
+tmux send-keys -t top n
+check "key n sorts by name" wait_until 5 sh -c \
+  "tmux capture-pane -p -t top | grep -q 'sorted by name'"
+tmux send-keys -t top q
+check "key q quits" wait_until 5 sh -c "! tmux has-session -t top 2>/dev/null"
+check "batch mode: two tables of $name" sh -c \
+  "[ \"\$(xlt top -b -i 2 -d 0.5 $name | grep -c '^$name ')\" = 2 ]"
+check_not "top -i 0 is refused" xlt top -b -i 0
+check "and says why" sh -c \
+  "xlt top -b -i 0 2>&1 | grep -qxF \"xlt: top: -i: \\\`0' is not a number of iterations (1 or more)\""
+check "top -s with an unknown key is refused, listing them" sh -c \
+  "xlt top -b -s size 2>&1 | grep -qxF \"xlt: top: -s: \\\`size' is not one of cpu, memory, name, id, network, block\""
 check "stats --json over 3 s of it" sh -c \
   "xlt stats --interval 3 --json $name >/tmp/st-busy.json"
 busy=$(cpu_of /tmp/st-busy.json)

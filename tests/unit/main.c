@@ -28,6 +28,7 @@ int main(void)
     srunner_add_suite(sr, savefile_suite());
     srunner_add_suite(sr, chan_suite());
     srunner_add_suite(sr, stats_suite());
+    srunner_add_suite(sr, promtext_suite());
     srunner_add_suite(sr, storeentry_suite());
     srunner_add_suite(sr, auditlog_suite());
     srunner_add_suite(sr, pki_suite());

@@ -9,9 +9,7 @@
 #define UUID_A "11111111-2222-3333-4444-555555555555"
 #define UUID_B "66666666-7777-8888-9999-000000000000"
 
-/* A sample at T seconds: dom0 (id 0) and "web" (id 5, two vCPUs, xvda,
- * vif 0 on xenbr0), each counter N times its unit. */
-static void sample(struct xlt_stats *s, uint64_t t, uint64_t n)
+void unit_stats_sample(struct xlt_stats *s, uint64_t t, uint64_t n)
 {
     struct xlt_stats_domain *web;
 
@@ -74,7 +72,7 @@ START_TEST(sample_round_trip)
     char *text, *again;
     yajl_val v;
 
-    sample(&s, 7, 3);
+    unit_stats_sample(&s, 7, 3);
     text = to_text(&s, NULL, 0);
     v = yajl_tree_parse(text, NULL, 0);
     ck_assert_int_eq(xlt_stats_parse(v, &back, &err), 0);
@@ -107,7 +105,7 @@ START_TEST(sample_of_some_domains)
     const uint32_t five = 5, none = 9;
     char *text;
 
-    sample(&s, 1, 1);
+    unit_stats_sample(&s, 1, 1);
     text = to_text(&s, &five, 1);
     ck_assert_ptr_nonnull(strstr(text, "\"name\":\"web\""));
     ck_assert_ptr_null(strstr(text, "Domain-0"));
@@ -157,8 +155,8 @@ START_TEST(rates_between_samples)
     char *text;
     yajl_val v, cpus;
 
-    sample(&was, 10, 2);
-    sample(&now, 12, 4); /* two seconds later, every counter doubled */
+    unit_stats_sample(&was, 10, 2);
+    unit_stats_sample(&now, 12, 4); /* two seconds later, every counter doubled */
     text = cli_stats_json(&was, &now);
     v = yajl_tree_parse(text, NULL, 0);
     ck_assert_double_eq_tol(cli_json_double(v, "interval_s", 0), 2.0, 1e-9);
@@ -182,7 +180,7 @@ START_TEST(rates_between_samples)
     yajl_tree_free(v);
     xlt_stats_dispose(&now);
     /* a domain that is new (another id) has no rate yet */
-    sample(&now, 12, 4);
+    unit_stats_sample(&now, 12, 4);
     now.domains[1].domid = 6;
     text = cli_stats_json(&was, &now);
     v = yajl_tree_parse(text, NULL, 0);

@@ -24,6 +24,10 @@ Suite *remote_suite(void);
 Suite *stats_suite(void);
 /* The made-up host the config tests parse cpus= against (test_cpumap.c). */
 extern const struct xlt_topology unit_topology;
+/* A sample at T seconds: dom0 (id 0) and "web" (id 5, two vCPUs, xvda,
+ * vif 0 on xenbr0), each counter N times its unit (test_stats.c). */
+void unit_stats_sample(struct xlt_stats *s, uint64_t t, uint64_t n);
+Suite *promtext_suite(void);
 /* XLT_SRCDIR/REL (the tests' fixtures); the caller frees. */
 char *unit_path(const char *rel);
 

@@ -209,6 +209,20 @@ int cli_stats_sample(struct cli *cli, int n, char **domains,
 double cli_rate(uint64_t before, uint64_t after, double seconds);
 /* What xlt stats --json prints: the rates from WAS to NOW (NULL: ENOMEM). */
 char *cli_stats_json(const struct xlt_stats *was, const struct xlt_stats *now);
+/* A domain's row of the table xlt stats and xlt top print: its rates
+ * from WAS (none if it is not there) over SECS. */
+struct cli_stats_row {
+    const struct xlt_stats_domain *dom;
+    double cpu_pct, net_rx, net_tx, vbd_rd, vbd_wr; /* per second */
+    size_t vcpus_online;
+};
+void cli_stats_row(const struct xlt_stats *was,
+                   const struct xlt_stats_domain *d, double secs,
+                   struct cli_stats_row *r);
+void cli_stats_print_header(void);
+void cli_stats_print_row(const struct cli_stats_row *r);
+/* ---- cmd_top.c: the domains' use, refreshed --------------------------- */
+int cmd_top(struct cli *cli, int argc, char **argv);
 /* ---- cmd_audit.c: the audit trail ------------------------------------ */
 
 int cmd_audit(struct cli *cli, int argc, char **argv);

@@ -257,44 +257,71 @@ char *cli_stats_json(const struct xlt_stats *was, const struct xlt_stats *now)
 
 /* ---- as tables ----------------------------------------------------------- */
 
-static void print_domains(yajl_val domains)
+void cli_stats_row(const struct xlt_stats *was,
+                   const struct xlt_stats_domain *d, double secs,
+                   struct cli_stats_row *r)
+{
+    const struct xlt_stats_domain *a = xlt_stats_find(was, d->uuid, d->domid);
+
+    *r = (struct cli_stats_row){.dom = d};
+    if (a)
+        r->cpu_pct = cli_rate(a->cpu_ns, d->cpu_ns, secs) / 1e7;
+    for (size_t i = 0; i < d->n_vcpus; i++)
+        r->vcpus_online += d->vcpus[i].online;
+    for (size_t i = 0; a && i < d->n_vifs; i++) {
+        const struct xlt_stats_vif *v = vif_was(a, d->vifs[i].id);
+
+        if (!v)
+            continue;
+        r->net_rx += cli_rate(v->rx_bytes, d->vifs[i].rx_bytes, secs);
+        r->net_tx += cli_rate(v->tx_bytes, d->vifs[i].tx_bytes, secs);
+    }
+    for (size_t i = 0; a && i < d->n_vbds; i++) {
+        const struct xlt_stats_vbd *b = vbd_was(a, d->vbds[i].device);
+
+        if (!b)
+            continue;
+        r->vbd_rd += cli_rate(b->rd_reqs, d->vbds[i].rd_reqs, secs);
+        r->vbd_wr += cli_rate(b->wr_reqs, d->vbds[i].wr_reqs, secs);
+    }
+}
+
+void cli_stats_print_header(void)
 {
     printf("%-20s %5s %6s %10s %6s %5s %10s %11s %10s %12s %12s %8s %8s\n",
            "NAME", "ID", "STATE", "CPU(sec)", "CPU(%)", "VCPUS", "MEM(KiB)",
            "TARGET(KiB)", "MAX(KiB)", "NETRX(KiB/s)", "NETTX(KiB/s)",
            "VBD_RD/s", "VBD_WR/s");
-    for (size_t i = 0; domains && i < domains->u.array.len; i++) {
-        yajl_val d = domains->u.array.values[i];
-        yajl_val vifs = xlt_json_get(d, "vifs"), vbds = xlt_json_get(d, "vbds");
-        double rx = 0, tx = 0, rd = 0, wr = 0;
-        long long max = cli_json_ll(d, "max_bytes", 0);
-        char maxs[24];
+}
 
-        for (size_t k = 0; vifs && k < vifs->u.array.len; k++) {
-            rx += cli_json_double(vifs->u.array.values[k], "rx_bytes_per_s", 0);
-            tx += cli_json_double(vifs->u.array.values[k], "tx_bytes_per_s", 0);
-        }
-        for (size_t k = 0; vbds && k < vbds->u.array.len; k++) {
-            rd += cli_json_double(vbds->u.array.values[k],
-                                  "read_requests_per_s", 0);
-            wr += cli_json_double(vbds->u.array.values[k],
-                                  "write_requests_per_s", 0);
-        }
-        if (max)
-            snprintf(maxs, sizeof(maxs), "%lld", max / 1024);
-        else
-            snprintf(maxs, sizeof(maxs), "no limit");
-        printf("%-20s %5lld %6s %10.1f %6.1f %5zu %10lld %11lld %10s %12.1f "
-               "%12.1f %8.1f %8.1f\n",
-               xlt_json_get_str(d, "name"), cli_json_ll(d, "domid", 0),
-               xlt_json_get_str(d, "state"),
-               cli_json_double(d, "cpu_seconds", 0),
-               cli_json_double(d, "cpu_percent", 0),
-               xlt_json_get(d, "vcpus") ? xlt_json_get(d, "vcpus")->u.array.len
-                                        : 0,
-               cli_json_ll(d, "memory_bytes", 0) / 1024,
-               cli_json_ll(d, "target_bytes", 0) / 1024, maxs, rx / 1024,
-               tx / 1024, rd, wr);
+void cli_stats_print_row(const struct cli_stats_row *r)
+{
+    const struct xlt_stats_domain *d = r->dom;
+    char max[24];
+
+    if (d->max_bytes)
+        snprintf(max, sizeof(max), "%llu",
+                 (unsigned long long)d->max_bytes / 1024);
+    else
+        snprintf(max, sizeof(max), "no limit");
+    printf("%-20s %5u %6s %10.1f %6.1f %5zu %10llu %11llu %10s %12.1f %12.1f "
+           "%8.1f %8.1f\n",
+           d->name, d->domid, d->state, (double)d->cpu_ns / 1e9, r->cpu_pct,
+           r->vcpus_online, (unsigned long long)d->mem_bytes / 1024,
+           (unsigned long long)d->target_bytes / 1024, max, r->net_rx / 1024,
+           r->net_tx / 1024, r->vbd_rd, r->vbd_wr);
+}
+
+static void print_domains(const struct xlt_stats *was,
+                          const struct xlt_stats *now)
+{
+    double secs = (double)(now->mono_ns - was->mono_ns) / 1e9;
+    struct cli_stats_row r;
+
+    cli_stats_print_header();
+    for (size_t i = 0; i < now->n_domains; i++) {
+        cli_stats_row(was, &now->domains[i], secs, &r);
+        cli_stats_print_row(&r);
     }
 }
 
@@ -354,7 +381,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     if (json) {
         cli_print_json(v);
     } else {
-        print_domains(xlt_json_get(v, "domains"));
+        print_domains(&was, &now);
         print_vcpus(xlt_json_get(v, "domains"));
     }
     rc = 0;

@@ -45,6 +45,16 @@ const struct xlt_command xlt_commands[] = {
      "-i, --interval SECONDS  the interval, 0.1 to 3600 (default 1)\n"
      "-j, --json              print the result as JSON, counters and "
      "rates, per vCPU, vbd and vif"},
+    {"top", cmd_top, 0, "stats", "[-b] [-i ITERATIONS] [-d SECONDS] [-s KEY] [DOMAIN...]",
+     "Show what the domains use, refreshed every few seconds, as xentop "
+     "does (from xltd's samples: -H HOST works).  Keys: c, m, n, i, N, B "
+     "sort by CPU, memory, name, id, network, block; q quits.",
+     "-b          batch mode, as xentop -b: a table each time, no screen "
+     "(the default when stdin is no terminal)\n"
+     "-i N        N times, then exit (default: until q)\n"
+     "-d SECONDS  between two (default 3; 0.1 to 3600)\n"
+     "-s KEY      sort by cpu (default), memory, name, id, network or "
+     "block"},
     {"pki", cmd_pki, 0, NULL,
      "init [NAME] | issue host NAME [--alt ADDR]... | issue user NAME "
      "--role ROLE | revoke NAME|FILE | show FILE",

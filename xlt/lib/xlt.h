@@ -605,6 +605,7 @@ struct xlt_stats_domain {
 };
 struct xlt_stats {
     uint64_t mono_ns; /* when taken, CLOCK_MONOTONIC of the host */
+    uint64_t number, took_ns; /* the sampler's count, and its time */
     uint64_t mem_total, mem_free, cpu_hz;
     size_t n_pcpus, n_domains;
     uint64_t *pcpu_idle_ns; /* each physical CPU's idle time */
