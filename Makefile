@@ -91,7 +91,7 @@ DRV_LIBS  := $(shell pkg-config --libs xenstore)
 MAN    := $(BUILD)/man/xlt.1 $(BUILD)/man/xltd.8 $(BUILD)/man/xlt.conf.5
 UNIT   := $(BUILD)/bin/unit-tests
 
-.PHONY: all check unit fuzz lab-prepare lab-check demo bench install clean distclean \
+.PHONY: all check unit fuzz lab-prepare lab-check demo bench install clean distclean dashboard \
         setup tidy index layers depgraph
 all: $(XLT) $(XLTD) $(DRIVERS) $(MAN)
 
@@ -258,7 +258,8 @@ demo: lab-prepare
 # The raw runs go to $(BENCH_JSON); the table is printed at the end.
 # perf goes into dom0 for scripts/bench/profile.sh (an overlay of its own);
 # 4 GiB for the host, so that density.sh's 20 guests fit; a second host
-# for migrate-hosts.sh and pacemaker.sh (with HA_OVERLAY: the cluster).
+# for migrate-hosts.sh and pacemaker.sh (with HA_OVERLAY: the cluster);
+# METRICS_OVERLAY's curl for metrics.sh.
 BENCH_JSON := $(BUILD)/bench/runs.json
 BENCH_OVERLAY := $(BUILD)/lab/bench-overlay
 bench: lab-prepare
@@ -268,6 +269,7 @@ bench: lab-prepare
 	rc=0; LAB_QEMU_MEM=4096 LAB_TEST_TIMEOUT=1500 \
 	    scripts/lab/run --timeout 4000 --peer --bench $(BENCH_JSON) \
 	    --overlay $(LAB_OVERLAY) --overlay $(HA_OVERLAY) --overlay $(BENCH_OVERLAY) \
+	    --overlay $(METRICS_OVERLAY) \
 	    $(sort $(wildcard scripts/bench/*.sh)) || rc=1; \
 	if [ -s $(BENCH_JSON) ]; then scripts/bench/report $(BENCH_JSON); fi; \
 	exit $$rc
@@ -291,6 +293,8 @@ install: all
 	install -m 0644 $(BUILD)/man/xlt.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 $(BUILD)/man/xlt.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 $(BUILD)/man/xltd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/xlt
+	install -m 0644 configs/grafana-xlt.json $(DESTDIR)$(PREFIX)/share/xlt/
 
 setup:
 	scripts/setup.sh
@@ -335,3 +339,8 @@ tidy:
 
 index:
 	scripts/check-index $(INDEXED)
+
+# The Grafana dashboard's queries: PromQL promtool parses, of metrics
+# xltd serves (dom0/api/promtext.c's names).
+dashboard:
+	scripts/check-dashboard configs/grafana-xlt.json dom0/api/promtext.c

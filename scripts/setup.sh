@@ -39,6 +39,8 @@ packages=(
   # what xltd serves against Prometheus's own rules; tmux is the terminal
   # xlt top is driven in
   curl prometheus tmux
+  # scripts/check-dashboard (the Grafana dashboard's queries)
+  python3
 )
 
 missing=()

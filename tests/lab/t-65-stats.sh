@@ -84,6 +84,17 @@ check "key n sorts by name" wait_until 5 sh -c \
   "tmux capture-pane -p -t top | grep -q 'sorted by name'"
 tmux send-keys -t top q
 check "key q quits" wait_until 5 sh -c "! tmux has-session -t top 2>/dev/null"
+# Ctrl-C in a shell's terminal: top ends and the terminal echoes again
+tmux new-session -d -s sh -x 150 -y 30 "bash --norc --noprofile"
+tmux send-keys -t sh "xlt top -d 1" Enter
+check "top runs in a shell's terminal" wait_until 10 sh -c \
+  "tmux capture-pane -p -t sh | grep -q '^xlt top - '"
+tmux send-keys -t sh C-c
+sleep 1
+tmux send-keys -t sh "stty -a >/tmp/stty.txt" Enter
+check "Ctrl-C ends it and gives the terminal back (echo, icanon)" \
+  wait_until 10 sh -c "grep -q ' echo ' /tmp/stty.txt && grep -q ' icanon ' /tmp/stty.txt"
+tmux kill-session -t sh
 check "batch mode: two tables of $name" sh -c \
   "[ \"\$(xlt top -b -i 2 -d 0.5 $name | grep -c '^$name ')\" = 2 ]"
 check_not "top -i 0 is refused" xlt top -b -i 0

@@ -57,6 +57,8 @@ check "xlt events on A shows the create on B, by B's name" \
 check "B runs it (xl on B)" peer "xl list remote-g"
 check "A has no such guest" sh -c "! xl list remote-g 2>/dev/null"
 check "xlt -H b list shows it" sh -c "xlt list | grep -q '^remote-g '"
+check "xlt -H b stats shows it, A's not" sh -c \
+    "xlt stats -i 0.5 | grep -q '^remote-g ' && ! XLT_HOST= xlt stats -i 0.5 | grep -q '^remote-g '"
 check "it boots on B" wait_until 120 peer \
     "grep -q XLT-GUEST-UP /var/log/xen/console/guest-remote-g.log"
 check "pause on B" xlt pause remote-g
@@ -139,6 +141,10 @@ rid=$(XLT_PKI=$pki/issued/reader xlt destroy remote-g 2>&1 |
       sed -nE 's/.* \(request ([0-9a-f]{16})\)$/\1/p')
 check "and the id of its request, to look up in B's trail" test -n "$rid"
 check_not "nor open its console" as_user "$pki/issued/reader" console remote-g
+check "the reader sees B's statistics (xlt -H b stats, read-only)" sh -c \
+    "XLT_PKI=$pki/issued/reader xlt stats -i 0.5 remote-g | grep -q '^remote-g '"
+check "and B's xlt top, in batch mode" sh -c \
+    "XLT_PKI=$pki/issued/reader xlt top -b -i 1 -d 0.5 | grep -q '^remote-g '"
 check "reader follows B's events all the same (read-only)" sh -c \
     "XLT_PKI=$pki/issued/reader timeout 3 xlt events 2>&1 | grep -q 'following $b_name.s events'"
 check "mallory lists B's guests" as_user "$pki/issued/mallory" list

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,16 @@ enum sort_key { SORT_CPU, SORT_MEM, SORT_NAME, SORT_ID, SORT_NET, SORT_VBD };
 static const char *const sort_names[] = {"cpu", "memory", "name", "id",
                                          "network", "block"};
 static const char sort_keys[] = "cmniNB"; /* the keystrokes, in that order */
+
+/* Ctrl-C or a TERM in the interactive view: the terminal is put back
+ * before exit (a signal handler's flag is all it may set). */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
 
 struct top {
     struct cli *cli;
@@ -122,7 +133,7 @@ static int wait_key(struct top *t)
     }
     if (poll(&p, 1, (int)(t->delay * 1000)) <= 0 ||
         read(STDIN_FILENO, &c, 1) != 1)
-        return 0;
+        return interrupted ? 'q' : 0;
     if (c == 'q' || c == 'Q')
         return 'q';
     k = strchr(sort_keys, c);
@@ -222,6 +233,10 @@ int cmd_top(struct cli *cli, int argc, char **argv)
     if (!t.batch && !isatty(STDIN_FILENO))
         t.batch = true; /* no keys to read: as xentop -b */
     if (!t.batch && tcgetattr(STDIN_FILENO, &saved) == 0) {
+        struct sigaction sa = {.sa_handler = on_interrupt}; /* no restart */
+
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
         quiet = saved;
         quiet.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
         quiet.c_cc[VMIN] = 1;
