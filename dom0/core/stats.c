@@ -78,9 +78,9 @@ const struct xlt_stats *stats_sample_get(const struct stats_sample *sample)
 /* ---- one sample (the thread's) ----------------------------------------- */
 
 /* xenstore's PATH (a printf format), or NULL; the caller frees it. */
-static char *xs_get(struct stats *st, const char *fmt, ...)
+static char *read_xs_path(struct stats *st, const char *fmt, ...)
     XLT_PRINTF(2, 3);
-static char *xs_get(struct stats *st, const char *fmt, ...)
+static char *read_xs_path(struct stats *st, const char *fmt, ...)
 {
     char path[256];
     unsigned int len;
@@ -98,9 +98,9 @@ static void backend_key(struct stats *st, uint32_t domid, const char *kind,
                         unsigned devid, const char *key, char *out,
                         size_t len)
 {
-    char *backend = xs_get(st, "/local/domain/%u/device/%s/%u/backend",
+    char *backend = read_xs_path(st, "/local/domain/%u/device/%s/%u/backend",
                            domid, kind, devid);
-    char *value = backend ? xs_get(st, "%s/%s", backend, key) : NULL;
+    char *value = backend ? read_xs_path(st, "%s/%s", backend, key) : NULL;
 
     snprintf(out, len, "%s", value ? value : "");
     free(value);
@@ -221,7 +221,7 @@ static int take_domain(struct stats *st, xenstat_domain *x,
     dom->cpu_ns = xenstat_domain_cpu_ns(x);
     dom->mem_bytes = xenstat_domain_cur_mem(x);
     dom->max_bytes = max == (unsigned long long)-1 ? 0 : max;
-    target = xs_get(st, "/local/domain/%u/memory/target", dom->domid);
+    target = read_xs_path(st, "/local/domain/%u/memory/target", dom->domid);
     dom->target_bytes = target ? strtoull(target, NULL, 10) * 1024 : 0;
     free(target);
     if (!(dom->name = strdup(name ? name : "")))

@@ -325,22 +325,27 @@ static void print_domains(const struct xlt_stats *was,
     }
 }
 
-static void print_vcpus(yajl_val domains)
+/* Each vCPU's use, from WAS to NOW. */
+static void print_vcpus(const struct xlt_stats *was,
+                        const struct xlt_stats *now)
 {
+    double secs = (double)(now->mono_ns - was->mono_ns) / 1e9;
+
     printf("\n%-20s %5s %4s %6s %10s %6s\n", "NAME", "ID", "VCPU", "ONLINE",
            "CPU(sec)", "CPU(%)");
-    for (size_t i = 0; domains && i < domains->u.array.len; i++) {
-        yajl_val d = domains->u.array.values[i];
-        yajl_val vcpus = xlt_json_get(d, "vcpus");
+    for (size_t i = 0; i < now->n_domains; i++) {
+        const struct xlt_stats_domain *d = &now->domains[i];
+        const struct xlt_stats_domain *a = xlt_stats_find(was, d->uuid,
+                                                          d->domid);
 
-        for (size_t k = 0; vcpus && k < vcpus->u.array.len; k++) {
-            yajl_val v = vcpus->u.array.values[k];
+        for (size_t k = 0; k < d->n_vcpus; k++) {
+            uint64_t before = a && k < a->n_vcpus ? a->vcpus[k].ns
+                                                  : d->vcpus[k].ns;
 
-            printf("%-20s %5lld %4zu %6s %10.1f %6.1f\n",
-                   xlt_json_get_str(d, "name"), cli_json_ll(d, "domid", 0), k,
-                   YAJL_IS_TRUE(xlt_json_get(v, "online")) ? "yes" : "no",
-                   cli_json_double(v, "cpu_seconds", 0),
-                   cli_json_double(v, "cpu_percent", 0));
+            printf("%-20s %5u %4zu %6s %10.1f %6.1f\n", d->name, d->domid, k,
+                   d->vcpus[k].online ? "yes" : "no",
+                   (double)d->vcpus[k].ns / 1e9,
+                   cli_rate(before, d->vcpus[k].ns, secs) / 1e7);
         }
     }
 }
@@ -372,17 +377,15 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     cli_sleep(interval);
     if (cli_stats_sample(cli, argc - optind, argv + optind, &now))
         goto out;
-    text = cli_stats_json(&was, &now);
-    v = text ? yajl_tree_parse(text, NULL, 0) : NULL;
-    if (!v) {
+    if (!json) { /* the tables, from the samples themselves */
+        print_domains(&was, &now);
+        print_vcpus(&was, &now);
+    } else if (!(text = cli_stats_json(&was, &now)) ||
+               !(v = yajl_tree_parse(text, NULL, 0))) {
         cli_fail(cli, "out of memory");
         goto out;
-    }
-    if (json) {
-        cli_print_json(v);
     } else {
-        print_domains(&was, &now);
-        print_vcpus(xlt_json_get(v, "domains"));
+        cli_print_json(v);
     }
     rc = 0;
 out:
